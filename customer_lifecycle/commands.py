@@ -1,0 +1,51 @@
+"""bench commands: `bench --site S customer-lifecycle demo|benchmark`."""
+
+import click
+from frappe.commands import get_site, pass_context
+
+
+@click.group("customer-lifecycle")
+def customer_lifecycle():
+	"""Customer Lifecycle: demo data and benchmarks."""
+
+
+@customer_lifecycle.command("demo")
+@click.option("--customers", default=1000, show_default=True, help="How many customers to make")
+@click.option("--seed", type=int, default=None, help="Random seed, for repeatable data")
+@pass_context
+def demo(context, customers: int, seed: int | None):
+	"""Make realistic customers across every lifecycle state, in bulk."""
+	import frappe
+
+	from customer_lifecycle.demo import make_customers
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		with click.progressbar(length=customers, label="Customers") as bar:
+			made = make_customers(customers, seed=seed, progress=bar.update)
+		click.echo(f"Made {len(made)} customers on {frappe.local.site}.")
+	finally:
+		frappe.destroy()
+
+
+@customer_lifecycle.command("benchmark")
+@click.option("--customers", default=100_000, show_default=True, help="Customers in the table while measuring")
+@click.option("--inserts", default=2000, show_default=True, help="Inserts timed for each insert figure")
+@click.option("--samples", default=300, show_default=True, help="Samples for each latency figure")
+@pass_context
+def benchmark(context, customers: int, inserts: int, samples: int):
+	"""Print the foundation's speed figures (insert ratio, list p95, transition p95)."""
+	import frappe
+
+	from customer_lifecycle.benchmarks import foundation
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		foundation.run(customers=customers, inserts=inserts, samples=samples, echo=click.echo)
+	finally:
+		frappe.destroy()
+
+
+commands = [customer_lifecycle]

@@ -1,0 +1,87 @@
+# Copyright (c) 2026, customer_lifecycle developers
+# License: MIT
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from customer_lifecycle.lifecycle import engine
+from customer_lifecycle.utils.normalize import normalize_email, normalize_phone, normalize_text
+
+
+class Customer(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		archived: DF.Check
+		customer_category: DF.Link | None
+		customer_name: DF.Data
+		customer_type: DF.Literal["Individual", "Company", "Trust"]
+		email: DF.Data | None
+		id_number: DF.Data | None
+		lifecycle_status: DF.Link | None
+		naming_series: DF.Literal["CUST-.YYYY.-.#####"]
+		notes: DF.SmallText | None
+		phone: DF.Data | None
+	# end: auto-generated types
+
+	def validate(self):
+		self.clean_name_and_ids()
+		self.normalize_email()
+		self.normalize_phone()
+
+	def validate_workflow(self):
+		# replaces Document.validate_workflow: Frappe's checks plus the lifecycle rules
+		engine.validate_workflow(self)
+
+	def on_update(self):
+		engine.record_change(self)
+
+	def clean_name_and_ids(self):
+		self.customer_name = normalize_text(self.customer_name)
+		if not self.customer_name:
+			frappe.throw(_("{0} is required.").format(frappe.bold(_(self.meta.get_label("customer_name")))), frappe.MandatoryError)
+		self.id_number = normalize_text(self.id_number)
+
+	def normalize_email(self):
+		try:
+			self.email = normalize_email(self.email)
+		except ValueError:
+			self.throw_invalid("email", _("is not a valid email address"))
+
+	def normalize_phone(self):
+		try:
+			self.phone = normalize_phone(self.phone, site_country_code())
+		except ValueError:
+			self.throw_invalid(
+				"phone",
+				_("is not a valid phone number (write it with its country code, e.g. +44 20 7946 0958, or as a local number of {0})").format(
+					frappe.get_system_settings("country") or _("the site's country")
+				),
+			)
+
+	def throw_invalid(self, fieldname: str, problem: str):
+		frappe.throw(
+			_("{0}: {1} {2}").format(
+				frappe.bold(_(self.meta.get_label(fieldname))), frappe.bold(self.get(fieldname)), problem
+			),
+			frappe.ValidationError,
+			title=_("Invalid {0}").format(_(self.meta.get_label(fieldname))),
+		)
+
+
+def site_country_code() -> str | None:
+	"""ISO code of the country in System Settings, for numbers written without a country code."""
+	country = frappe.get_system_settings("country")
+	return frappe.get_cached_value("Country", country, "code") if country else None
+
+
+def on_doctype_update():
+	# the desk list: default filter (archived), an optional lifecycle filter, newest first
+	frappe.db.add_index("Customer", ["archived", "lifecycle_status", "modified"], "archived_lifecycle_modified")
+	frappe.db.add_index("Customer", ["archived", "modified"], "archived_modified")

@@ -1,0 +1,222 @@
+"""Realistic customers in bulk, for demos and benchmarks.
+
+Rows are written with bulk inserts, not through the controller, so 100k customers take seconds.
+What the controller would guarantee is done here by the same code: emails and phones go through
+the normalisers, names come from the naming series, and each customer's lifecycle history is a
+path along the real workflow's transitions, written as Customer Lifecycle Change rows.
+"""
+
+import random
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import frappe
+import phonenumbers
+from faker import Faker
+from frappe.model.naming import parse_naming_series
+from frappe.utils import now_datetime
+
+from customer_lifecycle.customers.doctype.customer.customer import site_country_code
+from customer_lifecycle.lifecycle.engine import (
+	CHANGE_LOG,
+	CUSTOMER,
+	get_settings,
+	get_transitions,
+	get_workflow,
+	initial_state,
+)
+from customer_lifecycle.lifecycle.rules import path_between
+from customer_lifecycle.utils.normalize import normalize_email, normalize_phone
+
+CHUNK = 5000
+CUSTOMER_FIELDS = (
+	"name",
+	"creation",
+	"modified",
+	"modified_by",
+	"owner",
+	"docstatus",
+	"idx",
+	"naming_series",
+	"customer_name",
+	"customer_type",
+	"customer_category",
+	"email",
+	"phone",
+	"id_number",
+	"notes",
+	"lifecycle_status",
+	"archived",
+)
+CHANGE_FIELDS = (
+	"name",
+	"creation",
+	"modified",
+	"modified_by",
+	"owner",
+	"docstatus",
+	"idx",
+	"customer",
+	"from_state",
+	"to_state",
+	"action",
+	"reason",
+	"automatic",
+	"changed_by",
+	"changed_on",
+	"seconds_in_from_state",
+)
+TYPES = (("Individual", 6), ("Company", 3), ("Trust", 1))
+
+
+def reserve_names(series: str, count: int) -> list[str]:
+	"""Take `count` consecutive names from a naming series, as `count` inserts would."""
+	prefix = parse_naming_series(series.rsplit(".#", 1)[0].rstrip("."))
+	digits = series.count("#")
+	table = frappe.qb.DocType("Series")
+	row = frappe.qb.from_(table).select(table.current).where(table.name == prefix).for_update().run()
+	current = int(row[0][0]) if row and row[0][0] is not None else 0
+	if row:
+		frappe.qb.update(table).set(table.current, current + count).where(table.name == prefix).run()
+	else:
+		frappe.qb.into(table).columns("name", "current").insert(prefix, count).run()
+	return [f"{prefix}{n:0{digits}d}" for n in range(current + 1, current + count + 1)]
+
+
+class FakeCustomers:
+	"""Faker-made customer data, normalised as the Customer controller would store it."""
+
+	def __init__(self, seed: int | None = None, region: str | None = None):
+		self.rng = random.Random(seed)
+		self.fake = Faker(["en_GB", "en_US", "en_IN"])
+		self.fake.seed_instance(seed)
+		self.region = (region or "GB").upper()
+		self.mobile_example = phonenumbers.example_number_for_type(
+			self.region, phonenumbers.PhoneNumberType.MOBILE
+		) or phonenumbers.example_number_for_type("GB", phonenumbers.PhoneNumberType.MOBILE)
+		self.serial = 0
+
+	def phone(self) -> str:
+		national = str(self.mobile_example.national_number)
+		keep = max(2, len(national) - 7)
+		for _ in range(20):
+			digits = national[:keep] + "".join(str(self.rng.randint(0, 9)) for _ in range(len(national) - keep))
+			candidate = f"+{self.mobile_example.country_code}{digits}"
+			try:
+				return normalize_phone(candidate)
+			except ValueError:
+				continue
+		return normalize_phone(f"+{self.mobile_example.country_code}{national}")
+
+	def customer(self, categories: list[str]) -> dict:
+		self.serial += 1
+		rng = self.rng
+		customer_type = rng.choices([t for t, _ in TYPES], weights=[w for _, w in TYPES])[0]
+		if customer_type == "Individual":
+			first, last = self.fake.first_name(), self.fake.last_name()
+			name = f"{first} {last}"
+			local = f"{first}.{last}"
+			id_number = "".join(str(rng.randint(0, 9)) for _ in range(13))
+		else:
+			name = self.fake.company() + (" Trust" if customer_type == "Trust" else "")
+			local = rng.choice(["info", "accounts", "office", "admin", "hello"])
+			id_number = f"{rng.randint(1990, 2025)}/{rng.randint(100000, 999999)}/{rng.choice(['07', '08', '23'])}"
+		domain = self.fake.free_email_domain() if customer_type == "Individual" else self.fake.domain_name()
+		local = "".join(ch for ch in local.lower() if ch.isalnum() or ch == ".")
+		email = normalize_email(f"{local}.{self.serial}@{domain}")
+		return {
+			"customer_name": name,
+			"customer_type": customer_type,
+			"customer_category": rng.choice(categories) if categories and rng.random() < 0.8 else None,
+			"email": email if rng.random() < 0.9 else None,
+			"phone": self.phone() if rng.random() < 0.85 else None,
+			"id_number": id_number if rng.random() < 0.6 else None,
+			"notes": self.fake.sentence(nb_words=10) if rng.random() < 0.3 else None,
+		}
+
+
+def make_customers(
+	count: int, seed: int | None = None, progress: Callable[[int], None] | None = None
+) -> list[str]:
+	"""Insert `count` customers spread over every state of the lifecycle workflow, with history."""
+	workflow = get_workflow()
+	settings = get_settings()
+	first = initial_state(workflow)
+	transitions = get_transitions(workflow)
+	states = [s.state for s in workflow.states]
+	routes = {s: path_between(transitions, first, s) for s in states}
+	targets = [s for s in states if routes[s] is not None]
+	weights = [6 if s == settings.active_state else 1 for s in targets]
+	categories = frappe.get_all("Customer Category", pluck="name")
+	series = frappe.get_meta(CUSTOMER).get_field("naming_series").options.split("\n")[0]
+	fake = FakeCustomers(seed, site_country_code())
+	user = frappe.session.user
+	now = now_datetime()
+	made: list[str] = []
+
+	while len(made) < count:
+		size = min(CHUNK, count - len(made))
+		names = reserve_names(series, size)
+		customers, changes = [], []
+		for name in names:
+			data = fake.customer(categories)
+			target = fake.rng.choices(targets, weights=weights)[0]
+			created = now - timedelta(days=fake.rng.uniform(1, 730))
+			moment, entered = created, created
+			for step in routes[target]:
+				moment = min(now, moment + timedelta(days=fake.rng.uniform(0.5, 60)))
+				changes.append(
+					change_row(name, step, moment, int((moment - entered).total_seconds()), user)
+				)
+				entered = moment
+			if target == settings.anonymized_state:
+				data.update(customer_name=f"Anonymized {name}", email=None, phone=None, id_number=None, notes=None)
+			customers.append(
+				(
+					name,
+					created,
+					moment,
+					user,
+					user,
+					0,
+					0,
+					series,
+					data["customer_name"],
+					data["customer_type"],
+					data["customer_category"],
+					data["email"],
+					data["phone"],
+					data["id_number"],
+					data["notes"],
+					target,
+					1 if fake.rng.random() < 0.03 else 0,
+				)
+			)
+		frappe.db.bulk_insert(CUSTOMER, CUSTOMER_FIELDS, customers)
+		frappe.db.bulk_insert(CHANGE_LOG, CHANGE_FIELDS, changes)
+		frappe.db.commit()
+		made.extend(names)
+		if progress:
+			progress(size)
+	return made
+
+
+def change_row(customer: str, step, moment: datetime, seconds: int, user: str) -> tuple:
+	return (
+		frappe.generate_hash(length=10),
+		moment,
+		moment,
+		user,
+		user,
+		0,
+		0,
+		customer,
+		step.state,
+		step.next_state,
+		step.action,
+		None,
+		0,
+		user,
+		moment,
+		seconds,
+	)

@@ -1,0 +1,69 @@
+app_name = "customer_lifecycle"
+app_title = "Customer Lifecycle"
+app_publisher = "customer_lifecycle developers"
+app_description = "Every customer relationship from first contact to anonymization"
+app_email = "dev@customer-lifecycle.invalid"
+app_license = "mit"
+# required_apps is left unset: Frappe resolves each entry through GitHub, and frappe is always there
+
+# Whitelisted methods must type their arguments
+require_type_annotated_api_methods = True
+
+# Desk assets: the two-step new-customer dialog
+app_include_js = "customer_lifecycle.bundle.js"
+
+# Installation
+after_sync = "customer_lifecycle.install.after_sync"
+after_migrate = "customer_lifecycle.install.after_migrate"
+before_uninstall = "customer_lifecycle.install.before_uninstall"
+
+# Records synced from customer_lifecycle/fixtures on install and migrate. Only records that admins
+# do not edit live there; the lifecycle Workflow is seeded once (customer_lifecycle/seeds) so that
+# an admin's changes to it survive `bench migrate`.
+fixtures = [
+	{"dt": "Role", "filters": [["name", "in", ["Customer Manager", "Customer User"]]]},
+	{
+		"dt": "Workflow State",
+		"filters": [
+			[
+				"name",
+				"in",
+				["Prospect", "Onboarding", "Active", "Dormant", "Offboarding", "Offboarded", "Anonymized"],
+			]
+		],
+	},
+	{
+		"dt": "Workflow Action Master",
+		"filters": [
+			[
+				"name",
+				"in",
+				[
+					"Start Onboarding",
+					"Activate",
+					"Mark Dormant",
+					"Reactivate",
+					"Start Offboarding",
+					"Complete Offboarding",
+					"Re-engage",
+					"Anonymize",
+				],
+			]
+		],
+	},
+]
+
+# The desk's workflow actions, so that their saves count as lifecycle actions
+override_whitelisted_methods = {
+	"frappe.model.workflow.apply_workflow": "customer_lifecycle.api.lifecycle.apply_workflow",
+	"frappe.model.workflow.bulk_workflow_approval": "customer_lifecycle.api.lifecycle.bulk_workflow_approval",
+}
+
+additional_timeline_content = {
+	"Customer": ["customer_lifecycle.lifecycle.engine.timeline"],
+}
+
+standard_queries = {
+	"Customer": "customer_lifecycle.customers.search.customer_query",
+}
+

@@ -1,0 +1,227 @@
+"""The customer lifecycle, run by Frappe's Workflow.
+
+Frappe's Workflow `Customer Lifecycle` holds the states and transitions; admins change them in the
+Workflow editor. This module adds what the workflow engine does not do by itself:
+
+- the state field changes only through a workflow action (the desk's action menu, the app's
+  API, bulk workflow actions) or the app's own automation, never by a plain write;
+- the state named "anonymized" in Customer Lifecycle Settings is final;
+- every change is recorded as a Customer Lifecycle Change, with the time spent in the old state.
+
+No state is named here: the states the app acts on come from Customer Lifecycle Settings.
+"""
+
+from contextlib import contextmanager
+
+import frappe
+from frappe import _
+from frappe.model.workflow import (
+	WorkflowPermissionError,
+	get_workflow_name,
+	is_transition_condition_satisfied,
+)
+from frappe.model.workflow import validate_workflow as frappe_validate_workflow
+from frappe.utils import escape_html, now_datetime, time_diff_in_seconds
+
+from customer_lifecycle.lifecycle.rules import LifecycleRuleError, Transition, check_move, find_transition
+
+CUSTOMER = "Customer"
+STATE_FIELD = "lifecycle_status"
+SETTINGS = "Customer Lifecycle Settings"
+CHANGE_LOG = "Customer Lifecycle Change"
+
+
+class LifecycleBypassError(frappe.ValidationError):
+	"""The state field was written directly instead of through a workflow action."""
+
+
+class LifecycleTransitionError(frappe.ValidationError):
+	"""The workflow does not allow the move that was asked for."""
+
+
+def get_settings():
+	return frappe.get_cached_doc(SETTINGS)
+
+
+def get_workflow():
+	"""The active Workflow on Customer (cached; Frappe clears the cache when it is saved), or None."""
+	name = get_workflow_name(CUSTOMER)
+	return frappe.get_cached_doc("Workflow", name) if name else None
+
+
+def get_transitions(workflow) -> list[Transition]:
+	return [Transition(t.state, t.action, t.next_state, t.allowed) for t in workflow.transitions]
+
+
+def initial_state(workflow) -> str | None:
+	return workflow.states[0].state if workflow and workflow.states else None
+
+
+def terminal_states() -> list[str]:
+	anonymized = get_settings().anonymized_state
+	return [anonymized] if anonymized else []
+
+
+@contextmanager
+def workflow_action(action: str, reason: str | None = None):
+	"""Mark the saves made inside the block as the result of a workflow action."""
+	previous = frappe.flags.lifecycle_action
+	frappe.flags.lifecycle_action = frappe._dict(action=action, reason=reason, automatic=0)
+	try:
+		yield
+	finally:
+		frappe.flags.lifecycle_action = previous
+
+
+def validate_workflow(doc) -> None:
+	"""Customer.validate_workflow: the checks Frappe's workflow makes, plus the lifecycle rules."""
+	workflow = get_workflow()
+	if not workflow:
+		return
+	before = None if doc.is_new() else doc.get_doc_before_save()
+	old = before.get(STATE_FIELD) if before else None
+	new = doc.get(STATE_FIELD)
+	label = _(doc.meta.get_label(STATE_FIELD))
+
+	if not before:
+		first = initial_state(workflow)
+		if new and new != first and not doc.flags.lifecycle_automation:
+			frappe.throw(
+				_("A new customer starts as {0}; {1} cannot be set to {2} when the customer is created.").format(
+					frappe.bold(_(first)), frappe.bold(label), frappe.bold(_(new))
+				),
+				LifecycleBypassError,
+				title=_("Lifecycle"),
+			)
+		doc.set(STATE_FIELD, new or first)
+		return
+
+	if old == new:
+		return
+
+	try:
+		check_move(old, new, terminal_states())
+	except LifecycleRuleError:
+		frappe.throw(
+			_("{0} is a final state: this customer cannot be moved to {1}.").format(
+				frappe.bold(_(old)), frappe.bold(_(new))
+			),
+			LifecycleTransitionError,
+			title=_("Lifecycle"),
+		)
+
+	context = doc.flags.lifecycle_automation or frappe.flags.lifecycle_action
+	if not context:
+		frappe.throw(
+			_(
+				"{0} cannot be changed directly (from {1} to {2}). Use a lifecycle action from the Actions menu or the lifecycle API."
+			).format(frappe.bold(label), frappe.bold(_(old)), frappe.bold(_(new))),
+			LifecycleBypassError,
+			title=_("Lifecycle"),
+		)
+	if not doc.flags.lifecycle_automation:
+		# the desk, the API and bulk actions: Frappe checks the user's role for this transition
+		frappe_validate_workflow(doc)
+	doc.flags.lifecycle_change = frappe._dict(context, from_state=old, to_state=new)
+
+
+def record_change(doc) -> None:
+	"""Customer.on_update: write the Customer Lifecycle Change for a move validated above."""
+	change = doc.flags.pop("lifecycle_change", None)
+	if not change:
+		return
+	now = now_datetime()
+	last = frappe.get_all(
+		CHANGE_LOG,
+		filters={"customer": doc.name},
+		fields=["changed_on"],
+		order_by="changed_on desc",
+		limit=1,
+	)
+	entered = last[0].changed_on if last else doc.creation
+	frappe.get_doc(
+		{
+			"doctype": CHANGE_LOG,
+			"customer": doc.name,
+			"from_state": change.from_state,
+			"to_state": change.to_state,
+			"action": change.action,
+			"reason": change.reason,
+			"automatic": change.automatic,
+			"changed_by": frappe.session.user,
+			"changed_on": now,
+			"seconds_in_from_state": max(0, int(time_diff_in_seconds(now, entered))),
+		}
+	).insert(ignore_permissions=True)
+
+
+def move_to(customer, target_state: str, reason: str | None = None, automatic: bool = True) -> bool:
+	"""The app's own automation: move a customer to target_state along a transition of the workflow.
+
+	The transition must exist in the workflow (for any role) and its condition must hold; nothing is
+	forced. Returns False when the customer is already there. Raises LifecycleTransitionError otherwise.
+	"""
+	doc = frappe.get_doc(CUSTOMER, customer) if isinstance(customer, str) else customer
+	current = doc.get(STATE_FIELD)
+	if current == target_state:
+		return False
+	workflow = get_workflow()
+	if not workflow:
+		frappe.throw(_("Customers have no active lifecycle workflow."), LifecycleTransitionError)
+	transition = find_transition(
+		workflow.transitions, current, target_state, lambda t: is_transition_condition_satisfied(t, doc)
+	)
+	if not transition:
+		frappe.throw(
+			_("The lifecycle workflow does not allow a move from {0} to {1}.").format(
+				frappe.bold(_(current)), frappe.bold(_(target_state))
+			),
+			LifecycleTransitionError,
+			title=_("Lifecycle"),
+		)
+	doc.set(STATE_FIELD, target_state)
+	state_row = next((s for s in workflow.states if s.state == target_state), None)
+	if state_row and state_row.update_field:
+		doc.set(state_row.update_field, state_row.update_value)
+	doc.flags.lifecycle_automation = frappe._dict(
+		action=transition.action, reason=reason, automatic=1 if automatic else 0
+	)
+	doc.save(ignore_permissions=True)
+	return True
+
+
+def timeline(doctype: str, docname: str) -> list[dict]:
+	"""additional_timeline_content hook: lifecycle changes on the customer's form timeline."""
+	rows = frappe.get_all(
+		CHANGE_LOG,
+		filters={"customer": docname},
+		fields=["from_state", "to_state", "action", "reason", "automatic", "changed_by", "changed_on"],
+		order_by="changed_on desc",
+		limit=200,
+	)
+	items = []
+	for row in rows:
+		who = _("automatically") if row.automatic else _("by {0}").format(
+			escape_html(frappe.utils.get_fullname(row.changed_by))
+		)
+		content = _("Lifecycle moved from {0} to {1} ({2}) {3}").format(
+			frappe.bold(escape_html(_(row.from_state))),
+			frappe.bold(escape_html(_(row.to_state))),
+			escape_html(_(row.action or "")),
+			who,
+		)
+		if row.reason:
+			content += ": " + escape_html(row.reason)
+		items.append({"icon": "branch", "creation": row.changed_on, "content": content})
+	return items
+
+
+__all__ = [
+	"LifecycleBypassError",
+	"LifecycleTransitionError",
+	"WorkflowPermissionError",
+	"move_to",
+	"record_change",
+	"validate_workflow",
+	"workflow_action",
+]

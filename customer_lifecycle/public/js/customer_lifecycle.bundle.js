@@ -1,0 +1,1 @@
+import "./customer_quick_entry";

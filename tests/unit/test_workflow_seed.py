@@ -1,0 +1,46 @@
+"""The shipped lifecycle workflow, read from the seed file the installer uses."""
+
+import json
+from pathlib import Path
+
+import customer_lifecycle
+from customer_lifecycle.lifecycle.rules import Transition, reachable_states
+
+SEED = Path(customer_lifecycle.__file__).parent / "seeds" / "customer_lifecycle_workflow.json"
+STATES = ["Prospect", "Onboarding", "Active", "Dormant", "Offboarding", "Offboarded", "Anonymized"]
+
+
+def load():
+	return json.loads(SEED.read_text())
+
+
+def test_states_in_order_and_state_field():
+	wf = load()
+	assert wf["document_type"] == "Customer"
+	assert wf["workflow_state_field"] == "lifecycle_status"
+	assert [s["state"] for s in wf["states"]] == STATES
+
+
+def test_transitions_and_roles():
+	wf = load()
+	edges = {(t["state"], t["next_state"]) for t in wf["transitions"]}
+	assert edges == {
+		("Prospect", "Onboarding"),
+		("Onboarding", "Active"),
+		("Active", "Dormant"),
+		("Dormant", "Active"),
+		("Active", "Offboarding"),
+		("Dormant", "Offboarding"),
+		("Offboarding", "Offboarded"),
+		("Offboarded", "Onboarding"),
+		("Prospect", "Anonymized"),
+		("Offboarded", "Anonymized"),
+	}
+	manager = {(t["state"], t["next_state"]) for t in wf["transitions"] if t["allowed"] == "Customer Manager"}
+	user = {(t["state"], t["next_state"]) for t in wf["transitions"] if t["allowed"] == "Customer User"}
+	assert manager == edges
+	assert user == {("Prospect", "Onboarding")}
+	assert all(t["allow_self_approval"] for t in wf["transitions"])
+	graph = [Transition(t["state"], t["action"], t["next_state"], t["allowed"]) for t in wf["transitions"]]
+	assert reachable_states(graph, "Prospect") == set(STATES)
+	assert not any(t["state"] == "Anonymized" for t in wf["transitions"])
