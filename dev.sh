@@ -138,6 +138,8 @@ cmd_test() {
 	curl -sf "http://127.0.0.1:$TEST_PORT/api/method/ping" >/dev/null || die "the test server did not start (see $ARTIFACTS/server.log)"
 	say "running the tests"
 	cd "$BENCH_DIR/apps/$APP"
+	# every suite, fastest first, unless the caller names tests
+	[ $# -gt 0 ] || set -- tests/unit tests/integration tests/browser
 	CL_BENCH_DIR="$BENCH_DIR" CL_SITE="$TEST_SITE" CL_BASE_URL="http://127.0.0.1:$TEST_PORT" CL_ARTIFACTS="$ARTIFACTS" \
 		"$BENCH_DIR/env/bin/python" -m pytest -p no:cacheprovider "$@"
 }

@@ -143,7 +143,7 @@ def make_customers(
 	settings = get_settings()
 	first = initial_state(workflow)
 	transitions = get_transitions(workflow)
-	states = [s.state for s in workflow.states]
+	states = list(dict.fromkeys(s.state for s in workflow.states))
 	routes = {s: path_between(transitions, first, s) for s in states}
 	targets = [s for s in states if routes[s] is not None]
 	weights = [6 if s == settings.active_state else 1 for s in targets]

@@ -99,7 +99,7 @@ def list_latency(samples: int, echo) -> dict:
 	"""The desk list of customers as a Customer User sees it: not archived, one lifecycle filter."""
 	from frappe.desk.reportview import get as reportview_get
 
-	states = [s.state for s in get_workflow().states]
+	states = list(dict.fromkeys(s.state for s in get_workflow().states))
 	fields = [
 		"`tabCustomer`.`name`",
 		"`tabCustomer`.`owner`",

@@ -13,7 +13,8 @@ frappe.ui.form.CustomerQuickEntryForm = class CustomerQuickEntryForm extends (
 		super.set_meta_and_mandatory_fields();
 		this.intake_fields = this.get_intake_fields();
 		const intake_names = new Set(this.intake_fields.map((df) => df.fieldname));
-		this.mandatory = this.mandatory.filter((df) => !intake_names.has(df.fieldname));
+		// hidden fields (the naming series) keep the defaults of the new doc
+		this.mandatory = this.mandatory.filter((df) => !df.hidden && !intake_names.has(df.fieldname));
 	}
 
 	get_intake_fields() {

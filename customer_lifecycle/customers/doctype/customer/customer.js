@@ -13,6 +13,11 @@ frappe.ui.form.on("Customer", {
 		}
 	},
 
+	after_workflow_action(frm) {
+		// reload so the timeline shows the recorded change
+		frm.reload_doc();
+	},
+
 	before_workflow_action(frm) {
 		// Frappe froze the screen before this event; ask for an optional reason first.
 		return customer_lifecycle.customer_form.ask_reason(frm);

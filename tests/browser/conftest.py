@@ -1,0 +1,62 @@
+"""Playwright with Debian's chromium (never a downloaded browser), against the served test site."""
+
+import os
+import shutil
+
+import pytest
+
+from tests.helpers import PASSWORD
+
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def browser(site):
+	from playwright.sync_api import sync_playwright
+
+	executable = shutil.which("chromium")
+	if not executable:
+		pytest.fail("Debian's chromium is not installed (apt-get install chromium)", pytrace=False)
+	with sync_playwright() as p:
+		browser = p.chromium.launch(executable_path=executable, args=FLAGS, headless=True)
+		yield browser
+		browser.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+	path = os.environ.get("CL_ARTIFACTS") or os.path.join(os.getcwd(), "artifacts")
+	os.makedirs(path, exist_ok=True)
+	return path
+
+
+@pytest.fixture
+def login(browser, base_url, personas, artifacts, request):
+	"""login(persona) -> a Playwright page on /app, logged in through the login form."""
+	contexts = []
+
+	def open_as(persona: str):
+		context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 900})
+		context.set_default_timeout(20_000)
+		contexts.append(context)
+		page = context.new_page()
+		page.goto("/login")
+		page.fill("#login_email", personas[persona])
+		page.fill("#login_password", PASSWORD)
+		page.click(".btn-login")
+		page.wait_for_url("**/app**")
+		return page
+
+	yield open_as
+	for i, context in enumerate(contexts):
+		if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+			for page in context.pages:
+				page.screenshot(path=os.path.join(artifacts, f"FAILED-{request.node.name}-{i}.png"), full_page=True)
+		context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+	outcome = yield
+	report = outcome.get_result()
+	setattr(item, f"rep_{report.when}", report)
