@@ -46,6 +46,7 @@ CUSTOMER_FIELDS = (
 	"id_number",
 	"notes",
 	"lifecycle_status",
+	"lifecycle_since",
 	"archived",
 )
 CHANGE_FIELDS = (
@@ -189,6 +190,7 @@ def make_customers(
 					data["id_number"],
 					data["notes"],
 					target,
+					moment,
 					1 if fake.rng.random() < 0.03 else 0,
 				)
 			)

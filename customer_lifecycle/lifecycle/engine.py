@@ -20,7 +20,6 @@ from frappe.model.workflow import (
 	get_workflow_name,
 	is_transition_condition_satisfied,
 )
-from frappe.model.workflow import validate_workflow as frappe_validate_workflow
 from frappe.utils import escape_html, now_datetime, time_diff_in_seconds
 
 from customer_lifecycle.lifecycle.rules import LifecycleRuleError, Transition, check_move, find_transition
@@ -94,6 +93,7 @@ def validate_workflow(doc) -> None:
 				title=_("Lifecycle"),
 			)
 		doc.set(STATE_FIELD, new or first)
+		doc.lifecycle_since = doc.lifecycle_since or now_datetime()
 		return
 
 	if old == new:
@@ -120,9 +120,33 @@ def validate_workflow(doc) -> None:
 			title=_("Lifecycle"),
 		)
 	if not doc.flags.lifecycle_automation:
-		# the desk, the API and bulk actions: Frappe checks the user's role for this transition
-		frappe_validate_workflow(doc)
-	doc.flags.lifecycle_change = frappe._dict(context, from_state=old, to_state=new)
+		# the desk, the API and bulk actions: the user's roles must allow this transition
+		check_roles_allow(workflow, before, old, new)
+	now = now_datetime()
+	doc.flags.lifecycle_change = frappe._dict(
+		context,
+		from_state=old,
+		to_state=new,
+		changed_on=now,
+		seconds=max(0, int(time_diff_in_seconds(now, before.get("lifecycle_since") or doc.creation))),
+	)
+	doc.lifecycle_since = now
+
+
+def check_roles_allow(workflow, before, old: str, new: str) -> None:
+	"""Frappe's own rule for a workflow save, read from the cached workflow: some transition from
+	old to new must be allowed to one of the user's roles, with its condition met."""
+	roles = set(frappe.get_roles())
+	if not find_transition(
+		workflow.transitions,
+		old,
+		new,
+		lambda t: t.allowed in roles and is_transition_condition_satisfied(t, before),
+	):
+		frappe.throw(
+			_("Workflow State transition not allowed from {0} to {1}").format(frappe.bold(old), frappe.bold(new)),
+			WorkflowPermissionError,
+		)
 
 
 def record_change(doc) -> None:
@@ -130,16 +154,7 @@ def record_change(doc) -> None:
 	change = doc.flags.pop("lifecycle_change", None)
 	if not change:
 		return
-	now = now_datetime()
-	last = frappe.get_all(
-		CHANGE_LOG,
-		filters={"customer": doc.name},
-		fields=["changed_on"],
-		order_by="changed_on desc",
-		limit=1,
-	)
-	entered = last[0].changed_on if last else doc.creation
-	frappe.get_doc(
+	log = frappe.get_doc(
 		{
 			"doctype": CHANGE_LOG,
 			"customer": doc.name,
@@ -149,10 +164,13 @@ def record_change(doc) -> None:
 			"reason": change.reason,
 			"automatic": change.automatic,
 			"changed_by": frappe.session.user,
-			"changed_on": now,
-			"seconds_in_from_state": max(0, int(time_diff_in_seconds(now, entered))),
+			"changed_on": change.changed_on,
+			"seconds_in_from_state": change.seconds,
 		}
-	).insert(ignore_permissions=True)
+	)
+	# every link was just validated on the customer itself
+	log.flags.ignore_links = True
+	log.insert(ignore_permissions=True)
 
 
 def move_to(customer, target_state: str, reason: str | None = None, automatic: bool = True) -> bool:

@@ -24,6 +24,7 @@ class Customer(Document):
 		customer_type: DF.Literal["Individual", "Company", "Trust"]
 		email: DF.Data | None
 		id_number: DF.Data | None
+		lifecycle_since: DF.Datetime | None
 		lifecycle_status: DF.Link | None
 		naming_series: DF.Literal["CUST-.YYYY.-.#####"]
 		notes: DF.SmallText | None
