@@ -1,0 +1,73 @@
+"""`bench migrate` keeps an admin's lifecycle edits, and a second migrate changes nothing."""
+
+import os
+import shutil
+import subprocess
+
+import frappe
+import pytest
+
+FINGERPRINT = [
+	("Workflow", {"name": "Customer Lifecycle"}),
+	("Workflow Transition", {"parent": "Customer Lifecycle"}),
+	("Workflow Document State", {"parent": "Customer Lifecycle"}),
+	("Workflow State", {}),
+	("Workflow Action Master", {}),
+	("Role", {"name": ["in", ["Customer Manager", "Customer User"]]}),
+	("DocType", {"module": "Customers"}),
+	("DocField", {"parent": ["in", ["Customer", "Customer Category", "Customer Lifecycle Settings", "Customer Lifecycle Change"]]}),
+	("Custom Field", {"dt": "Customer"}),
+	("Property Setter", {"doc_type": "Customer"}),
+	("Customer Category", {}),
+	("Workspace", {"name": "Customers"}),
+]
+
+
+def fingerprint():
+	frappe.db.rollback()
+	out = {}
+	for doctype, filters in FINGERPRINT:
+		rows = frappe.get_all(doctype, filters=filters, fields=["name", "modified"], order_by="name")
+		out[doctype] = [(r.name, str(r.modified)) for r in rows]
+	out["settings"] = frappe.get_single("Customer Lifecycle Settings").as_dict(no_default_fields=True)
+	return out
+
+
+def migrate(site):
+	bench = shutil.which("bench")
+	if not bench:
+		pytest.fail("the bench CLI is not on PATH (./dev.sh test puts it there)", pytrace=False)
+	frappe.db.commit()
+	result = subprocess.run(
+		[bench, "--site", site, "migrate"],
+		cwd=os.environ["CL_BENCH_DIR"],
+		capture_output=True,
+		text=True,
+		timeout=600,
+	)
+	assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+	frappe.clear_cache()
+
+
+def test_migrate_keeps_admin_edits_and_is_idempotent(site):
+	wf = frappe.get_doc("Workflow", "Customer Lifecycle")
+	wf.append(
+		"transitions",
+		{"state": "Dormant", "action": "Anonymize", "next_state": "Anonymized", "allowed": "Customer Manager", "allow_self_approval": 1},
+	)
+	wf.save()
+	frappe.db.commit()
+	try:
+		migrate(site)
+		first = fingerprint()
+		transitions = frappe.get_all(
+			"Workflow Transition", filters={"parent": "Customer Lifecycle"}, fields=["state", "next_state"]
+		)
+		assert {"state": "Dormant", "next_state": "Anonymized"} in transitions
+		migrate(site)
+		assert fingerprint() == first
+	finally:
+		wf = frappe.get_doc("Workflow", "Customer Lifecycle")
+		wf.set("transitions", [t for t in wf.transitions if not (t.state == "Dormant" and t.next_state == "Anonymized")])
+		wf.save()
+		frappe.db.commit()
