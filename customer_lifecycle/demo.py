@@ -18,6 +18,7 @@ from frappe.utils import now_datetime
 
 from customer_lifecycle.customers.doctype.customer.customer import site_country_code
 from customer_lifecycle.lifecycle.engine import (
+	CHANGE_FIELDS,
 	CHANGE_LOG,
 	CUSTOMER,
 	get_settings,
@@ -29,14 +30,9 @@ from customer_lifecycle.lifecycle.rules import path_between
 from customer_lifecycle.utils.normalize import normalize_email, normalize_phone
 
 CHUNK = 5000
+STANDARD_FIELDS = ("name", "creation", "modified", "modified_by", "owner", "docstatus", "idx")
 CUSTOMER_FIELDS = (
-	"name",
-	"creation",
-	"modified",
-	"modified_by",
-	"owner",
-	"docstatus",
-	"idx",
+	*STANDARD_FIELDS,
 	"naming_series",
 	"customer_name",
 	"customer_type",
@@ -49,24 +45,7 @@ CUSTOMER_FIELDS = (
 	"lifecycle_since",
 	"archived",
 )
-CHANGE_FIELDS = (
-	"name",
-	"creation",
-	"modified",
-	"modified_by",
-	"owner",
-	"docstatus",
-	"idx",
-	"customer",
-	"from_state",
-	"to_state",
-	"action",
-	"reason",
-	"automatic",
-	"changed_by",
-	"changed_on",
-	"seconds_in_from_state",
-)
+CHANGE_ROW_FIELDS = (*STANDARD_FIELDS, *CHANGE_FIELDS)
 TYPES = (("Individual", 6), ("Company", 3), ("Trust", 1))
 
 
@@ -195,7 +174,7 @@ def make_customers(
 				)
 			)
 		frappe.db.bulk_insert(CUSTOMER, CUSTOMER_FIELDS, customers)
-		frappe.db.bulk_insert(CHANGE_LOG, CHANGE_FIELDS, changes)
+		frappe.db.bulk_insert(CHANGE_LOG, CHANGE_ROW_FIELDS, changes)
 		frappe.db.commit()
 		made.extend(names)
 		if progress:

@@ -9,7 +9,7 @@ import frappe
 from frappe import _
 from frappe.model import workflow as frappe_workflow
 
-from customer_lifecycle.lifecycle.engine import CHANGE_LOG, CUSTOMER, STATE_FIELD, workflow_action
+from customer_lifecycle.lifecycle.engine import CHANGE_FIELDS, CHANGE_LOG, CUSTOMER, STATE_FIELD, workflow_action
 
 BULK_LIMIT = 500
 BULK_INLINE = 20
@@ -78,16 +78,7 @@ def get_history(customer: str) -> list[dict]:
 	return frappe.get_list(
 		CHANGE_LOG,
 		filters={"customer": customer},
-		fields=[
-			"from_state",
-			"to_state",
-			"action",
-			"reason",
-			"automatic",
-			"changed_by",
-			"changed_on",
-			"seconds_in_from_state",
-		],
+		fields=list(CHANGE_FIELDS),
 		order_by="changed_on desc",
 		limit_page_length=0,
 	)

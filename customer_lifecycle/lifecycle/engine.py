@@ -28,6 +28,18 @@ CUSTOMER = "Customer"
 STATE_FIELD = "lifecycle_status"
 SETTINGS = "Customer Lifecycle Settings"
 CHANGE_LOG = "Customer Lifecycle Change"
+# the columns of a Customer Lifecycle Change, as the log, its API and the demo data write them
+CHANGE_FIELDS = (
+	"customer",
+	"from_state",
+	"to_state",
+	"action",
+	"reason",
+	"automatic",
+	"changed_by",
+	"changed_on",
+	"seconds_in_from_state",
+)
 
 
 class LifecycleBypassError(frappe.ValidationError):
@@ -213,7 +225,7 @@ def timeline(doctype: str, docname: str) -> list[dict]:
 	rows = frappe.get_all(
 		CHANGE_LOG,
 		filters={"customer": docname},
-		fields=["from_state", "to_state", "action", "reason", "automatic", "changed_by", "changed_on"],
+		fields=list(CHANGE_FIELDS),
 		order_by="changed_on desc",
 		limit=200,
 	)

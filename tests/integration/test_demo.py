@@ -1,0 +1,42 @@
+"""Demo data: bulk customers whose history is a real path through the lifecycle workflow."""
+
+import frappe
+
+from customer_lifecycle.demo import make_customers, reserve_names
+from customer_lifecycle.lifecycle.engine import get_workflow, initial_state
+from customer_lifecycle.utils.normalize import normalize_email, normalize_phone
+
+
+def test_demo_customers_cover_the_states_with_consistent_history(site):
+	names = make_customers(60, seed=11)
+	assert len(set(names)) == 60
+	customers = frappe.get_all(
+		"Customer", filters={"name": ["in", names]}, fields=["name", "lifecycle_status", "email", "phone", "lifecycle_since"]
+	)
+	assert len({c.lifecycle_status for c in customers}) >= 5
+	allowed = {(t.state, t.next_state) for t in get_workflow().transitions}
+	first = initial_state(get_workflow())
+	for c in customers:
+		assert c.email is None or normalize_email(c.email) == c.email
+		assert c.phone is None or normalize_phone(c.phone) == c.phone
+		steps = frappe.get_all(
+			"Customer Lifecycle Change",
+			filters={"customer": c.name},
+			fields=["from_state", "to_state", "changed_on"],
+			order_by="changed_on asc",
+		)
+		state = first
+		for step in steps:
+			assert step.from_state == state and (step.from_state, step.to_state) in allowed
+			state = step.to_state
+		assert state == c.lifecycle_status
+		if steps:
+			assert c.lifecycle_since == steps[-1].changed_on
+
+
+def test_reserved_names_follow_the_series_without_gaps(site):
+	a = reserve_names("CUST-.YYYY.-.#####", 3)
+	b = reserve_names("CUST-.YYYY.-.#####", 2)
+	numbers = [int(n.rsplit("-", 1)[1]) for n in a + b]
+	assert numbers == list(range(numbers[0], numbers[0] + 5))
+	frappe.db.rollback()
