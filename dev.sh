@@ -122,6 +122,12 @@ cmd_start() {
 	exec bench start
 }
 
+stop_test_server() {
+	# bench starts the server and worker as child processes: stop them by what they run
+	pkill -f -- "--site $TEST_SITE serve --port $TEST_PORT" 2>/dev/null || true
+	pkill -f -- "frappe worker --queue short,default,long" 2>/dev/null || true
+}
+
 cmd_test() {
 	new_site "$TEST_SITE"
 	cd "$BENCH_DIR"
@@ -129,11 +135,10 @@ cmd_test() {
 	bench --site "$TEST_SITE" scheduler disable >/dev/null
 	mkdir -p "$ARTIFACTS"
 	say "serving $TEST_SITE on port $TEST_PORT for HTTP and browser tests"
-	setsid bench --site "$TEST_SITE" serve --port "$TEST_PORT" --noreload >"$ARTIFACTS/server.log" 2>&1 &
-	SERVER_PID=$!
-	setsid bench worker --queue short,default,long >"$ARTIFACTS/worker.log" 2>&1 &
-	WORKER_PID=$!
-	trap 'kill -- -$SERVER_PID -$WORKER_PID 2>/dev/null || true' EXIT
+	stop_test_server
+	trap stop_test_server EXIT
+	bench --site "$TEST_SITE" serve --port "$TEST_PORT" --noreload >"$ARTIFACTS/server.log" 2>&1 &
+	bench worker --queue short,default,long >"$ARTIFACTS/worker.log" 2>&1 &
 	for _ in $(seq 60); do curl -sf "http://127.0.0.1:$TEST_PORT/api/method/ping" >/dev/null && break; sleep 1; done
 	curl -sf "http://127.0.0.1:$TEST_PORT/api/method/ping" >/dev/null || die "the test server did not start (see $ARTIFACTS/server.log)"
 	say "running the tests"
