@@ -34,7 +34,7 @@ start_services() {
 	fi
 	if ! redis-cli ping >/dev/null 2>&1; then
 		say "starting Redis"
-		redis-server --daemonize yes --port 6379 >/dev/null
+		redis-server --daemonize yes --port 6379 --dir /tmp >/dev/null
 		for _ in $(seq 30); do redis-cli ping >/dev/null 2>&1 && break; sleep 1; done
 	fi
 	# bench new-site connects as root with a password

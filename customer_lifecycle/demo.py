@@ -141,10 +141,12 @@ def make_customers(
 		for name in names:
 			data = fake.customer(categories)
 			target = fake.rng.choices(targets, weights=weights)[0]
-			created = now - timedelta(days=fake.rng.uniform(1, 730))
+			# strictly increasing moments, all in the past, so the history sorts one way
+			gaps = [timedelta(days=fake.rng.uniform(0.5, 60)) for _ in routes[target]]
+			created = now - sum(gaps, timedelta()) - timedelta(days=fake.rng.uniform(1, 365))
 			moment, entered = created, created
-			for step in routes[target]:
-				moment = min(now, moment + timedelta(days=fake.rng.uniform(0.5, 60)))
+			for step, gap in zip(routes[target], gaps, strict=True):
+				moment = moment + gap
 				changes.append(
 					change_row(name, step, moment, int((moment - entered).total_seconds()), user)
 				)
