@@ -81,9 +81,15 @@ ensure_bench() {
 install_app() {
 	say "installing this checkout into $BENCH_DIR/apps/$APP"
 	cd "$BENCH_DIR"
-	mkdir -p "apps/$APP"
-	rsync -a --delete --exclude .git --exclude artifacts --exclude '__pycache__' --exclude '*.egg-info' \
-		"$HERE/" "apps/$APP/"
+	if [ -L "apps/$APP" ] && [ "$(readlink -f "apps/$APP")" != "$(readlink -f "$HERE")" ]; then
+		# a developer's link to another checkout: this checkout replaces it, never writes through it
+		rm "apps/$APP"
+	fi
+	if [ "$(readlink -f "apps/$APP")" != "$(readlink -f "$HERE")" ]; then
+		mkdir -p "apps/$APP"
+		rsync -a --delete --exclude .git --exclude artifacts --exclude '__pycache__' --exclude '*.egg-info' \
+			"$HERE/" "apps/$APP/"
+	fi
 	# setuptools 80+ has no pkg_resources, which Frappe v15 imports
 	./env/bin/python -c "import pkg_resources" 2>/dev/null || ./env/bin/python -m pip install -q "setuptools<80"
 	if ! ./env/bin/python -c "import $APP, sys; sys.exit(0 if '$BENCH_DIR/apps/$APP' in $APP.__file__ else 1)" 2>/dev/null; then

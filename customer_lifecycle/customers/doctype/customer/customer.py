@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from customer_lifecycle.customers import completeness, contacts, duplicates
 from customer_lifecycle.lifecycle import engine
 from customer_lifecycle.utils.normalize import normalize_email, normalize_phone, normalize_text
 
@@ -31,10 +32,16 @@ class Customer(Document):
 		phone: DF.Data | None
 	# end: auto-generated types
 
+	def onload(self):
+		contacts.load_contacts_and_addresses(self)
+
 	def validate(self):
 		self.clean_name_and_ids()
 		self.normalize_email()
 		self.normalize_phone()
+		contacts.validate_primaries(self)
+		duplicates.validate_customer(self)
+		completeness.set_score(self)
 
 	def validate_workflow(self):
 		# replaces Document.validate_workflow: Frappe's checks plus the lifecycle rules
@@ -42,6 +49,10 @@ class Customer(Document):
 
 	def on_update(self):
 		engine.record_change(self)
+		contacts.sync_customer(self)
+
+	def on_trash(self):
+		contacts.unlink_customer(self)
 
 	def clean_name_and_ids(self):
 		self.customer_name = normalize_text(self.customer_name)
