@@ -29,21 +29,29 @@ def demo(context, customers: int, seed: int | None):
 		frappe.destroy()
 
 
+# each suite is a module customer_lifecycle.benchmarks.<suite> with main(customers, inserts, samples, echo)
+SUITES = ("foundation", "duplicates", "imports")
+
+
 @customer_lifecycle.command("benchmark")
+@click.option("--suite", type=click.Choice(SUITES), multiple=True, help="Suites to run (default: all)")
 @click.option("--customers", default=100_000, show_default=True, help="Customers in the table while measuring")
 @click.option("--inserts", default=2000, show_default=True, help="Inserts timed for each insert figure")
 @click.option("--samples", default=300, show_default=True, help="Samples for each latency figure")
 @pass_context
-def benchmark(context, customers: int, inserts: int, samples: int):
-	"""Print the foundation's speed figures (insert ratio, list p95, transition p95)."""
-	import frappe
+def benchmark(context, suite: tuple[str, ...], customers: int, inserts: int, samples: int):
+	"""Print the speed figures of each suite, measured on this site."""
+	import importlib
 
-	from customer_lifecycle.benchmarks import foundation
+	import frappe
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
 	try:
-		foundation.run(customers=customers, inserts=inserts, samples=samples, echo=click.echo)
+		for name in suite or SUITES:
+			click.echo(f"\n## {name}")
+			module = importlib.import_module(f"customer_lifecycle.benchmarks.{name}")
+			module.main(customers=customers, inserts=inserts, samples=samples, echo=click.echo)
 	finally:
 		frappe.destroy()
 

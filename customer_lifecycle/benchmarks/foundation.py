@@ -18,7 +18,7 @@ BENCH_USER = "cl.benchmark.user@example.com"
 ROUNDS = 10
 
 
-def run(customers: int, inserts: int, samples: int, echo=print) -> dict:
+def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
 	frappe.set_user("Administrator")
 	have = frappe.db.count(CUSTOMER)
 	if have < customers:

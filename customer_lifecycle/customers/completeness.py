@@ -3,3 +3,11 @@
 
 def set_score(doc) -> None:
 	pass
+
+
+def validate_rules(settings) -> None:
+	pass
+
+
+def on_settings_update(settings) -> None:
+	pass

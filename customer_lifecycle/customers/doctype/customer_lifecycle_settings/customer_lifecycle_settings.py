@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from customer_lifecycle.customers import completeness, terminology
 from customer_lifecycle.lifecycle.engine import get_workflow
 
 STATE_FIELDS = (
@@ -34,6 +35,11 @@ class CustomerLifecycleSettings(Document):
 
 	def validate(self):
 		self.validate_states_in_workflow()
+		completeness.validate_rules(self)
+
+	def on_update(self):
+		completeness.on_settings_update(self)
+		terminology.apply_terms(self)
 
 	def validate_states_in_workflow(self):
 		workflow = get_workflow()
