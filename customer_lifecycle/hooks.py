@@ -16,6 +16,8 @@ app_include_js = "customer_lifecycle.bundle.js"
 after_sync = "customer_lifecycle.install.after_sync"
 after_migrate = "customer_lifecycle.install.after_migrate"
 before_uninstall = "customer_lifecycle.install.before_uninstall"
+# the site's country is known once the setup wizard is done
+setup_wizard_complete = "customer_lifecycle.install.after_setup_wizard"
 
 # Records synced from customer_lifecycle/fixtures on install and migrate. Only records that admins
 # do not edit live there; the lifecycle Workflow is seeded once (customer_lifecycle/seeds) so that
@@ -51,7 +53,22 @@ fixtures = [
 			]
 		],
 	},
+	# access contact and site address on Address
+	{"dt": "Custom Field", "filters": [["dt", "=", "Address"], ["module", "=", "Customers"]]},
 ]
+
+# A customer's contacts and addresses are Frappe's own, linked through Dynamic Link
+doc_events = {
+	"Contact": {
+		"validate": "customer_lifecycle.customers.contacts.after_contact_validate",
+		"on_update": "customer_lifecycle.customers.contacts.on_linked_update",
+		"on_trash": "customer_lifecycle.customers.contacts.on_linked_trash",
+	},
+	"Address": {
+		"on_update": "customer_lifecycle.customers.contacts.on_linked_update",
+		"on_trash": "customer_lifecycle.customers.contacts.on_linked_trash",
+	},
+}
 
 # The desk's workflow actions, so that their saves count as lifecycle actions
 override_whitelisted_methods = {

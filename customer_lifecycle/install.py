@@ -5,10 +5,16 @@ import os
 
 import frappe
 
+from customer_lifecycle.customers.list_filters import ensure_list_filters
 from customer_lifecycle.lifecycle.engine import SETTINGS
 
 WORKFLOW = "Customer Lifecycle"
 CATEGORIES = ("Retail", "Wholesale", "VIP", "Corporate", "Member")
+# what the app's roles may do with Frappe's Contact and Address (a customer's contacts and addresses)
+LINKED_RECORD_RIGHTS = {
+	"Customer Manager": ("read", "write", "create", "delete", "report", "export", "print", "email", "share"),
+	"Customer User": ("read", "write", "create", "report", "print", "email"),
+}
 
 
 def after_sync():
@@ -16,6 +22,9 @@ def after_sync():
 	ensure_workflow()
 	ensure_categories()
 	ensure_settings()
+	ensure_list_filters()
+	ensure_linked_record_permissions()
+	ensure_address_template()
 	frappe.db.commit()
 
 
@@ -24,6 +33,13 @@ def after_migrate():
 	ensure_workflow()
 	ensure_categories()
 	ensure_settings()
+	ensure_list_filters()
+	ensure_linked_record_permissions()
+	ensure_address_template()
+
+
+def after_setup_wizard(args=None):
+	ensure_address_template()
 
 
 def ensure_workflow():
@@ -48,6 +64,32 @@ def ensure_settings():
 	if missing:
 		settings.update(missing)
 		settings.save(ignore_permissions=True)
+
+
+def ensure_linked_record_permissions():
+	"""Give the app's roles their rights on Contact and Address, once: a rule an admin has since
+	changed in Role Permissions Manager is left as it is."""
+	from frappe.permissions import add_permission, update_permission_property
+
+	for doctype in ("Contact", "Address"):
+		for role, rights in LINKED_RECORD_RIGHTS.items():
+			if frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0, "if_owner": 0}):
+				continue
+			add_permission(doctype, role, 0)
+			for right in rights:
+				update_permission_property(doctype, role, 0, right, 1, validate=False)
+
+
+def ensure_address_template():
+	"""Frappe shows addresses through an Address Template; a bare site has none. Make Frappe's own
+	default template the default for the site's country, once."""
+	if frappe.db.exists("Address Template", {"is_default": 1}):
+		return
+	country = frappe.get_system_settings("country")
+	if country and not frappe.db.exists("Address Template", country):
+		frappe.get_doc({"doctype": "Address Template", "country": country, "is_default": 1}).insert(
+			ignore_permissions=True
+		)
 
 
 def load_seed(filename: str):

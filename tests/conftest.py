@@ -2,6 +2,8 @@
 site that `./dev.sh test` created (CL_SITE in CL_BENCH_DIR, served at CL_BASE_URL)."""
 
 import os
+import uuid
+
 import pytest
 
 from tests.helpers import PASSWORD, PERSONAS
@@ -82,7 +84,8 @@ def make_customer(site, faker):
 		data = {
 			"doctype": "Customer",
 			"customer_name": faker.name(),
-			"email": faker.unique.email(),
+			# unique across runs too: customers committed by HTTP tests stay on the site
+			"email": f"{uuid.uuid4().hex[:8]}.{faker.unique.email()}",
 			"phone": phones.phone(),
 		}
 		data.update(fields)

@@ -39,7 +39,7 @@ class Customer(Document):
 		self.clean_name_and_ids()
 		self.normalize_email()
 		self.normalize_phone()
-		contacts.validate_primaries(self)
+		contacts.validate_customer(self)
 		duplicates.validate_customer(self)
 		completeness.set_score(self)
 
