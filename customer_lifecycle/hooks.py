@@ -68,6 +68,18 @@ doc_events = {
 		"on_update": "customer_lifecycle.customers.contacts.on_linked_update",
 		"on_trash": "customer_lifecycle.customers.contacts.on_linked_trash",
 	},
+	# emails on a customer's form also become its notes
+	"Communication": {
+		"after_insert": "customer_lifecycle.customers.notes.on_communication",
+	},
+	# a customer's files live in a folder of their own
+	"File": {
+		"before_insert": "customer_lifecycle.customers.files.set_folder",
+	},
+}
+
+scheduler_events = {
+	"daily": ["customer_lifecycle.onboarding.checklists.notify_overdue_items"],
 }
 
 # The desk's workflow actions, so that their saves count as lifecycle actions

@@ -86,6 +86,8 @@ def workflow_action(action: str, reason: str | None = None):
 
 def validate_workflow(doc) -> None:
 	"""Customer.validate_workflow: the checks Frappe's workflow makes, plus the lifecycle rules."""
+	# the move this save makes, for on_update (the log, onboarding); none until shown otherwise
+	doc.flags.lifecycle_change = None
 	workflow = get_workflow()
 	if not workflow:
 		return
@@ -163,7 +165,7 @@ def check_roles_allow(workflow, before, old: str, new: str) -> None:
 
 def record_change(doc) -> None:
 	"""Customer.on_update: write the Customer Lifecycle Change for a move validated above."""
-	change = doc.flags.pop("lifecycle_change", None)
+	change = doc.flags.get("lifecycle_change")
 	if not change:
 		return
 	log = frappe.get_doc(

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 
 from customer_lifecycle.customers import completeness, contacts, duplicates
 from customer_lifecycle.lifecycle import engine
+from customer_lifecycle.onboarding import checklists
 from customer_lifecycle.utils.normalize import normalize_email, normalize_phone, normalize_text
 
 
@@ -50,6 +51,7 @@ class Customer(Document):
 	def on_update(self):
 		engine.record_change(self)
 		contacts.sync_customer(self)
+		checklists.on_customer_update(self)
 
 	def on_trash(self):
 		contacts.unlink_customer(self)
