@@ -36,6 +36,7 @@ class CustomerLifecycleSettings(Document):
 	def validate(self):
 		self.validate_states_in_workflow()
 		completeness.validate_rules(self)
+		terminology.validate_terms(self)
 
 	def on_update(self):
 		completeness.on_settings_update(self)
