@@ -17,6 +17,7 @@ from frappe.model.naming import parse_naming_series
 from frappe.utils import now_datetime
 
 from customer_lifecycle.customers.doctype.customer.customer import site_country_code
+from customer_lifecycle.customers.duplicates import name_key
 from customer_lifecycle.lifecycle.engine import (
 	CHANGE_FIELDS,
 	CHANGE_LOG,
@@ -44,6 +45,7 @@ CUSTOMER_FIELDS = (
 	"lifecycle_status",
 	"lifecycle_since",
 	"archived",
+	"name_key",
 )
 CHANGE_ROW_FIELDS = (*STANDARD_FIELDS, *CHANGE_FIELDS)
 TYPES = (("Individual", 6), ("Company", 3), ("Trust", 1))
@@ -173,6 +175,7 @@ def make_customers(
 					target,
 					moment,
 					1 if fake.rng.random() < 0.03 else 0,
+					name_key(data["customer_name"]) or None,
 				)
 			)
 		frappe.db.bulk_insert(CUSTOMER, CUSTOMER_FIELDS, customers)

@@ -107,12 +107,12 @@ def rules_of(settings) -> list[tuple[str, float]]:
 	return [(row.fieldname, float(row.weight or 0)) for row in settings.get("completeness_rules") or []]
 
 
-def recompute_all() -> int:
+def recompute_all(commit: bool = True) -> int:
 	"""Background job: recompute every customer's score, in chunks, publishing progress.
 
 	Reads each chunk with one query and writes only the rows whose score changed, one UPDATE per
-	chunk. The job runs as the user who changed the settings; progress and the result go to them.
-	Returns how many customers changed."""
+	chunk, committed chunk by chunk (`commit=False` leaves that to the caller). The job runs as the
+	user who changed the settings; progress and the result go to them. Returns how many changed."""
 	rules = get_rules()
 	fields = ["name", FIELD] + [f for f, _ in rules]
 	total = frappe.db.count(CUSTOMER)
@@ -138,7 +138,8 @@ def recompute_all() -> int:
 		changed += len(updates)
 		done += len(rows)
 		last = rows[-1].name
-		frappe.db.commit()
+		if commit:
+			frappe.db.commit()
 		frappe.publish_progress(min(100, done * 100 / max(total, 1)), title=title, description=f"{done} / {total}")
 	frappe.publish_realtime(
 		"msgprint",

@@ -211,12 +211,13 @@ def refresh_customer(customer: str, leaving: str | None = None) -> None:
 		return
 	for fieldname, (doctype, flag) in PRIMARY.items():
 		linked = [name for name in linked_names(doctype, customer) if name != leaving]
-		if values.get(fieldname) in linked:
-			continue
-		flagged = frappe.get_all(doctype, filters={"name": ("in", linked), flag: 1}, pluck="name") if linked else []
-		choice = (flagged or linked or [None])[0]
-		frappe.db.set_value(CUSTOMER, customer, fieldname, choice, update_modified=False)
+		choice = values.get(fieldname)
+		if choice not in linked:
+			flagged = frappe.get_all(doctype, filters={"name": ("in", linked), flag: 1}, pluck="name") if linked else []
+			choice = (flagged or linked or [None])[0]
+			frappe.db.set_value(CUSTOMER, customer, fieldname, choice, update_modified=False)
 		if choice:
+			# the choice carries the primary flag, and no other record of the customer does
 			mark_primary(customer, fieldname, choice)
 	completeness.refresh(customer)
 

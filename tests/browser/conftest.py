@@ -10,6 +10,15 @@ from tests.helpers import PASSWORD
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_assertions():
+	"""A freshly started test server answers its first requests slowly (cold caches, a busy CI
+	machine): assertions wait up to 15 s for the page to show what they expect."""
+	from playwright.sync_api import expect
+
+	expect.set_options(timeout=15_000)
+
+
 @pytest.fixture(scope="session")
 def browser(site):
 	from playwright.sync_api import sync_playwright

@@ -83,4 +83,17 @@ frappe.ui.form.CustomerQuickEntryForm = class CustomerQuickEntryForm extends (
 		this.dialog.set_message(__("Saving..."));
 		this.insert().then(() => this.dialog.clear_message());
 	}
+
+	insert() {
+		// "Customer already exists": warn before inserting (customer_duplicates.js)
+		return customer_lifecycle.duplicates.confirm(this.dialog.get_values(true)).then((answer) => {
+			if (answer === "save" || answer === "override") {
+				if (answer === "override") this.dialog.doc.allow_duplicate = 1;
+				return super.insert();
+			}
+			this.dialog.working = false;
+			this.dialog.clear_message();
+			if (answer === "open") this.dialog.hide();
+		});
+	}
 };
