@@ -9,7 +9,8 @@ the figure for a saved customer, for a recompute of the whole table, and for bul
 import frappe
 from frappe import _
 from frappe.model import no_value_fields
-from frappe.query_builder import Case
+
+from customer_lifecycle.utils.bulk import chunks, set_column
 
 CUSTOMER = "Customer"
 SETTINGS = "Customer Lifecycle Settings"
@@ -114,30 +115,18 @@ def recompute_all(commit: bool = True) -> int:
 	chunk, committed chunk by chunk (`commit=False` leaves that to the caller). The job runs as the
 	user who changed the settings; progress and the result go to them. Returns how many changed."""
 	rules = get_rules()
-	fields = ["name", FIELD] + [f for f, _ in rules]
 	total = frappe.db.count(CUSTOMER)
 	done = changed = 0
-	last = ""
 	title = _("Recomputing completeness")
-	while True:
-		rows = frappe.get_all(
-			CUSTOMER,
-			filters={"name": [">", last]},
-			fields=fields,
-			order_by="name asc",
-			limit_page_length=CHUNK,
-		)
-		if not rows:
-			break
+	for rows in chunks(CUSTOMER, [FIELD] + [f for f, _ in rules], CHUNK):
 		updates = {}
 		for row in rows:
 			figure = score(row, rules)
 			if row.get(FIELD) != figure:
 				updates[row.name] = figure
-		write_scores(updates)
+		set_column(CUSTOMER, FIELD, updates)
 		changed += len(updates)
 		done += len(rows)
-		last = rows[-1].name
 		if commit:
 			frappe.db.commit()
 		frappe.publish_progress(min(100, done * 100 / max(total, 1)), title=title, description=f"{done} / {total}")
@@ -147,14 +136,3 @@ def recompute_all(commit: bool = True) -> int:
 		user=frappe.session.user,
 	)
 	return changed
-
-
-def write_scores(updates: dict[str, float]) -> None:
-	"""One UPDATE for many customers: completeness = CASE name WHEN ... END."""
-	if not updates:
-		return
-	table = frappe.qb.DocType(CUSTOMER)
-	case = Case()
-	for name, figure in updates.items():
-		case = case.when(table.name == name, figure)
-	frappe.qb.update(table).set(table[FIELD], case).where(table.name.isin(list(updates))).run()

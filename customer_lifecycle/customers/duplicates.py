@@ -321,14 +321,3 @@ def record_override(doc, blocking: list[dict]) -> None:
 			),
 		}
 	).insert(ignore_permissions=True, ignore_links=True)
-
-
-def write_name_keys(keys: dict[str, str]) -> None:
-	"""Store many customers' name keys with one UPDATE: name_key = CASE name WHEN ... END."""
-	if not keys:
-		return
-	table = frappe.qb.DocType(CUSTOMER)
-	case = frappe.qb.terms.Case()
-	for name, key in keys.items():
-		case = case.when(table.name == name, key or None)
-	frappe.qb.update(table).set(table.name_key, case).where(table.name.isin(list(keys))).run()
