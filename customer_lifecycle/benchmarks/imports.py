@@ -1,0 +1,147 @@
+"""Import speed: the fast path (Customer Import) beside Frappe's Data Import, on the same file.
+
+A Faker CSV of 100k customers (most with a billing address, local and international phone
+formats, mixed-case emails) with 2% deliberately broken rows is imported by the Customer Import
+job, run here synchronously; then a 5k-row sample of the same file goes through Frappe's Data
+Import (the Customer controller, one row at a time). Both run as a dedicated benchmark user, so
+what they created is found by its owner and removed afterwards: the site is left as it was.
+"""
+
+import csv
+import io
+import time
+
+import frappe
+import phonenumbers
+
+from customer_lifecycle.customers.doctype.customer.customer import site_country_code
+from customer_lifecycle.customers.doctype.customer_import.customer_import import run_import
+from customer_lifecycle.customers.importer import FIELDS, remove_customers
+from customer_lifecycle.demo import FakeCustomers
+
+ROWS = 100_000
+SAMPLE = 5_000
+BROKEN_EVERY = 50  # 2%
+BENCH_USER = "cl.benchmark.importer@example.com"
+# what makes a row bad, in turn. (No bad Customer Type: Frappe's Data Import refuses a whole file
+# with an unknown Select value before importing anything, and there would be nothing to compare.)
+BREAKAGES = (
+	("customer_name", "  "),
+	("email", "not-an-email@"),
+	("phone", "12345"),
+)
+
+
+def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
+	# customers, inserts and samples are the other suites' knobs; this one's sizes are fixed
+	user = ensure_bench_user()
+	content = make_file(ROWS, seed=2026)
+	sample = b"\n".join(content.split(b"\n")[: SAMPLE + 1]) + b"\n"
+	echo(f"File: {ROWS} rows, {ROWS // BROKEN_EVERY} of them broken ({len(content) / 1e6:.1f} MB)")
+	frappe.set_user(user)
+	try:
+		fast = fast_path(content, echo)
+		remove_created(user)
+		slow = data_import(sample, echo)
+	finally:
+		frappe.set_user("Administrator")
+		remove_created(user)
+	echo(f"Fast path / Data Import: {fast['fast_rows_per_s'] / slow['data_import_rows_per_s']:.0f}x")
+	return {**fast, **slow}
+
+
+def make_file(count: int, seed: int) -> bytes:
+	"""A customers CSV with Customer labels as headers, as people export them from elsewhere."""
+	fake = FakeCustomers(seed, site_country_code())
+	categories = frappe.get_all("Customer Category", pluck="name")
+	country = frappe.get_system_settings("country")
+	meta = frappe.get_meta("Customer")
+	out = io.StringIO()
+	writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+	out.write(",".join(meta.get_label(f) for f in FIELDS) + "\n")
+	for i in range(1, count + 1):
+		row = fake.customer(categories)
+		if row["phone"] and fake.rng.random() < 0.5:
+			row["phone"] = phonenumbers.format_number(phonenumbers.parse(row["phone"]), phonenumbers.PhoneNumberFormat.NATIONAL)
+		if row["email"] and fake.rng.random() < 0.3:
+			row["email"] = row["email"].title()
+		if fake.rng.random() < 0.7:
+			row.update(
+				address_line1=fake.fake.street_address().replace("\n", ", "),
+				city=fake.fake.city(),
+				pincode=fake.fake.postcode(),
+				country=country,
+			)
+		if i % BROKEN_EVERY == 0:
+			fieldname, value = BREAKAGES[(i // BROKEN_EVERY) % len(BREAKAGES)]
+			row[fieldname] = value
+		writer.writerow(row)
+	return out.getvalue().encode()
+
+
+def attach(filename: str, content: bytes) -> str:
+	file = frappe.get_doc({"doctype": "File", "file_name": filename, "is_private": 1, "content": content})
+	return file.insert(ignore_permissions=True).file_url
+
+
+def fast_path(content: bytes, echo) -> dict:
+	doc = frappe.get_doc({"doctype": "Customer Import", "import_file": attach("bench-customers.csv", content)})
+	doc.insert()
+	frappe.db.commit()
+	start = time.perf_counter()
+	run_import(doc.name)
+	seconds = time.perf_counter() - start
+	doc.reload()
+	rate = doc.total_rows / seconds
+	echo(
+		f"Fast path (Customer Import job): {doc.total_rows} rows in {seconds:.1f} s = {rate:.0f} rows/s"
+		f"  (target >= 5000); inserted {doc.inserted}, duplicates {doc.duplicates}, rejected {doc.rejected}"
+	)
+	return {"fast_rows_per_s": rate, "fast_inserted": doc.inserted, "fast_rejected": doc.rejected, "fast_duplicates": doc.duplicates}
+
+
+def data_import(content: bytes, echo) -> dict:
+	from frappe.core.doctype.data_import.data_import import start_import
+
+	doc = frappe.get_doc(
+		{
+			"doctype": "Data Import",
+			"reference_doctype": "Customer",
+			"import_type": "Insert New Records",
+			"import_file": attach("bench-customers-sample.csv", content),
+		}
+	).insert()
+	frappe.db.commit()
+	start = time.perf_counter()
+	start_import(doc.name)
+	seconds = time.perf_counter() - start
+	done = frappe.db.count("Data Import Log", {"data_import": doc.name, "success": 1})
+	rate = doc.payload_count / seconds
+	echo(
+		f"Frappe Data Import (5k-row sample of the same file): {doc.payload_count} rows in {seconds:.1f} s"
+		f" = {rate:.0f} rows/s; inserted {done}"
+	)
+	return {"data_import_rows_per_s": rate, "data_import_inserted": done}
+
+
+def ensure_bench_user() -> str:
+	"""The user the imports run as: what it owns afterwards is what the benchmark made."""
+	if not frappe.db.exists("User", BENCH_USER):
+		frappe.get_doc(
+			{"doctype": "User", "email": BENCH_USER, "first_name": "Import Benchmark", "send_welcome_email": 0}
+		).insert(ignore_permissions=True)
+	# Data Import is System Manager's (Frappe's own permission); Customer Import is Customer Manager's too
+	frappe.get_doc("User", BENCH_USER).add_roles("Customer Manager", "System Manager")
+	frappe.db.commit()
+	return BENCH_USER
+
+
+def remove_created(user: str) -> None:
+	remove_customers(frappe.get_all("Customer", filters={"owner": user}, pluck="name"))
+	for doctype in ("Customer Import", "Data Import"):
+		for name in frappe.get_all(doctype, filters={"owner": user}, pluck="name"):
+			frappe.db.delete("Data Import Log", {"data_import": name})
+			frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+	for name in frappe.get_all("File", filters={"owner": user, "is_folder": 0}, pluck="name"):
+		frappe.delete_doc("File", name, force=True, ignore_permissions=True)
+	frappe.db.commit()

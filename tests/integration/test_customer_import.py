@@ -1,0 +1,310 @@
+"""Importing customers: the fast path (Customer Import) and Frappe's Data Import, on the fixture files.
+
+Both paths commit as they go (a chunk, a row), so these tests remove what they made themselves."""
+
+import csv
+import io
+from pathlib import Path
+
+import frappe
+import pytest
+from openpyxl import Workbook
+
+from customer_lifecycle.customers.doctype.customer_import.customer_import import run_import, start_import
+from customer_lifecycle.customers.importer import read_table, remove_customers, write_customers
+from customer_lifecycle.lifecycle.engine import get_workflow, initial_state
+from tests.helpers import as_user
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+MESSY = "customers_messy.csv"
+SAMPLE = "customers_sample.csv"
+
+
+@pytest.fixture
+def cleanup(site):
+	"""Remove, after the test, the customers (with contacts and addresses), imports and files it made."""
+	frappe.db.commit()
+	before = frappe.utils.now_datetime()
+	yield
+	frappe.db.rollback()
+	frappe.set_user("Administrator")
+	remove_customers(frappe.get_all("Customer", filters={"creation": (">=", before)}, pluck="name"))
+	for doctype in ("Customer Import", "Data Import"):
+		for name in frappe.get_all(doctype, filters={"creation": (">=", before)}, pluck="name"):
+			frappe.db.delete("Data Import Log", {"data_import": name})
+			frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+	for name in frappe.get_all("File", filters={"creation": (">=", before), "is_folder": 0}, pluck="name"):
+		frappe.delete_doc("File", name, force=True, ignore_permissions=True)
+	frappe.db.commit()
+
+
+def upload(filename: str, content: bytes | None = None) -> str:
+	content = content if content is not None else (FIXTURES / filename).read_bytes()
+	file = frappe.get_doc({"doctype": "File", "file_name": filename, "is_private": 1, "content": content})
+	return file.insert().file_url
+
+
+def new_import(filename: str, content: bytes | None = None):
+	doc = frappe.get_doc({"doctype": "Customer Import", "import_file": upload(filename, content)}).insert()
+	frappe.db.commit()
+	return doc
+
+
+def run(doc):
+	run_import(doc.name)
+	doc.reload()
+	return doc
+
+
+def error_lines(doc) -> list[list[str]]:
+	file = frappe.get_doc("File", {"file_url": doc.error_file})
+	assert file.is_private
+	return list(csv.reader(io.StringIO(file.get_content())))
+
+
+def messy_customers() -> list[dict]:
+	return frappe.get_all(
+		"Customer",
+		filters={"customer_name": ("like", "%messy%")},
+		fields=["name", "customer_name", "email", "phone", "id_number", "customer_type", "customer_category", "country"],
+		order_by="name asc",
+	)
+
+
+def test_messy_file_inserts_the_good_rows_and_reports_the_bad(cleanup):
+	doc = run(new_import(MESSY))
+	assert (doc.status, doc.total_rows, doc.inserted, doc.duplicates, doc.rejected) == (
+		"Completed with Errors",
+		22,
+		9,
+		4,
+		9,
+	)
+	assert doc.progress == 100 and doc.started and doc.finished
+
+	customers = messy_customers()
+	assert len(customers) == 9
+	by_name = {c.customer_name: c for c in customers}
+	assert by_name["alice SMITH-MESSY"].email == "alice.smith@messy-import.example"
+	assert by_name["alice SMITH-MESSY"].phone == "+442079460958"
+	assert by_name["Bob Jones-Messy"].phone == "+447400123456"
+	assert by_name["Grace Hall Messy Ltd"].customer_type == "Company"
+	assert by_name["Grace Hall Messy Ltd"].customer_category == "Wholesale"
+	assert by_name["Liam Park-Messy"].country == "United Kingdom"
+	assert by_name["Sam Tate-Messy"].phone == "+442079460960"
+	# bad rows are never inserted
+	for email in ("nobody@messy-import.example", "frank.black@messy-import.example", "heidi.lane@messy-import.example"):
+		assert not frappe.db.exists("Customer", {"email": email})
+
+	lines = error_lines(doc)
+	assert lines[0] == ["Row", "Field", "Value", "Reason"]
+	rows = {}
+	for row, field, value, reason in lines[1:]:
+		rows.setdefault(int(row), []).append((field, value, reason))
+	assert sorted(rows) == [4, 5, 6, 7, 8, 10, 12, 13, 16, 19, 21, 22, 23]
+	assert rows[4] == [("customer_name", "", "Customer Name is required.")]
+	assert rows[5] == [("Email", "carol.white@", "is not a valid email address.")]
+	assert rows[8][0][:2] == ("Phone", "07700 900123")
+	assert [f for f, _v, _r in rows[21]] == ["Email", "Phone"]
+	assert rows[23] == [("Country", "Narnia", "is not a country.")]
+	alice = by_name["alice SMITH-MESSY"].name
+	assert rows[6] == [
+		("Email", "alice.smith@messy-import.example", f"Duplicate: row 2 of this file (customer {alice}) has the same Email.")
+	]
+	assert rows[7][0][:2] == ("Phone", "+442079460958")
+	mia = frappe.db.get_value("Customer", {"id_number": "AB123456C"}, "name")
+	assert rows[16] == [("ID Number", "ab123456c", f"Duplicate: row 15 of this file (customer {mia}) has the same ID Number.")]
+
+
+def test_each_customer_gets_its_contact_address_state_and_score(cleanup):
+	run(new_import(MESSY))
+	pat = frappe.get_doc("Customer", {"email": "pat.troy@messy-import.example"})
+	assert pat.lifecycle_status == initial_state(get_workflow())
+	assert pat.lifecycle_since
+	assert pat.name_key
+	contact = frappe.get_doc("Contact", pat.primary_contact)
+	assert [(r.link_doctype, r.link_name) for r in contact.links] == [("Customer", pat.name)]
+	assert [e.email_id for e in contact.email_ids] == ["pat.troy@messy-import.example"]
+	assert [p.phone for p in contact.phone_nos] == ["+442079460959"]
+	address = frappe.get_doc("Address", pat.billing_address)
+	assert (address.address_line1, address.city, address.pincode, address.country) == (
+		"9 Mill Lane",
+		"Leeds",
+		"LS1 5AB",
+		"United Kingdom",
+	)
+	assert [(r.link_doctype, r.link_name) for r in address.links] == [("Customer", pat.name)]
+	assert pat.notes == 'Prefers "email", not calls'
+	# the saved figure is the one the controller computes from the same record
+	doc = frappe.get_doc("Customer", pat.name)
+	doc.run_method("validate")
+	assert doc.completeness == pat.completeness > 0
+	# the form shows them, as for a customer saved in the desk
+	pat.run_method("onload")
+	assert [c.name for c in pat.get_onload()["contact_list"]] == [contact.name]
+	assert [a.name for a in pat.get_onload()["addr_list"]] == [address.name]
+
+
+def test_rows_are_the_records_the_controller_makes(make_customer):
+	"""write_customers and Customer.insert give the same Customer, Contact and Address values."""
+	values = {
+		"customer_name": "Shape Compare",
+		"customer_type": "Individual",
+		"customer_category": "Retail",
+		"email": "shape.compare@import-shape.example",
+		"phone": "+442079460970",
+		"id_number": "SHAPE-1",
+		"notes": None,
+		"address_line1": "1 Shape Street",
+		"address_line2": None,
+		"city": "Leeds",
+		"county": None,
+		"pincode": "LS1 1AA",
+		"country": "United Kingdom",
+	}
+	from customer_lifecycle.customers.duplicates import name_key
+
+	bulk = write_customers([{**values, "name_key": name_key(values["customer_name"])}])[0]
+	saved = make_customer(**{**values, "email": "shape.other@import-shape.example", "phone": "+442079460971", "id_number": "SHAPE-2"}).name
+
+	def record(doctype, name, skip=("name", "creation", "modified", "parent", "link_name", "lifecycle_since")):
+		doc = frappe.get_doc(doctype, name).as_dict(no_default_fields=True)
+		out = {}
+		for key, value in doc.items():
+			if key in skip:
+				continue
+			if isinstance(value, list):
+				out[key] = [{k: v for k, v in row.items() if k not in (*skip, "idx", "owner", "modified_by", "doctype")} for row in value]
+			else:
+				out[key] = value
+		return out
+
+	ours, theirs = record("Customer", bulk), record("Customer", saved)
+	for key in ("email", "phone", "id_number", "primary_contact", "billing_address"):
+		ours.pop(key), theirs.pop(key)
+	assert ours == theirs
+	ours = record("Contact", frappe.db.get_value("Customer", bulk, "primary_contact"))
+	theirs = record("Contact", frappe.db.get_value("Customer", saved, "primary_contact"))
+	for key in ("email_id", "phone", "mobile_no", "email_ids", "phone_nos"):
+		ours.pop(key), theirs.pop(key)
+	assert ours == theirs
+	ours = record("Address", frappe.db.get_value("Customer", bulk, "billing_address"))
+	theirs = record("Address", frappe.db.get_value("Customer", saved, "billing_address"))
+	assert ours == theirs
+
+
+def test_running_the_same_file_again_creates_nothing(cleanup):
+	first = run(new_import(MESSY))
+	counts = {dt: frappe.db.count(dt) for dt in ("Customer", "Contact", "Address", "Dynamic Link")}
+	again = run(new_import(MESSY))
+	assert (again.inserted, again.duplicates, again.rejected) == (0, 13, 9)
+	assert {dt: frappe.db.count(dt) for dt in counts} == counts
+	reasons = [line[3] for line in error_lines(again)[1:] if line[3].startswith("Duplicate")]
+	assert len(reasons) == 13
+	assert all("already has this" in r for r in reasons if "row" not in r.split(":")[1][:5])
+	# the same record started again also finds everything there already
+	run(first)
+	assert (first.inserted, first.duplicates, first.rejected) == (0, 13, 9)
+	assert {dt: frappe.db.count(dt) for dt in counts} == counts
+
+
+def test_an_xlsx_file_imports_like_the_csv(cleanup):
+	book = Workbook()
+	for row in read_table((FIXTURES / SAMPLE).read_bytes(), "csv"):
+		book.active.append([v or None for v in row])
+	content = io.BytesIO()
+	book.save(content)
+	doc = run(new_import("customers_sample.xlsx", content.getvalue()))
+	assert (doc.status, doc.total_rows, doc.inserted, doc.duplicates, doc.rejected) == ("Completed", 20, 20, 0, 0)
+	assert not doc.error_file
+	trust = frappe.get_doc("Customer", {"email": "trustees@juniper-trust-sample.example"})
+	assert (trust.customer_type, trust.phone, trust.city) == ("Trust", "+442079460110", "Norwich")
+
+
+def test_a_file_without_a_name_column_fails_with_a_message(cleanup):
+	doc = run(new_import("nameless.csv", b"Email,Phone\na@b.example,\n"))
+	assert doc.status == "Failed"
+	assert "Customer Name" in doc.message
+	assert doc.inserted == 0
+
+
+def test_columns_that_match_no_field_are_named_in_the_message(cleanup):
+	doc = run(new_import("extra.csv", b"Customer Name,Shoe Size\nAda Extracolumn,42\n"))
+	assert (doc.status, doc.inserted) == ("Completed", 1)
+	assert "Shoe Size" in doc.message
+
+
+def test_only_csv_or_xlsx_files_are_accepted(site, rollback):
+	with pytest.raises(frappe.ValidationError, match="csv or .xlsx"):
+		frappe.get_doc({"doctype": "Customer Import", "import_file": "/private/files/customers.pdf"}).insert()
+
+
+def test_start_import_queues_the_job_on_the_long_queue(cleanup, personas):
+	from frappe.utils.background_jobs import create_job_id, get_redis_conn, is_job_enqueued
+	from rq.job import Job
+
+	with as_user(personas["manager"]):
+		doc = frappe.get_doc({"doctype": "Customer Import", "import_file": upload(SAMPLE)}).insert()
+		assert start_import(doc.name)["status"] == "Queued"
+		with pytest.raises(frappe.ValidationError, match="already queued"):
+			start_import(doc.name)
+	frappe.db.commit()  # the job is enqueued once the request's transaction commits
+	job_id = f"customer_import::{doc.name}"
+	assert is_job_enqueued(job_id)
+	job = Job.fetch(create_job_id(job_id), connection=get_redis_conn())
+	assert job.origin.endswith("long")
+	assert job.kwargs["kwargs"]["import_name"] == doc.name
+	job.delete()
+	# what the worker would do, here
+	with as_user(personas["manager"]):
+		doc = run(doc)
+	assert (doc.status, doc.inserted) == ("Completed", 20)
+	assert frappe.db.get_value("Customer", {"email": "amelia.hartwell@sample-import.example"}, "owner") == personas["manager"]
+
+
+def test_customer_users_cannot_import(site, rollback, personas):
+	file_url = upload(SAMPLE)
+	doc = frappe.get_doc({"doctype": "Customer Import", "import_file": file_url}).insert()
+	with as_user(personas["user"]):
+		with pytest.raises(frappe.PermissionError):
+			frappe.get_doc({"doctype": "Customer Import", "import_file": file_url}).insert()
+		with pytest.raises(frappe.PermissionError):
+			start_import(doc.name)
+	assert frappe.db.get_value("Customer Import", doc.name, "status") == "Pending"
+
+
+def test_frappe_data_import_gives_customer_contact_and_address(cleanup):
+	"""Frappe's own Data Import of Customer, columns mapped from the labels, through the controller."""
+	from frappe.core.doctype.data_import.data_import import start_import as data_import_job
+
+	data_import = frappe.get_doc(
+		{
+			"doctype": "Data Import",
+			"reference_doctype": "Customer",
+			"import_type": "Insert New Records",
+			"import_file": upload(SAMPLE),
+		}
+	).insert()
+	assert not frappe.parse_json(data_import.template_warnings or "[]")
+	frappe.db.commit()
+	data_import_job(data_import.name)
+	data_import.reload()
+	assert data_import.status == "Success", frappe.get_all("Data Import Log", filters={"data_import": data_import.name}, fields=["messages"])
+
+	rows = list(csv.DictReader(io.StringIO((FIXTURES / SAMPLE).read_text())))
+	assert len(rows) == 20
+	for row in rows:
+		customer = frappe.get_doc("Customer", {"customer_name": row["Customer Name"]})
+		assert customer.email == (row["Email"] or None)
+		assert customer.lifecycle_status == initial_state(get_workflow())
+		if row["Email"] or row["Phone"]:
+			contact = frappe.get_doc("Contact", customer.primary_contact)
+			assert contact.email_id == row["Email"]
+			assert customer.name in [link.link_name for link in contact.links]
+		else:
+			assert not customer.primary_contact
+		if row["Address Line 1"]:
+			address = frappe.get_doc("Address", customer.billing_address)
+			assert (address.address_line1, address.city, address.pincode) == (row["Address Line 1"], row["City/Town"], row["Postal Code"])
+		else:
+			assert not customer.billing_address

@@ -1,0 +1,245 @@
+"""Customer files: reading, column matching, row checks, duplicates and the error file (no database)."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from customer_lifecycle.customers.importer import (
+	FIELDS,
+	ImportFileError,
+	Rules,
+	SeenKeys,
+	clean_row,
+	error_csv,
+	identity_keys,
+	map_columns,
+	read_table,
+	sort_out,
+	split_header,
+)
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+LABELS = {
+	"customer_name": "Customer Name",
+	"customer_type": "Customer Type",
+	"customer_category": "Customer Category",
+	"email": "Email",
+	"phone": "Phone",
+	"id_number": "ID Number",
+	"notes": "Notes",
+	"address_line1": "Address Line 1",
+	"address_line2": "Address Line 2",
+	"city": "City/Town",
+	"county": "County/State",
+	"pincode": "Postal Code",
+	"country": "Country",
+}
+
+
+@pytest.fixture
+def rules():
+	columns = {}
+	for fieldname, label in LABELS.items():
+		columns[fieldname] = fieldname
+		columns[label.lower()] = fieldname
+	return Rules(
+		columns=columns,
+		labels=LABELS,
+		customer_types=("Individual", "Company", "Trust"),
+		default_type="Individual",
+		categories={c.lower(): c for c in ("Retail", "Wholesale", "VIP", "Corporate", "Member")},
+		countries={"united kingdom": "United Kingdom", "gb": "United Kingdom", "south africa": "South Africa", "za": "South Africa"},
+		lengths={"customer_name": 140, "email": 140, "phone": 40, "id_number": 64, "address_line1": 140, "city": 140},
+		region="GB",
+		default_country="United Kingdom",
+		name_key=lambda name: " ".join(sorted(name.lower().split())),
+	)
+
+
+def check(rules, **cells):
+	header = list(cells)
+	mapping, _unknown = map_columns(header, rules)
+	return clean_row(list(cells.values()), mapping, header, rules, 7)
+
+
+def test_csv_and_xlsx_read_alike():
+	rows = [["Customer Name", "Phone"], ["Ada", "020 7946 0958"], ["Bob", ""]]
+	text = "\ufeffCustomer Name,Phone\r\nAda,020 7946 0958\r\nBob,\r\n"
+	book = Workbook()
+	for row in rows:
+		book.active.append([v or None for v in row])
+	buffer = io.BytesIO()
+	book.save(buffer)
+	assert read_table(text.encode("utf-8"), "csv") == rows
+	assert read_table(buffer.getvalue(), "xlsx") == rows
+	assert read_table("Nom,Ville\nRené,Zürich\n".encode("cp1252"), "CSV")[1] == ["René", "Zürich"]
+	with pytest.raises(ImportFileError):
+		read_table(b"x", "txt")
+	with pytest.raises(ImportFileError):
+		read_table(b"not a workbook", "xlsx")
+
+
+def test_xlsx_numbers_read_as_typed():
+	book = Workbook()
+	book.active.append(["Customer Name", "ID Number"])
+	book.active.append(["Ada", 4812.0])
+	buffer = io.BytesIO()
+	book.save(buffer)
+	assert read_table(buffer.getvalue(), "xlsx")[1] == ["Ada", "4812"]
+
+
+def test_rows_are_numbered_as_in_the_file_and_blank_rows_skipped():
+	header, rows = split_header([["Customer Name"], ["Ada"], ["", ""], ["Bob"]])
+	assert header == ["Customer Name"]
+	assert rows == [(2, ["Ada"]), (4, ["Bob"])]
+	with pytest.raises(ImportFileError):
+		split_header([[""], []])
+
+
+def test_columns_match_by_label_or_fieldname_in_any_case(rules):
+	mapping, unknown = map_columns(["customer_name", " EMAIL ", "City/Town", "Shoe Size"], rules)
+	assert mapping == {"customer_name": 0, "email": 1, "city": 2}
+	assert unknown == ["Shoe Size"]
+	with pytest.raises(ImportFileError, match="Customer Name"):
+		map_columns(["Email"], rules)
+	with pytest.raises(ImportFileError, match="Two columns"):
+		map_columns(["Customer Name", "customer_name"], rules)
+
+
+def test_a_row_is_normalised_as_the_controller_stores_it(rules):
+	values, errors = check(
+		rules,
+		customer_name="  ada   LOVELACE ",
+		customer_type="company",
+		customer_category="vip",
+		email=" Ada.Lovelace@Example.COM ",
+		phone="020 7946 0958",
+		id_number=" AB 123 ",
+		address_line1="1 High  Street",
+		city="London",
+		country="gb",
+	)
+	assert errors == []
+	assert values["customer_name"] == "ada LOVELACE"
+	assert values["customer_type"] == "Company"
+	assert values["customer_category"] == "VIP"
+	assert values["email"] == "ada.lovelace@example.com"
+	assert values["phone"] == "+442079460958"
+	assert values["id_number"] == "AB 123"
+	assert values["address_line1"] == "1 High Street"
+	assert values["country"] == "United Kingdom"
+	assert values["name_key"] == "ada lovelace"
+	assert set(FIELDS) <= set(values)
+
+
+def test_defaults_fill_what_is_left_blank(rules):
+	values, errors = check(rules, customer_name="Ada", address_line1="1 High Street", city="Leeds")
+	assert errors == []
+	assert values["customer_type"] == "Individual"
+	assert values["country"] == "United Kingdom"
+	assert values["email"] is None and values["phone"] is None and values["customer_category"] is None
+
+
+@pytest.mark.parametrize(
+	"cells, field, reason",
+	[
+		({"customer_name": "   "}, "customer_name", "Customer Name is required."),
+		({"customer_name": "Ada", "Email": "ada@"}, "Email", "is not a valid email address."),
+		({"customer_name": "Ada", "Phone": "07700 900123"}, "Phone", "is not a valid phone number"),
+		({"customer_name": "Ada", "Customer Type": "Partnership"}, "Customer Type", "must be one of Individual, Company, Trust."),
+		({"customer_name": "Ada", "Customer Category": "Platinum"}, "Customer Category", "is not a Customer Category"),
+		({"customer_name": "Ada", "Address Line 1": "1 High St"}, "City/Town", "City/Town is required for the billing address."),
+		({"customer_name": "Ada", "Country": "Narnia"}, "Country", "is not a country."),
+		({"customer_name": "A" * 141}, "customer_name", "is longer than 140 characters."),
+	],
+)
+def test_bad_values_are_reported_with_row_column_and_reason(rules, cells, field, reason):
+	header = list(cells)
+	mapping, _unknown = map_columns(header, rules)
+	values, errors = clean_row(list(cells.values()), mapping, header, rules, 12)
+	assert values is None
+	assert len(errors) == 1
+	assert (errors[0].row, errors[0].field) == (12, field)
+	assert errors[0].message().startswith(reason)
+
+
+def test_every_problem_of_a_row_is_reported(rules):
+	values, errors = check(rules, customer_name="", Email="two@@x.example", Phone="abc")
+	assert values is None
+	assert [e.field for e in errors] == ["customer_name", "Email", "Phone"]
+	assert [e.value for e in errors] == ["", "two@@x.example", "abc"]
+
+
+def test_identity_is_email_phone_and_id_number_else_the_exact_name():
+	assert identity_keys({"email": "a@x.example", "phone": None, "id_number": "Ab1", "customer_name": "Ada"}) == [
+		("email", "a@x.example"),
+		("id_number", "ab1"),
+	]
+	assert identity_keys({"email": None, "phone": None, "id_number": None, "customer_name": "Ada Lovelace"}) == [
+		("customer_name", "ada lovelace")
+	]
+
+
+def test_duplicates_within_the_file_and_against_the_table_are_sorted_out():
+	def row(name, email=None, phone=None, id_number=None):
+		return {"customer_name": name, "email": email, "phone": phone, "id_number": id_number}
+
+	seen = SeenKeys()
+	candidates = [
+		(2, row("Ada", email="ada@x.example", phone="+442079460958")),
+		(3, row("Ada again", phone="+442079460958")),
+		(4, row("Bob", email="bob@x.example")),
+		(5, row("Bob's twin", id_number="ID1", email="bob@x.example")),
+		(6, row("Cy", id_number="id9")),
+	]
+	keep, duplicates = sort_out(candidates, {("email", "bob@x.example"): "CUST-2026-00001"}, seen)
+	assert [r for r, _v, _o in keep] == [2, 6]
+	assert [(d.row, d.field, d.value) for d in duplicates] == [
+		(3, "phone", "+442079460958"),
+		(4, "email", "bob@x.example"),
+		(5, "email", "bob@x.example"),
+	]
+	keep[0][2].customer = "CUST-2026-00002"
+	assert duplicates[0].error(LABELS).message() == "Duplicate: row 2 of this file (customer CUST-2026-00002) has the same Phone."
+	assert duplicates[1].error(LABELS).message() == "Duplicate: customer CUST-2026-00001 already has this Email."
+	# a later chunk: keys seen in the first one still count, and a row sharing only the ID
+	# number of the row that matched the table is a duplicate of that customer
+	keep, duplicates = sort_out([(9, row("Cy", id_number="ID9")), (10, row("Dee", id_number="id1"))], {}, seen)
+	assert keep == []
+	assert [(d.row, d.origin.row, d.origin.customer) for d in duplicates] == [(9, 6, None), (10, None, "CUST-2026-00001")]
+
+
+def test_messy_fixture_rows_sort_out_as_the_readme_says(rules):
+	header, rows = split_header(read_table((FIXTURES / "customers_messy.csv").read_bytes(), "csv"))
+	mapping, unknown = map_columns(header, rules)
+	assert unknown == []
+	errors, candidates = [], []
+	for number, cells in rows:
+		values, problems = clean_row(cells, mapping, header, rules, number)
+		errors.extend(problems)
+		if values:
+			candidates.append((number, values))
+	keep, duplicates = sort_out(candidates, {}, SeenKeys())
+	assert len(rows) == 22
+	assert [r for r, _v, _o in keep] == [2, 3, 9, 11, 14, 15, 18, 20, 24]
+	assert sorted({e.row for e in errors}) == [4, 5, 8, 10, 12, 13, 21, 22, 23]
+	assert len(errors) == 10
+	assert [d.row for d in duplicates] == [6, 7, 16, 19]
+
+
+def test_error_file_has_one_line_per_problem_by_row():
+	from customer_lifecycle.customers.importer import RowError
+
+	content = error_csv(
+		[
+			RowError(9, "Email", "x@", "is not a valid email address."),
+			RowError(3, "Phone", "12, 3", "is not a valid phone number (write it with its country code, or as a local number of {0}).", ("United Kingdom",)),
+		]
+	)
+	lines = list(csv.reader(io.StringIO(content)))
+	assert lines[0] == ["Row", "Field", "Value", "Reason"]
+	assert lines[1] == ["3", "Phone", "12, 3", "is not a valid phone number (write it with its country code, or as a local number of United Kingdom)."]
+	assert lines[2] == ["9", "Email", "x@", "is not a valid email address."]
