@@ -78,6 +78,11 @@ doc_events = {
 	},
 }
 
+# only the author or a Customer Manager edits or deletes a note (the form, REST and the API alike)
+has_permission = {
+	"Customer Note": "customer_lifecycle.customers.notes.has_permission",
+}
+
 scheduler_events = {
 	"daily": ["customer_lifecycle.onboarding.checklists.notify_overdue_items"],
 }

@@ -12,7 +12,7 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, format_datetime, now_datetime
 
-from customer_lifecycle.customers import contacts
+from customer_lifecycle.customers import contacts, flags
 from customer_lifecycle.customers.duplicates import CUSTOMER, is_manager
 from customer_lifecycle.lifecycle.engine import STATE_FIELD, get_settings
 
@@ -67,6 +67,8 @@ def merge_customers(customer: str, into: str) -> dict:
 		frappe.db.set_value(CUSTOMER, into, fill)
 	# both customers' records may carry their doctype's primary flag: the survivor's choice keeps it
 	contacts.refresh_customer(into)
+	# the merged customer's flags are the survivor's now
+	flags.refresh_customer(into)
 	frappe.get_doc(CUSTOMER, into).add_comment(
 		"Info",
 		_("{0} merged {1} ({2}, {3}) into this customer on {4}.").format(

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from customer_lifecycle.customers import completeness, contacts, duplicates
+from customer_lifecycle.customers import completeness, contacts, duplicates, flags
 from customer_lifecycle.lifecycle import engine
 from customer_lifecycle.onboarding import checklists
 from customer_lifecycle.utils.normalize import normalize_email, normalize_phone, normalize_text
@@ -42,6 +42,8 @@ class Customer(Document):
 		self.normalize_phone()
 		contacts.validate_customer(self)
 		duplicates.validate_customer(self)
+		# the flag fields follow Customer Flag only, never a stale form
+		flags.keep_customer_fields(self)
 		completeness.set_score(self)
 
 	def validate_workflow(self):
@@ -53,8 +55,13 @@ class Customer(Document):
 		contacts.sync_customer(self)
 		checklists.on_customer_update(self)
 
+	def before_rename(self, old: str, new: str, merge: bool = False):
+		# onboarding rounds follow a merged customer, renumbered after the survivor's
+		checklists.before_customer_rename(self, old=old, new=new, merge=merge)
+
 	def on_trash(self):
 		contacts.unlink_customer(self)
+		checklists.on_customer_trash(self)
 
 	def clean_name_and_ids(self):
 		self.customer_name = normalize_text(self.customer_name)
