@@ -151,7 +151,7 @@ cmd_test() {
 	cd "$BENCH_DIR/apps/$APP"
 	# every suite, fastest first, unless the caller names tests
 	[ $# -gt 0 ] || set -- tests/unit tests/integration tests/browser
-	CL_BENCH_DIR="$BENCH_DIR" CL_SITE="$TEST_SITE" CL_BASE_URL="http://127.0.0.1:$TEST_PORT" CL_ARTIFACTS="$ARTIFACTS" \
+	CL_BENCH_DIR="$BENCH_DIR" CL_SITE="$TEST_SITE" CL_DB_ROOT_PASSWORD="$DB_ROOT_PASSWORD" CL_BASE_URL="http://127.0.0.1:$TEST_PORT" CL_ARTIFACTS="$ARTIFACTS" \
 		"$BENCH_DIR/env/bin/python" -m pytest -p no:cacheprovider "$@"
 }
 

@@ -6,15 +6,24 @@ import os
 import frappe
 
 from customer_lifecycle.customers.list_filters import ensure_list_filters
+from customer_lifecycle.customers.search import ensure_contact_company_index
+from customer_lifecycle.customers import terminology
 from customer_lifecycle.lifecycle.engine import SETTINGS
 
 WORKFLOW = "Customer Lifecycle"
 CATEGORIES = ("Retail", "Wholesale", "VIP", "Corporate", "Member")
-# what the app's roles may do with Frappe's Contact and Address (a customer's contacts and addresses)
+# what the app's roles may do with Frappe's own DocTypes: a customer's contacts and addresses, and
+# Frappe's Data Import (which checks the import right on Customer itself)
 LINKED_RECORD_RIGHTS = {
 	"Customer Manager": ("read", "write", "create", "delete", "report", "export", "print", "email", "share"),
 	"Customer User": ("read", "write", "create", "report", "print", "email"),
 }
+CORE_RIGHTS = {
+	"Contact": LINKED_RECORD_RIGHTS,
+	"Address": LINKED_RECORD_RIGHTS,
+	"Data Import": {"Customer Manager": ("read", "write", "create", "delete")},
+}
+APP_ROLES = ("Customer Manager", "Customer User")
 
 
 def after_sync():
@@ -23,8 +32,10 @@ def after_sync():
 	ensure_categories()
 	ensure_settings()
 	ensure_list_filters()
-	ensure_linked_record_permissions()
+	ensure_contact_company_index()
+	ensure_core_permissions()
 	ensure_address_template()
+	ensure_onboarding_template()
 	frappe.db.commit()
 
 
@@ -34,8 +45,12 @@ def after_migrate():
 	ensure_categories()
 	ensure_settings()
 	ensure_list_filters()
-	ensure_linked_record_permissions()
+	ensure_contact_company_index()
+	ensure_core_permissions()
 	ensure_address_template()
+	ensure_onboarding_template()
+	# new strings or languages read the chosen word for a customer
+	terminology.refresh()
 
 
 def after_setup_wizard(args=None):
@@ -47,6 +62,14 @@ def ensure_workflow():
 	if frappe.db.exists("Workflow", WORKFLOW):
 		return
 	frappe.get_doc(load_seed("customer_lifecycle_workflow.json")).insert(ignore_permissions=True)
+
+
+def ensure_onboarding_template():
+	"""Create the default onboarding checklist template on a site that has no template at all.
+	Admins own templates afterwards: migrate never changes or re-adds one they kept."""
+	if frappe.db.count("Onboarding Checklist Template"):
+		return
+	frappe.get_doc(load_seed("onboarding_template.json")).insert(ignore_permissions=True)
 
 
 def ensure_categories():
@@ -66,13 +89,13 @@ def ensure_settings():
 		settings.save(ignore_permissions=True)
 
 
-def ensure_linked_record_permissions():
-	"""Give the app's roles their rights on Contact and Address, once: a rule an admin has since
-	changed in Role Permissions Manager is left as it is."""
+def ensure_core_permissions():
+	"""Give the app's roles their rights on Frappe's Contact, Address and Data Import, once: a rule
+	an admin has since changed in Role Permissions Manager is left as it is."""
 	from frappe.permissions import add_permission, update_permission_property
 
-	for doctype in ("Contact", "Address"):
-		for role, rights in LINKED_RECORD_RIGHTS.items():
+	for doctype, roles in CORE_RIGHTS.items():
+		for role, rights in roles.items():
 			if frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0, "if_owner": 0}):
 				continue
 			add_permission(doctype, role, 0)
@@ -102,3 +125,11 @@ def before_uninstall():
 	if frappe.db.exists("Workflow", WORKFLOW):
 		frappe.delete_doc("Workflow", WORKFLOW, ignore_permissions=True, force=True)
 	frappe.cache.hdel("workflow", "Customer")
+	# "Client" must not outlive the app
+	terminology.remove_all()
+	# the app's index on core Contact (the link search by a contact's company)
+	frappe.db.sql("drop index if exists `company_name_index` on `tabContact`")
+	# the app's roles lose their rights on Frappe's DocTypes; other rules stay as they are
+	for doctype in CORE_RIGHTS:
+		frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": ("in", APP_ROLES)})
+		frappe.clear_cache(doctype=doctype)

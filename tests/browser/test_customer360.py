@@ -102,11 +102,6 @@ def test_my_favourites_filter_in_the_list(login, two_customers, artifacts):
 
 	page.goto("/app/customer?customer_type=Company")
 	expect(page.locator(".list-row-container", has_text=other.customer_name)).to_be_visible()
-	# customer_list.js adds the sidebar item through customer_lifecycle.c360.add_favourites_filter
-	page.evaluate(
-		"() => document.querySelector('.cl-my-favourites')"
-		" || customer_lifecycle.c360.add_favourites_filter(cur_list)"
-	)
 	page.locator(".cl-my-favourites").get_by_text("My favourites").click()
 	expect(page.locator(".list-row-container", has_text=liked.customer_name)).to_be_visible()
 	expect(page.locator(".list-row-container", has_text=other.customer_name)).to_have_count(0)

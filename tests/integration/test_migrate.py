@@ -17,7 +17,7 @@ FINGERPRINT = [
 	("DocType", {"module": "Customers"}),
 	("DocField", {"parent": ["in", ["Customer", "Customer Category", "Customer Lifecycle Settings", "Customer Lifecycle Change"]]}),
 	("Custom Field", {"dt": ["in", ["Customer", "Address"]]}),
-	("Custom DocPerm", {"parent": ["in", ["Contact", "Address"]]}),
+	("Custom DocPerm", {"parent": ["in", ["Contact", "Address", "Data Import"]]}),
 	("Address Template", {}),
 	("Property Setter", {"doc_type": "Customer"}),
 	("Customer Category", {}),

@@ -1,0 +1,63 @@
+"""Saved filters shipped with the customer list: "Active Companies" and "Prospects This Month".
+
+Frappe's list sidebar (Save Filter, then Show Saved) lists the `List Filter` records of a DocType
+whose `for_user` is the current user or empty; an empty `for_user` is a filter for everyone. The two
+below are created once for everyone and then belong to the admins: a filter with the same name for
+everyone is never touched again, whatever its filters say now.
+"""
+
+import json
+
+import frappe
+
+from customer_lifecycle.lifecycle.engine import (
+	CUSTOMER,
+	STATE_FIELD,
+	get_settings,
+	get_workflow,
+	initial_state,
+)
+
+LIST_FILTER = "List Filter"
+
+
+def default_filters() -> dict[str, list[list]]:
+	"""Filter name -> filters as the list view saves them ([doctype, field, operator, value, hidden]).
+	The states are read from Customer Lifecycle Settings and the workflow, never named here."""
+	filters = {}
+	active = get_settings().active_state
+	if active:
+		filters["Active Companies"] = [
+			[CUSTOMER, "customer_type", "=", "Company", False],
+			[CUSTOMER, STATE_FIELD, "=", active, False],
+		]
+	first = initial_state(get_workflow())
+	if first:
+		filters["Prospects This Month"] = [
+			[CUSTOMER, STATE_FIELD, "=", first, False],
+			[CUSTOMER, "creation", "Timespan", "this month", False],
+		]
+	return filters
+
+
+def ensure_list_filters() -> None:
+	"""Create each default filter for everyone unless one of that name already exists for everyone."""
+	for_everyone = set(
+		frappe.get_all(
+			LIST_FILTER,
+			filters={"reference_doctype": CUSTOMER, "for_user": ("is", "not set")},
+			pluck="filter_name",
+		)
+	)
+	for filter_name, filters in default_filters().items():
+		if filter_name in for_everyone:
+			continue
+		frappe.get_doc(
+			{
+				"doctype": LIST_FILTER,
+				"reference_doctype": CUSTOMER,
+				"filter_name": filter_name,
+				"for_user": "",
+				"filters": json.dumps(filters),
+			}
+		).insert(ignore_permissions=True)
