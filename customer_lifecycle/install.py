@@ -5,6 +5,7 @@ import os
 
 import frappe
 
+from customer_lifecycle.billing.setup import ensure_billing_records
 from customer_lifecycle.customers.list_filters import ensure_list_filters
 from customer_lifecycle.customers.search import ensure_contact_company_index
 from customer_lifecycle.customers import terminology
@@ -36,6 +37,7 @@ def after_sync():
 	ensure_core_permissions()
 	ensure_address_template()
 	ensure_onboarding_template()
+	ensure_billing_records()
 	frappe.db.commit()
 
 
@@ -49,6 +51,7 @@ def after_migrate():
 	ensure_core_permissions()
 	ensure_address_template()
 	ensure_onboarding_template()
+	ensure_billing_records()
 	# new strings or languages read the chosen word for a customer
 	terminology.refresh()
 
@@ -81,9 +84,14 @@ def ensure_categories():
 
 
 def ensure_settings():
-	"""Fill settings left empty with the seed's values; values an admin chose stay."""
+	"""Fill settings left empty with the seed's values, and give fields added since the settings
+	were last saved their default, as a new site gets it; values an admin chose stay."""
 	settings = frappe.get_single(SETTINGS)
 	missing = {k: v for k, v in load_seed("settings.json").items() if not settings.get(k)}
+	stored = set(frappe.db.sql_list("select field from `tabSingles` where doctype = %s", SETTINGS))
+	for df in settings.meta.fields:
+		if df.default is not None and df.fieldname not in stored and df.fieldname not in missing:
+			missing[df.fieldname] = df.default
 	if missing:
 		settings.update(missing)
 		settings.save(ignore_permissions=True)
