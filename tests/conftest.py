@@ -8,6 +8,7 @@ import pytest
 
 from tests.helpers import PASSWORD, PERSONAS
 
+
 def require_env(name: str) -> str:
 	value = os.environ.get(name)
 	if not value:

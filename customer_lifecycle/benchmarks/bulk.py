@@ -19,8 +19,9 @@ from customer_lifecycle.api.bulk import run
 from customer_lifecycle.api.lifecycle import BULK_INLINE
 from customer_lifecycle.benchmarks.foundation import ensure_bench_user
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
+from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.customers.search import customers_by_contact_company
-from customer_lifecycle.demo import STANDARD_FIELDS, FakeCustomers, make_customers
+from customer_lifecycle.demo import STANDARD_FIELDS, FakeCustomers
 from customer_lifecycle.lifecycle.engine import CUSTOMER, get_transitions, get_workflow, initial_state
 
 MARKER = "CL Benchmark Contact"  # first_name of the contacts this suite adds, and removes
@@ -38,12 +39,7 @@ LINK_FIELDS = (
 
 
 def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
-	frappe.set_user("Administrator")
-	have = frappe.db.count(CUSTOMER)
-	if have < customers:
-		echo(f"Making {customers - have} customers in bulk ...")
-		make_customers(customers - have, seed=have)
-	echo(f"Customers in the table: {frappe.db.count(CUSTOMER)}")
+	ensure_customers(customers, echo)
 	companies = add_contacts(echo)
 	try:
 		figures = search_latency(samples, companies, echo)

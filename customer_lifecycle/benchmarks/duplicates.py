@@ -13,19 +13,15 @@ import frappe
 
 from customer_lifecycle.api.duplicates import check
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
+from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.customers.duplicates import CUSTOMER, find_duplicates
 from customer_lifecycle.customers.report.possible_duplicate_customers import possible_duplicate_customers
-from customer_lifecycle.demo import FakeCustomers, make_customers
+from customer_lifecycle.demo import FakeCustomers
 
 
 def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
-	frappe.set_user("Administrator")
-	have = frappe.db.count(CUSTOMER)
-	if have < customers:
-		echo(f"Making {customers - have} customers in bulk ...")
-		make_customers(customers - have, seed=have)
-	missing = frappe.db.count(CUSTOMER, {"name_key": ("is", "not set")})
-	echo(f"Customers in the table: {frappe.db.count(CUSTOMER)} ({missing} without a name key)")
+	ensure_customers(customers, echo)
+	echo(f"  ({frappe.db.count(CUSTOMER, {'name_key': ('is', 'not set')})} without a name key)")
 	existing = sample_customers(samples)
 	fake = FakeCustomers(seed=samples)
 	fresh = [fake.customer([]) for _ in range(samples)]

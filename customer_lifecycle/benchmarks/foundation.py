@@ -10,7 +10,8 @@ import time
 import frappe
 
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
-from customer_lifecycle.demo import FakeCustomers, make_customers
+from customer_lifecycle.benchmarks.volume import ensure_customers
+from customer_lifecycle.demo import FakeCustomers
 from customer_lifecycle.lifecycle.engine import CUSTOMER, get_transitions, get_workflow
 
 MINIMAL = "CL Benchmark Minimal"
@@ -19,15 +20,7 @@ ROUNDS = 10
 
 
 def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
-	frappe.set_user("Administrator")
-	have = frappe.db.count(CUSTOMER)
-	if have < customers:
-		echo(f"Making {customers - have} customers in bulk ...")
-		start = time.perf_counter()
-		make_customers(customers - have, seed=have)
-		echo(f"  done in {time.perf_counter() - start:.1f} s")
-	total = frappe.db.count(CUSTOMER)
-	echo(f"Customers in the table: {total}")
+	total = ensure_customers(customers, echo)
 	figures = {"customers": total}
 	figures.update(insert_rates(inserts, echo))
 	figures.update(list_latency(samples, echo))

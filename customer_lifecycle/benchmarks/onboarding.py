@@ -13,7 +13,13 @@ from frappe.utils import add_days, nowdate
 
 from customer_lifecycle.api.lifecycle import apply_action
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
-from customer_lifecycle.lifecycle.engine import CUSTOMER, STATE_FIELD, get_settings, get_workflow, initial_state
+from customer_lifecycle.lifecycle.engine import (
+	CUSTOMER,
+	STATE_FIELD,
+	get_settings,
+	get_workflow,
+	initial_state,
+)
 from customer_lifecycle.onboarding import checklists
 
 

@@ -54,7 +54,7 @@ def refresh(customer: str) -> float | None:
 	"""Recompute one saved customer's score from the database (after its contacts or addresses
 	changed). Writes only when the figure changed and leaves `modified` alone."""
 	rules = get_rules()
-	values = frappe.db.get_value(CUSTOMER, customer, [f for f, _ in rules] + [FIELD], as_dict=True)
+	values = frappe.db.get_value(CUSTOMER, customer, [fieldname for fieldname, _weight in rules] + [FIELD], as_dict=True)
 	if not values:
 		return None
 	figure = score(values, rules)
@@ -118,7 +118,7 @@ def recompute_all(commit: bool = True) -> int:
 	total = frappe.db.count(CUSTOMER)
 	done = changed = 0
 	title = _("Recomputing completeness")
-	for rows in chunks(CUSTOMER, [FIELD] + [f for f, _ in rules], CHUNK):
+	for rows in chunks(CUSTOMER, [FIELD] + [fieldname for fieldname, _weight in rules], CHUNK):
 		updates = {}
 		for row in rows:
 			figure = score(row, rules)

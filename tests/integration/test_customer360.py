@@ -15,6 +15,7 @@ from customer_lifecycle.customers.doctype.customer.customer_dashboard import get
 from customer_lifecycle.customers.summary import CORE_FIGURES, Figure, customer_summary
 from tests.helpers import as_user
 
+
 def attach(customer: str, text: str, **fields):
 	return frappe.get_doc(
 		{

@@ -7,8 +7,10 @@ import pytest
 
 from customer_lifecycle.api.duplicates import check
 from customer_lifecycle.customers.duplicates import DuplicateCustomerError, find_duplicates, name_key
+from customer_lifecycle.customers.report.possible_duplicate_customers.possible_duplicate_customers import (
+	execute,
+)
 from customer_lifecycle.demo import FakeCustomers
-from customer_lifecycle.customers.report.possible_duplicate_customers.possible_duplicate_customers import execute
 from tests.helpers import as_user
 
 CHECK = "/api/method/customer_lifecycle.api.duplicates.check"

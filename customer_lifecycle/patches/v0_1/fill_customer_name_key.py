@@ -7,7 +7,6 @@ from customer_lifecycle.customers.duplicates import CUSTOMER, name_key
 from customer_lifecycle.utils.bulk import chunks, set_column
 
 
-
 def execute():
 	for rows in chunks(CUSTOMER, ["customer_name", "name_key"]):
 		changed = {}
