@@ -1,8 +1,6 @@
 """Onboarding checklists: one per round, copied from the most specific template, ticked off, moving the
 customer on through the workflow (or saying why not), overdue reminders, and the form's API."""
 
-import os
-import threading
 import uuid
 
 import frappe
@@ -14,7 +12,7 @@ from customer_lifecycle.api.onboarding import get_onboarding, set_item_done
 from customer_lifecycle.install import ensure_onboarding_template
 from customer_lifecycle.lifecycle.engine import get_settings
 from customer_lifecycle.onboarding.checklists import notify_overdue_items, start_round
-from tests.helpers import as_user
+from tests.helpers import as_user, run_in_threads
 from tests.integration.test_lifecycle import edited_workflow
 
 STANDARD = "Standard Onboarding"
@@ -381,36 +379,6 @@ def delete_rounds(customer):
 	names = [r.name for r in rounds(customer)]
 	frappe.db.delete("Onboarding Checklist Item", {"parent": ("in", names)})
 	frappe.db.delete("Onboarding Checklist", {"name": ("in", names)})
-
-
-def run_in_threads(site, work, count=2):
-	"""Run work(i) in `count` threads, each with its own connection, released together; returns
-	each outcome ("ok" or the exception's class name)."""
-	sites_path = os.getcwd()
-	barrier = threading.Barrier(count)
-	outcomes = []
-
-	def run(i):
-		frappe.init(site=site, sites_path=sites_path)
-		frappe.connect()
-		frappe.set_user("Administrator")
-		try:
-			barrier.wait(timeout=30)
-			work(i)
-			frappe.db.commit()
-			outcomes.append("ok")
-		except Exception as e:
-			frappe.db.rollback()
-			outcomes.append(type(e).__name__)
-		finally:
-			frappe.destroy()
-
-	threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-	for t in threads:
-		t.start()
-	for t in threads:
-		t.join(60)
-	return outcomes
 
 
 def delete_customer(name):
