@@ -17,6 +17,7 @@ from frappe.model.naming import parse_naming_series
 from frappe.utils import now_datetime
 
 from customer_lifecycle.customers.doctype.customer.customer import site_country_code
+from customer_lifecycle.customers import completeness
 from customer_lifecycle.customers.duplicates import name_key
 from customer_lifecycle.lifecycle.engine import (
 	CHANGE_FIELDS,
@@ -46,6 +47,7 @@ CUSTOMER_FIELDS = (
 	"lifecycle_since",
 	"archived",
 	"name_key",
+	"completeness",
 )
 CHANGE_ROW_FIELDS = (*STANDARD_FIELDS, *CHANGE_FIELDS)
 TYPES = (("Individual", 6), ("Company", 3), ("Trust", 1))
@@ -132,6 +134,7 @@ def make_customers(
 	categories = frappe.get_all("Customer Category", pluck="name")
 	series = frappe.get_meta(CUSTOMER).get_field("naming_series").options.split("\n")[0]
 	fake = FakeCustomers(seed, site_country_code())
+	rules = completeness.get_rules()
 	user = frappe.session.user
 	now = now_datetime()
 	made: list[str] = []
@@ -176,6 +179,7 @@ def make_customers(
 					moment,
 					1 if fake.rng.random() < 0.03 else 0,
 					name_key(data["customer_name"]) or None,
+					completeness.score(data, rules),
 				)
 			)
 		frappe.db.bulk_insert(CUSTOMER, CUSTOMER_FIELDS, customers)
