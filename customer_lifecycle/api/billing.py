@@ -1,0 +1,120 @@
+"""Billing over HTTP: engagement delivery, the data the invoice and payment forms need, recording a
+payment from the customer form, and payment reminders. Each method checks permission first;
+changes are POST only. Lists may come as JSON text (frappe.call) or as lists."""
+
+import frappe
+from frappe import _
+from frappe.utils import flt, nowdate
+
+from customer_lifecycle.billing import engagements, payments, rates, reminders
+from customer_lifecycle.billing.invoices import INVOICE
+
+CUSTOMER = "Customer"
+
+
+def parse_names(names: str | list) -> list[str]:
+	"""Names from a JSON list or a list, stripped, without blanks or repeats."""
+	values = frappe.parse_json(names) if isinstance(names, str) else names
+	if isinstance(values, str):
+		values = [values]
+	return list(dict.fromkeys(str(n).strip() for n in values or [] if str(n).strip()))
+
+
+@frappe.whitelist(methods=["POST"])
+def mark_delivered(names: str | list) -> list[str]:
+	"""Mark one engagement or many delivered; the names that changed."""
+	return set_delivered(names, True)
+
+
+@frappe.whitelist(methods=["POST"])
+def mark_undelivered(names: str | list) -> list[str]:
+	"""Return one engagement or many to the status they had before delivery; the names that changed."""
+	return set_delivered(names, False)
+
+
+def set_delivered(names: str | list, delivered: bool) -> list[str]:
+	names = parse_names(names)
+	if not names:
+		frappe.throw(_("Choose at least one engagement."), title=_("No Engagement"))
+	for name in names:
+		frappe.has_permission(engagements.ENGAGEMENT, "write", name, throw=True)
+	return engagements.set_delivered(names, delivered)
+
+
+@frappe.whitelist(methods=["GET"])
+def open_invoices(customer: str) -> list[dict]:
+	"""The customer's submitted invoices that still owe money, oldest due first (payment form)."""
+	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
+	frappe.has_permission(INVOICE, "read", throw=True)
+	return payments.read_open_invoices(customer)
+
+
+@frappe.whitelist(methods=["GET"])
+def item_rate(customer: str, item_code: str) -> dict | None:
+	"""The customer's rate for an item code (its own, else its category's), or None (invoice form)."""
+	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
+	frappe.has_permission(INVOICE, "read", throw=True)
+	return rates.find_rates(customer, [item_code]).get(item_code)
+
+
+@frappe.whitelist(methods=["POST"])
+def record_payment(
+	customer: str,
+	amount: float,
+	method: str = "Cash",
+	posting_date: str | None = None,
+	reference: str | None = None,
+	notes: str | None = None,
+) -> dict:
+	"""Record and submit a payment from the customer's form, allocated oldest first. Returns the
+	payment's name and allocations and the customer's balance afterwards."""
+	frappe.has_permission(payments.PAYMENT, "submit", throw=True)
+	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
+	payment = frappe.get_doc(
+		{
+			"doctype": payments.PAYMENT,
+			"customer": customer,
+			"amount": flt(amount),
+			"method": method,
+			"posting_date": posting_date or nowdate(),
+			"reference": reference,
+			"notes": notes,
+			"allocate_oldest_first": 1,
+		}
+	)
+	payment.insert()
+	payment.submit()
+	return {
+		"name": payment.name,
+		"allocations": [
+			{"invoice": a.invoice, "allocated_amount": a.allocated_amount} for a in payment.allocations
+		],
+		"unallocated_amount": payment.unallocated_amount,
+		"balance": customer_balance(customer),
+	}
+
+
+def customer_balance(customer: str) -> float:
+	return flt(
+		frappe.db.get_value(INVOICE, {"customer": customer, "docstatus": 1}, "sum(outstanding_amount)")
+	)
+
+
+@frappe.whitelist(methods=["POST"])
+def send_payment_reminders(invoices: str | list) -> dict:
+	"""Remind customers of overdue invoices, one or many. Up to reminders.INLINE_LIMIT run now and
+	return {"sent", "skipped"}; more run as a background job ({"queued": True}) whose result arrives
+	as the realtime event `payment_reminders_sent`."""
+	names = parse_names(invoices)
+	for name in names:
+		frappe.has_permission(INVOICE, "email", name, throw=True)
+	if len(names) > reminders.INLINE_LIMIT:
+		frappe.enqueue(
+			reminders.send_reminders_job,
+			queue="long",
+			invoices=names,
+			user=frappe.session.user,
+			enqueue_after_commit=True,
+		)
+		return {"queued": True, "count": len(names)}
+	return reminders.send_reminders(names)

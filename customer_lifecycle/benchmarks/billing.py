@@ -1,0 +1,170 @@
+"""Speed of billing: the Receivables Aging report over many invoices, the Customer 360 summary with
+its billing figures, and submitting a payment allocated oldest first.
+
+The site gets `customers` customers (benchmarks.volume), and each billable one (at most
+`customers`) up to INVOICES_PER_CUSTOMER submitted invoices, bulk-inserted once with dates spread
+over the last 200 days, some of them partly paid; later runs reuse them.
+
+- Receivables Aging (all customers, by due date): p50 and p95 of execute()
+- customer_summary for a customer with invoices: p50 and p95
+- a Customer Payment inserted and submitted (locks, allocation over the customer's open
+  invoices): p50 and p95 over `inserts` payments of 1.00 each
+"""
+
+import random
+
+import frappe
+from frappe.utils import add_days, now, nowdate
+
+from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
+from customer_lifecycle.benchmarks.volume import ensure_customers
+from customer_lifecycle.billing.gate import billable_states
+from customer_lifecycle.billing.invoices import INVOICE
+from customer_lifecycle.billing.payments import PAYMENT
+from customer_lifecycle.billing.report.receivables_aging.receivables_aging import execute as aging
+from customer_lifecycle.customers.summary import customer_summary
+from customer_lifecycle.demo import reserve_names
+
+INVOICES_PER_CUSTOMER = 5
+INVOICE_FIELDS = (
+	"name",
+	"owner",
+	"modified_by",
+	"creation",
+	"modified",
+	"docstatus",
+	"naming_series",
+	"customer",
+	"customer_name",
+	"posting_date",
+	"due_date",
+	"status",
+	"total",
+	"outstanding_amount",
+)
+ITEM_FIELDS = (
+	"name",
+	"owner",
+	"modified_by",
+	"creation",
+	"modified",
+	"docstatus",
+	"parent",
+	"parenttype",
+	"parentfield",
+	"idx",
+	"description",
+	"qty",
+	"rate",
+	"amount",
+)
+
+
+def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
+	ensure_customers(customers, echo)
+	billable = frappe.get_all(
+		"Customer",
+		filters={"lifecycle_status": ("in", billable_states())},
+		fields=["name", "customer_name"],
+		order_by="name",
+		limit=customers,
+	)
+	made = ensure_invoices(billable)
+	frappe.db.commit()
+	open_invoices = frappe.db.count(INVOICE, {"docstatus": 1, "outstanding_amount": (">", 0)})
+	echo(f"{len(billable)} billable customers; {made} invoices made now; {open_invoices} open invoices")
+
+	rows = aging({})[1]
+	ms = time_each(lambda i: aging({}), samples)
+	echo(summary(f"Receivables Aging ({len(rows)} customers)", ms, "p95 <= 1 s"))
+	figures = {"aging_p50_ms": percentile(ms, 50), "aging_p95_ms": percentile(ms, 95)}
+
+	customer = billable[0].name
+	customer_summary(customer)
+	ms = time_each(lambda i: customer_summary(customer), samples)
+	echo(summary("customer_summary with billing figures", ms, "p95 <= 50 ms"))
+	figures.update(summary_p50_ms=percentile(ms, 50), summary_p95_ms=percentile(ms, 95))
+
+	def pay(i):
+		payment = frappe.get_doc(
+			{
+				"doctype": PAYMENT,
+				"customer": customer,
+				"amount": 1,
+				"method": "Cash",
+				"allocate_oldest_first": 1,
+			}
+		).insert()
+		payment.submit()
+		frappe.db.commit()
+
+	ms = time_each(pay, inserts)
+	echo(summary(f"Customer Payment insert + submit ({inserts} payments)", ms, "p95 <= 300 ms"))
+	figures.update(payment_p50_ms=percentile(ms, 50), payment_p95_ms=percentile(ms, 95))
+	return figures
+
+
+def ensure_invoices(billable: list) -> int:
+	"""Bulk-insert submitted invoices (one row each) until every customer has INVOICES_PER_CUSTOMER."""
+	have = dict(
+		frappe.get_all(
+			INVOICE,
+			filters={"customer": ("in", [c.name for c in billable]), "docstatus": 1},
+			fields=["customer", "count(name)"],
+			group_by="customer",
+			as_list=True,
+		)
+	)
+	wanted = [c for c in billable for _i in range(INVOICES_PER_CUSTOMER - have.get(c.name, 0))]
+	if not wanted:
+		return 0
+	series = frappe.get_meta(INVOICE).get_field("naming_series").options.split("\n")[0]
+	names = reserve_names(series, len(wanted))
+	rng = random.Random(len(names))
+	stamp, user, today = now(), frappe.session.user, nowdate()
+	invoices, items = [], []
+	for name, customer in zip(names, wanted, strict=True):
+		posted = add_days(today, -rng.randint(0, 200))
+		due = add_days(posted, 30)
+		total = rng.randint(1, 200) * 10.0
+		outstanding = total if rng.random() < 0.7 else total / 2
+		status = "Overdue" if due < today else ("Unpaid" if outstanding == total else "Partly Paid")
+		invoices.append(
+			(
+				name,
+				user,
+				user,
+				stamp,
+				stamp,
+				1,
+				series,
+				customer.name,
+				customer.customer_name,
+				posted,
+				due,
+				status,
+				total,
+				outstanding,
+			)
+		)
+		items.append(
+			(
+				frappe.generate_hash(length=10),
+				user,
+				user,
+				stamp,
+				stamp,
+				1,
+				name,
+				INVOICE,
+				"items",
+				1,
+				"Benchmark work",
+				1,
+				total,
+				total,
+			)
+		)
+	frappe.db.bulk_insert(INVOICE, INVOICE_FIELDS, invoices)
+	frappe.db.bulk_insert("Customer Invoice Item", ITEM_FIELDS, items)
+	return len(invoices)

@@ -1,0 +1,90 @@
+# Copyright (c) 2026, customer_lifecycle developers
+# License: MIT
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import add_days, getdate
+
+from customer_lifecycle.billing import gate, invoices, rates
+
+
+class CustomerInvoice(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from customer_lifecycle.billing.doctype.customer_invoice_item.customer_invoice_item import (
+			CustomerInvoiceItem,
+		)
+
+		amended_from: DF.Link | None
+		customer: DF.Link
+		customer_name: DF.Data | None
+		due_date: DF.Date
+		engagement: DF.Link | None
+		items: DF.Table[CustomerInvoiceItem]
+		naming_series: DF.Literal["CINV-.YYYY.-.#####"]
+		notes: DF.SmallText | None
+		outstanding_amount: DF.Currency
+		posting_date: DF.Date
+		status: DF.Literal["Draft", "Unpaid", "Partly Paid", "Paid", "Overdue", "Cancelled"]
+		total: DF.Currency
+	# end: auto-generated types
+
+	def validate(self):
+		if self.is_new():
+			gate.check_billable(self.customer, self.doctype)
+		self.check_engagement()
+		self.check_dates()
+		rates.fill_rates(self)
+		invoices.set_amounts(self)
+		self.status = invoices.status_of(self)
+
+	def before_submit(self):
+		# the customer may have left the billable states since the draft was made
+		gate.check_billable(self.customer, self.doctype)
+		if self.total <= 0:
+			frappe.throw(
+				_("{0} must be more than 0 to submit the invoice.").format(frappe.bold(_("Total"))),
+				title=_("Empty Invoice"),
+			)
+		self.outstanding_amount = self.total
+		self.status = invoices.status_of(self)
+
+	def before_cancel(self):
+		# Frappe refuses the cancel while a submitted payment is allocated to the invoice
+		self.outstanding_amount = 0
+		self.status = invoices.status_of(self)
+
+	def on_trash(self):
+		if self.docstatus != 0:
+			frappe.throw(
+				_("A submitted or cancelled invoice is kept for the record."), frappe.PermissionError
+			)
+
+	def check_engagement(self):
+		if (
+			self.engagement
+			and frappe.db.get_value("Engagement", self.engagement, "customer") != self.customer
+		):
+			frappe.throw(
+				_("{0} {1} belongs to another customer.").format(
+					_("Engagement"), frappe.bold(self.engagement)
+				),
+				title=_("Wrong Engagement"),
+			)
+
+	def check_dates(self):
+		self.due_date = self.due_date or add_days(self.posting_date, invoices.DEFAULT_TERMS_DAYS)
+		if getdate(self.due_date) < getdate(self.posting_date):
+			frappe.throw(
+				_("{0} cannot be before {1}.").format(
+					frappe.bold(_("Due Date")), frappe.bold(_("Invoice Date"))
+				),
+				title=_("Invalid Due Date"),
+			)

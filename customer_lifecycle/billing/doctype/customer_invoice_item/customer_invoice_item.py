@@ -1,0 +1,26 @@
+# Copyright (c) 2026, customer_lifecycle developers
+# License: MIT
+
+from frappe.model.document import Document
+
+
+class CustomerInvoiceItem(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		amount: DF.Currency
+		description: DF.SmallText
+		item_code: DF.Data | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		qty: DF.Float
+		rate: DF.Currency
+	# end: auto-generated types
+
+	pass

@@ -1,0 +1,109 @@
+"""Billing arithmetic that needs no database: invoice status, allocation of a payment to invoices,
+and receivables aging. The controllers and the report call these; unit tests cover them."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+# invoice statuses, as the Customer Invoice status field spells them
+DRAFT = "Draft"
+UNPAID = "Unpaid"
+PARTLY_PAID = "Partly Paid"
+PAID = "Paid"
+OVERDUE = "Overdue"
+CANCELLED = "Cancelled"
+
+# receivables aging: (label, first day, last day or None for open-ended), by days past the date aged on
+AGING_BUCKETS = (
+	("0-30", None, 30),
+	("31-60", 31, 60),
+	("61-90", 61, 90),
+	("90+", 91, None),
+)
+
+
+def money(value) -> Decimal:
+	"""An amount rounded to cents, half up, so sums of allocations never drift."""
+	return Decimal(str(value or 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def invoice_status(docstatus: int, total, outstanding, due_date: date | None, today: date) -> str:
+	"""The status an invoice has: draft and cancelled follow docstatus; a submitted invoice is Paid
+	when nothing is outstanding, Overdue when money is outstanding after its due date, otherwise
+	Partly Paid or Unpaid."""
+	if docstatus == 0:
+		return DRAFT
+	if docstatus == 2:
+		return CANCELLED
+	outstanding = money(outstanding)
+	if outstanding <= 0:
+		return PAID
+	if due_date and due_date < today:
+		return OVERDUE
+	return PARTLY_PAID if outstanding < money(total) else UNPAID
+
+
+@dataclass(frozen=True)
+class OpenInvoice:
+	name: str
+	outstanding: Decimal
+	due_date: date | None = None
+	posting_date: date | None = None
+
+
+def oldest_first(invoices: list[OpenInvoice]) -> list[OpenInvoice]:
+	"""Invoices in the order a payment pays them: earliest due, then earliest dated, then by name."""
+	return sorted(invoices, key=lambda i: (i.due_date or date.max, i.posting_date or date.max, i.name))
+
+
+def allocate(amount, invoices: list[OpenInvoice]) -> list[tuple[str, Decimal]]:
+	"""Spread a payment over invoices oldest first: each gets what it owes until the money runs out.
+	Returns (invoice, allocated amount) pairs, only those with a positive amount."""
+	left = money(amount)
+	out = []
+	for invoice in oldest_first(invoices):
+		if left <= 0:
+			break
+		share = min(left, money(invoice.outstanding))
+		if share > 0:
+			out.append((invoice.name, share))
+			left -= share
+	return out
+
+
+class AllocationError(ValueError):
+	"""An allocation a payment cannot make; `args[0]` says why, `invoice` names the row."""
+
+	def __init__(self, message: str, invoice: str | None = None):
+		super().__init__(message)
+		self.invoice = invoice
+
+
+def check_allocations(amount, allocations: list[tuple[str, object]], outstanding: dict[str, object]) -> None:
+	"""Refuse allocations that pay an invoice twice, pay nothing, pay more than an invoice owes or
+	more than the payment's amount. `outstanding` maps each open invoice of the customer to what
+	it owes; an invoice missing from it is not open (or not the customer's)."""
+	seen = set()
+	total = Decimal(0)
+	for invoice, allocated in allocations:
+		allocated = money(allocated)
+		if invoice in seen:
+			raise AllocationError("allocated twice", invoice)
+		seen.add(invoice)
+		if allocated <= 0:
+			raise AllocationError("not positive", invoice)
+		if invoice not in outstanding:
+			raise AllocationError("not open", invoice)
+		if allocated > money(outstanding[invoice]):
+			raise AllocationError("more than outstanding", invoice)
+		total += allocated
+	if total > money(amount):
+		raise AllocationError("more than amount")
+
+
+def aging_bucket(days: int) -> str:
+	"""The aging bucket of an amount `days` past its date (not yet due counts as 0-30)."""
+	for label, first, last in AGING_BUCKETS:
+		if (first is None or days >= first) and (last is None or days <= last):
+			return label
+	raise AssertionError(days)

@@ -1,0 +1,58 @@
+"""Records the billing module ships: the payment reminder Email Template and the engagements'
+Kanban board. Made once at install or migrate; the admins' to change afterwards."""
+
+import frappe
+
+from customer_lifecycle.billing.engagements import ENGAGEMENT
+from customer_lifecycle.billing.reminders import REMINDER_TEMPLATE
+
+KANBAN_BOARD = "Engagements"
+# the engagement statuses as Kanban columns, with their colours
+KANBAN_COLUMNS = (
+	("Open", "Blue"),
+	("In Progress", "Orange"),
+	("On Hold", "Gray"),
+	("Delivered", "Green"),
+	("Cancelled", "Red"),
+)
+
+
+def ensure_billing_records() -> None:
+	ensure_reminder_template()
+	ensure_kanban_board()
+
+
+def ensure_reminder_template() -> None:
+	"""The payment reminder email, once: an admin's edits survive migrate."""
+	from customer_lifecycle.install import load_seed
+
+	if not frappe.db.exists("Email Template", REMINDER_TEMPLATE):
+		frappe.get_doc(load_seed("payment_reminder_email.json")).insert(ignore_permissions=True)
+
+
+def ensure_kanban_board() -> None:
+	"""A public Kanban board of engagements by status, once."""
+	if frappe.db.exists("Kanban Board", KANBAN_BOARD):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Kanban Board",
+			"kanban_board_name": KANBAN_BOARD,
+			"reference_doctype": ENGAGEMENT,
+			"field_name": "status",
+			"private": 0,
+			"show_labels": 1,
+			"fields": '["customer_name", "due_date"]',
+			"columns": [
+				{"column_name": status, "status": "Active", "indicator": colour}
+				for status, colour in KANBAN_COLUMNS
+			],
+		}
+	).insert(ignore_permissions=True)
+
+
+def remove_billing_records() -> None:
+	"""Before uninstall: the Kanban board (its DocType goes with the app); the email template stays,
+	as admins may use it elsewhere."""
+	if frappe.db.exists("Kanban Board", KANBAN_BOARD):
+		frappe.delete_doc("Kanban Board", KANBAN_BOARD, ignore_permissions=True, force=True)

@@ -1,0 +1,94 @@
+// Copyright (c) 2026, customer_lifecycle developers
+// License: MIT
+
+// Billing on the Customer form: a "Billing" button group (New Engagement, New Invoice, Record
+// Payment, Receivables). The balance shows in the Customer 360 header (customer_360.js), which is
+// reloaded after a payment.
+
+frappe.provide("customer_lifecycle.billing");
+
+const BILLING_API = "customer_lifecycle.api.billing";
+
+frappe.ui.form.on("Customer", {
+	refresh(frm) {
+		if (frm.is_new()) return;
+		const group = __("Billing");
+		if (frappe.model.can_create("Engagement")) {
+			frm.add_custom_button(__("New Engagement"), () => new_linked(frm, "Engagement"), group);
+		}
+		if (frappe.model.can_create("Customer Invoice")) {
+			frm.add_custom_button(__("New Invoice"), () => new_linked(frm, "Customer Invoice"), group);
+		}
+		if (frappe.model.can_submit("Customer Payment")) {
+			frm.add_custom_button(
+				__("Record Payment"),
+				() => customer_lifecycle.billing.payment_dialog(frm),
+				group
+			);
+		}
+		frm.add_custom_button(
+			__("Receivables"),
+			() => frappe.set_route("query-report", "Receivables Aging", { customer: frm.doc.name }),
+			group
+		);
+	},
+});
+
+function new_linked(frm, doctype) {
+	frappe.new_doc(doctype, { customer: frm.doc.name });
+}
+
+customer_lifecycle.billing.payment_dialog = function (frm) {
+	const dialog = new frappe.ui.Dialog({
+		title: __("Record Payment from {0}", [frm.doc.customer_name]),
+		fields: [
+			{ fieldname: "amount", fieldtype: "Currency", label: __("Amount"), reqd: 1 },
+			{
+				fieldname: "method",
+				fieldtype: "Select",
+				label: __("Method"),
+				options: ["Cash", "Bank Transfer", "Card", "Mobile Money", "Other"]
+					.map((value) => ({ value, label: __(value) })),
+				default: "Cash",
+				reqd: 1,
+			},
+			{ fieldname: "column_break", fieldtype: "Column Break" },
+			{
+				fieldname: "posting_date",
+				fieldtype: "Date",
+				label: __("Payment Date"),
+				default: frappe.datetime.get_today(),
+				reqd: 1,
+			},
+			{ fieldname: "reference", fieldtype: "Data", label: __("Reference") },
+			{ fieldname: "section_notes", fieldtype: "Section Break" },
+			{ fieldname: "notes", fieldtype: "Small Text", label: __("Notes") },
+			{
+				fieldname: "help",
+				fieldtype: "HTML",
+				options: `<p class="text-muted small">${__(
+					"The payment pays the customer's invoices oldest due first."
+				)}</p>`,
+			},
+		],
+		primary_action_label: __("Record"),
+		primary_action(values) {
+			dialog.disable_primary_action();
+			frappe
+				.xcall(`${BILLING_API}.record_payment`, { customer: frm.doc.name, ...values })
+				.then((r) => {
+					dialog.hide();
+					frappe.show_alert({
+						message: __("Payment {0} recorded; balance {1}", [
+							r.name,
+							format_currency(r.balance),
+						]),
+						indicator: "green",
+					});
+					customer_lifecycle.c360?.load(frm);
+				})
+				.finally(() => dialog.enable_primary_action());
+		},
+	});
+	dialog.show();
+};
