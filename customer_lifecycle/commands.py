@@ -30,7 +30,7 @@ def demo(context, customers: int, seed: int | None):
 
 
 # each suite is a module customer_lifecycle.benchmarks.<suite> with main(customers, inserts, samples, echo)
-SUITES = ("foundation", "duplicates", "imports", "customer360", "onboarding", "bulk")
+SUITES = ("foundation", "duplicates", "imports", "customer360", "onboarding", "bulk", "billing", "privacy")
 
 
 @customer_lifecycle.command("benchmark")

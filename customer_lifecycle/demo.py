@@ -19,6 +19,7 @@ from frappe.utils import now_datetime
 from customer_lifecycle.customers.doctype.customer.customer import site_country_code
 from customer_lifecycle.customers import completeness
 from customer_lifecycle.customers.duplicates import name_key
+from customer_lifecycle.customers.privacy import anonymous_name
 from customer_lifecycle.lifecycle.engine import (
 	CHANGE_FIELDS,
 	CHANGE_LOG,
@@ -157,7 +158,7 @@ def make_customers(
 				)
 				entered = moment
 			if target == settings.anonymized_state:
-				data.update(customer_name=f"Anonymized {name}", email=None, phone=None, id_number=None, notes=None)
+				data.update(customer_name=anonymous_name(name), email=None, phone=None, id_number=None, notes=None)
 			customers.append(
 				(
 					name,

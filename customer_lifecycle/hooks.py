@@ -53,8 +53,8 @@ fixtures = [
 			]
 		],
 	},
-	# access contact and site address on Address
-	{"dt": "Custom Field", "filters": [["dt", "=", "Address"], ["module", "=", "Customers"]]},
+	# access contact and site address on Address; marketing consent on Contact
+	{"dt": "Custom Field", "filters": [["dt", "in", ["Address", "Contact"]], ["module", "=", "Customers"]]},
 ]
 
 # A customer's contacts and addresses are Frappe's own, linked through Dynamic Link
@@ -63,6 +63,8 @@ doc_events = {
 		"validate": "customer_lifecycle.customers.contacts.after_contact_validate",
 		"on_update": "customer_lifecycle.customers.contacts.on_linked_update",
 		"on_trash": "customer_lifecycle.customers.contacts.on_linked_trash",
+		# marketing consent: its date, and withdrawal on unsubscribe
+		"before_save": "customer_lifecycle.customers.privacy.set_consent_date",
 	},
 	"Address": {
 		"on_update": "customer_lifecycle.customers.contacts.on_linked_update",
@@ -72,9 +74,12 @@ doc_events = {
 	"Communication": {
 		"after_insert": "customer_lifecycle.customers.notes.on_communication",
 	},
-	# a customer's files live in a folder of their own
+	# a customer's files live in a folder of their own; an engagement's in a folder inside it
 	"File": {
-		"before_insert": "customer_lifecycle.customers.files.set_folder",
+		"before_insert": [
+			"customer_lifecycle.customers.files.set_folder",
+			"customer_lifecycle.billing.engagements.set_file_folder",
+		],
 	},
 }
 
@@ -84,7 +89,10 @@ has_permission = {
 }
 
 scheduler_events = {
-	"daily": ["customer_lifecycle.onboarding.checklists.notify_overdue_items"],
+	"daily": [
+		"customer_lifecycle.onboarding.checklists.notify_overdue_items",
+		"customer_lifecycle.billing.invoices.mark_overdue",
+	],
 }
 
 # The desk's workflow actions, so that their saves count as lifecycle actions
@@ -101,3 +109,29 @@ standard_queries = {
 	"Customer": "customer_lifecycle.customers.search.customer_query",
 }
 
+# Personal Data Download and Deletion Requests (Frappe) cover the app's records too: a customer by its
+# email (Contact and Address are Frappe's own entries), and what a staff user wrote or did
+user_data_fields = [
+	{
+		"doctype": "Customer",
+		"filter_by": "email",
+		"redact_fields": [
+			"customer_name",
+			"name_key",
+			"phone",
+			"id_number",
+			"notes",
+			"address_line1",
+			"address_line2",
+			"city",
+			"county",
+			"pincode",
+		],
+	},
+	{"doctype": "Customer Note", "filter_by": "owner"},
+	{"doctype": "Customer Flag", "filter_by": "raised_by"},
+	{"doctype": "Customer Lifecycle Change", "filter_by": "changed_by"},
+]
+
+# the Customer 360 header's billing figures: open engagements, open invoices, balance
+customer_summary_figures = ["customer_lifecycle.billing.summary.figures"]

@@ -6,9 +6,9 @@ import os
 import frappe
 
 from customer_lifecycle.billing.setup import ensure_billing_records
+from customer_lifecycle.customers import terminology
 from customer_lifecycle.customers.list_filters import ensure_list_filters
 from customer_lifecycle.customers.search import ensure_contact_company_index
-from customer_lifecycle.customers import terminology
 from customer_lifecycle.lifecycle.engine import SETTINGS
 
 WORKFLOW = "Customer Lifecycle"
@@ -29,20 +29,19 @@ APP_ROLES = ("Customer Manager", "Customer User")
 
 def after_sync():
 	# runs on install once fixtures (roles, workflow states and actions) are in
-	ensure_workflow()
-	ensure_categories()
-	ensure_settings()
-	ensure_list_filters()
-	ensure_contact_company_index()
-	ensure_core_permissions()
-	ensure_address_template()
-	ensure_onboarding_template()
-	ensure_billing_records()
+	ensure_records()
 	frappe.db.commit()
 
 
 def after_migrate():
 	# a site that had the app before a seed existed gets it; existing records are left alone
+	ensure_records()
+	# new strings or languages read the chosen word for a customer
+	terminology.refresh()
+
+
+def ensure_records():
+	"""What the app seeds and sets up outside its DocTypes; each step leaves an admin's edits alone."""
 	ensure_workflow()
 	ensure_categories()
 	ensure_settings()
@@ -52,8 +51,6 @@ def after_migrate():
 	ensure_address_template()
 	ensure_onboarding_template()
 	ensure_billing_records()
-	# new strings or languages read the chosen word for a customer
-	terminology.refresh()
 
 
 def after_setup_wizard(args=None):
@@ -135,6 +132,9 @@ def before_uninstall():
 	frappe.cache.hdel("workflow", "Customer")
 	# "Client" must not outlive the app
 	terminology.remove_all()
+	from customer_lifecycle.billing.setup import remove_billing_records
+
+	remove_billing_records()
 	# the app's index on core Contact (the link search by a contact's company)
 	frappe.db.sql("drop index if exists `company_name_index` on `tabContact`")
 	# the app's roles lose their rights on Frappe's DocTypes; other rules stay as they are

@@ -9,6 +9,7 @@ from frappe.client import set_value
 from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError
 
 from customer_lifecycle.api.lifecycle import apply_action, apply_workflow, get_actions, get_history
+from customer_lifecycle.api.privacy import anonymize
 from customer_lifecycle.lifecycle.engine import (
 	LifecycleBypassError,
 	LifecycleTransitionError,
@@ -146,7 +147,7 @@ def test_full_path_through_every_state(make_customer):
 
 def test_anonymized_is_final_even_if_an_admin_adds_a_way_out(make_customer):
 	customer = make_customer()
-	apply_action(customer.name, "Anonymize")
+	anonymize(customer.name, confirm_name=customer.customer_name)
 	ensure_action("Restore")
 	with edited_workflow() as wf:
 		wf.append("transitions", {"state": "Anonymized", "action": "Restore", "next_state": "Prospect", "allowed": "Customer Manager", "allow_self_approval": 1})

@@ -4,3 +4,5 @@ import "./customer_duplicates";
 import "./customer_onboarding";
 import "./customer_notes";
 import "./customer_360";
+import "./customer_privacy";
+import "./customer_billing";

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from customer_lifecycle.customers import completeness, contacts, duplicates, flags
+from customer_lifecycle.customers import completeness, contacts, duplicates, flags, privacy
 from customer_lifecycle.lifecycle import engine
 from customer_lifecycle.onboarding import checklists
 from customer_lifecycle.utils.normalize import normalize_email, normalize_phone, normalize_text
@@ -44,6 +44,8 @@ class Customer(Document):
 		duplicates.validate_customer(self)
 		# the flag fields follow Customer Flag only, never a stale form
 		flags.keep_customer_fields(self)
+		# the anonymized state only through the confirmed anonymization, never a bare action
+		privacy.validate_anonymize(self)
 		completeness.set_score(self)
 
 	def validate_workflow(self):
@@ -60,6 +62,8 @@ class Customer(Document):
 		checklists.before_customer_rename(self, old=old, new=new, merge=merge)
 
 	def on_trash(self):
+		# a customer with business records is archived, not deleted; its own records go with it
+		privacy.check_delete(self)
 		contacts.unlink_customer(self)
 		checklists.on_customer_trash(self)
 
