@@ -1,8 +1,6 @@
 """Invoices and payments: who may be billed, rates, totals, allocation oldest first or by hand,
 cancel, the records kept, and two payments at the same moment never over-allocating an invoice."""
 
-import os
-import threading
 import uuid
 
 import frappe
@@ -13,7 +11,7 @@ from customer_lifecycle.api.lifecycle import apply_action
 from customer_lifecycle.billing.gate import NotBillableError
 from customer_lifecycle.billing.payments import OverAllocationError
 from customer_lifecycle.lifecycle.engine import get_settings
-from tests.helpers import as_user
+from tests.helpers import as_user, run_in_threads
 
 
 @pytest.fixture
@@ -308,32 +306,8 @@ def submit_concurrently(site, customer, allocations_per_payment):
 		for amount, allocations in allocations_per_payment
 	]
 	frappe.db.commit()
-	sites_path = os.getcwd()
-	barrier = threading.Barrier(len(drafts))
-	outcomes = []
-
-	def submit(name):
-		frappe.init(site=site, sites_path=sites_path)
-		frappe.connect()
-		frappe.set_user("Administrator")
-		try:
-			payment = frappe.get_doc("Customer Payment", name)
-			barrier.wait(timeout=30)
-			payment.submit()
-			frappe.db.commit()
-			outcomes.append("submitted")
-		except Exception as e:
-			frappe.db.rollback()
-			outcomes.append(type(e).__name__)
-		finally:
-			frappe.destroy()
-
-	threads = [threading.Thread(target=submit, args=(name,)) for name in drafts]
-	for t in threads:
-		t.start()
-	for t in threads:
-		t.join(60)
-	return outcomes
+	outcomes = run_in_threads(site, lambda i: frappe.get_doc("Customer Payment", drafts[i]).submit(), len(drafts))
+	return ["submitted" if outcome == "ok" else outcome for outcome in outcomes]
 
 
 @pytest.fixture
@@ -426,28 +400,6 @@ def test_receivables_aging_needs_invoice_read(personas):
 
 
 # payment reminders
-
-
-@pytest.fixture
-def outgoing_email():
-	"""An outgoing email account (rolled back with the test) in Frappe's test mode: emails are
-	queued, none is sent."""
-	frappe.flags.in_test = True
-	frappe.local.outgoing_email_account = {}
-	frappe.get_doc(
-		{
-			"doctype": "Email Account",
-			"email_account_name": "Billing Tests",
-			"email_id": "billing-tests@example.com",
-			"enable_outgoing": 1,
-			"default_outgoing": 1,
-			"smtp_server": "localhost",
-			"no_smtp_authentication": 1,
-		}
-	).insert(ignore_permissions=True)
-	yield
-	frappe.flags.in_test = False
-	frappe.local.outgoing_email_account = {}
 
 
 def test_reminders_go_to_overdue_invoices_of_customers_who_did_not_opt_out(active_customer, outgoing_email):

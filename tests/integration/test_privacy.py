@@ -17,28 +17,6 @@ ANONYMIZE = "/api/method/customer_lifecycle.api.privacy.anonymize"
 ANONYMIZE_ACTION = "/api/method/customer_lifecycle.api.privacy.anonymize_action"
 
 
-@pytest.fixture
-def outgoing_email():
-	"""Frappe's requests send emails: an outgoing account (rolled back with the test), in Frappe's
-	test mode, which queues the emails and sends none."""
-	frappe.flags.in_test = True
-	frappe.local.outgoing_email_account = {}
-	frappe.get_doc(
-		{
-			"doctype": "Email Account",
-			"email_account_name": "Privacy Tests",
-			"email_id": "privacy-tests@example.com",
-			"enable_outgoing": 1,
-			"default_outgoing": 1,
-			"smtp_server": "localhost",
-			"no_smtp_authentication": 1,
-		}
-	).insert(ignore_permissions=True)
-	yield
-	frappe.flags.in_test = False
-	frappe.local.outgoing_email_account = {}
-
-
 def billable(make_customer):
 	customer = make_customer()
 	apply_action(customer.name, "Start Onboarding")
