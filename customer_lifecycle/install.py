@@ -136,7 +136,7 @@ def before_uninstall():
 
 	remove_billing_records()
 	# the app's index on core Contact (the link search by a contact's company)
-	frappe.db.sql("drop index if exists `company_name_index` on `tabContact`")
+	frappe.db.sql_ddl("drop index if exists `company_name_index` on `tabContact`")
 	# the app's roles lose their rights on Frappe's DocTypes; other rules stay as they are
 	for doctype in CORE_RIGHTS:
 		frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": ("in", APP_ROLES)})
