@@ -65,7 +65,7 @@ def report_time(echo) -> dict:
 	figures = {}
 	for min_score in (possible_duplicate_customers.DEFAULT_MIN_SCORE, 0):
 		start = time.perf_counter()
-		_columns, data = possible_duplicate_customers.execute({"min_score": min_score})
+		_columns, data, _message = possible_duplicate_customers.execute({"min_score": min_score})
 		seconds = time.perf_counter() - start
 		echo(f"Report Possible Duplicate Customers (min score {min_score}): {seconds:.2f} s, {len(data)} pairs")
 		figures[f"report_min{min_score}_s"] = seconds
