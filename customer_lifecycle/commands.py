@@ -30,7 +30,18 @@ def demo(context, customers: int, seed: int | None):
 
 
 # each suite is a module customer_lifecycle.benchmarks.<suite> with main(customers, inserts, samples, echo)
-SUITES = ("foundation", "duplicates", "imports", "customer360", "onboarding", "bulk", "billing", "privacy")
+SUITES = (
+	"foundation",
+	"duplicates",
+	"imports",
+	"customer360",
+	"onboarding",
+	"bulk",
+	"billing",
+	"privacy",
+	"segments",
+	"reports",
+)
 
 
 @customer_lifecycle.command("benchmark")

@@ -92,6 +92,9 @@ scheduler_events = {
 	"daily": [
 		"customer_lifecycle.onboarding.checklists.notify_overdue_items",
 		"customer_lifecycle.billing.invoices.mark_overdue",
+		# nightly segments (revenue, activity, payment) and dormancy moves through the workflow
+		"customer_lifecycle.billing.segments.update_segments",
+		"customer_lifecycle.billing.dormancy.run",
 	],
 }
 

@@ -1,10 +1,11 @@
 """The billing figures of the Customer 360 header (registered through the `customer_summary_figures`
-hook, see customers/summary.py): open engagements, open invoices and the balance, each a scalar
-subquery read in the summary's one SELECT."""
+hook, see customers/summary.py): open engagements, open invoices and the balance, and the customer's
+purchase summary (total spent, invoice count, average invoice, first and last invoice date, over its
+submitted invoices), each a scalar subquery read in the summary's one SELECT."""
 
 import frappe
 from frappe.query_builder import DocType
-from frappe.query_builder.functions import Coalesce, Count, Sum
+from frappe.query_builder.functions import Avg, Coalesce, Count, Max, Min, Sum
 from pypika.queries import QueryBuilder
 
 from customer_lifecycle.billing.engagements import CLOSED_STATUSES, ENGAGEMENT
@@ -42,9 +43,44 @@ def balance(customer: str) -> QueryBuilder:
 	)
 
 
+def submitted_invoices(customer: str, term) -> QueryBuilder:
+	"""`term(invoice)` (an aggregate) over the customer's submitted invoices."""
+	invoice = DocType(INVOICE)
+	return (
+		frappe.qb.from_(invoice)
+		.select(term(invoice))
+		.where((invoice.customer == customer) & (invoice.docstatus == 1))
+	)
+
+
+def total_spent(customer: str) -> QueryBuilder:
+	return submitted_invoices(customer, lambda invoice: Coalesce(Sum(invoice.total), 0))
+
+
+def invoice_count(customer: str) -> QueryBuilder:
+	return submitted_invoices(customer, lambda invoice: Count("*"))
+
+
+def average_invoice(customer: str) -> QueryBuilder:
+	return submitted_invoices(customer, lambda invoice: Coalesce(Avg(invoice.total), 0))
+
+
+def first_invoice(customer: str) -> QueryBuilder:
+	return submitted_invoices(customer, lambda invoice: Min(invoice.posting_date))
+
+
+def last_invoice(customer: str) -> QueryBuilder:
+	return submitted_invoices(customer, lambda invoice: Max(invoice.posting_date))
+
+
 def figures() -> list[Figure]:
 	return [
 		Figure("open_engagements", ENGAGEMENT, open_engagements),
 		Figure("open_invoices", INVOICE, open_invoices),
 		Figure("balance", INVOICE, balance),
+		Figure("total_spent", INVOICE, total_spent),
+		Figure("invoice_count", INVOICE, invoice_count),
+		Figure("average_invoice", INVOICE, average_invoice),
+		Figure("first_invoice", INVOICE, first_invoice),
+		Figure("last_invoice", INVOICE, last_invoice),
 	]

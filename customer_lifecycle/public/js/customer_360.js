@@ -14,6 +14,11 @@ const C360_COUNTS = [
 	{ key: "open_engagements", label: __("Open Engagements") },
 	{ key: "open_invoices", label: __("Open Invoices") },
 	{ key: "balance", label: __("Balance"), currency: true },
+	{ key: "total_spent", label: __("Total Spent"), currency: true },
+	{ key: "invoice_count", label: __("Invoices") },
+	{ key: "average_invoice", label: __("Average Invoice"), currency: true },
+	{ key: "first_invoice", label: __("First Purchase"), date: true },
+	{ key: "last_invoice", label: __("Last Purchase"), date: true },
 	{ key: "files", label: __("Files") },
 	{ key: "open_tasks", label: __("Open Tasks"), field: "tasks_html" },
 	{ key: "notes", label: __("Notes"), field: "notes_html" },
@@ -146,7 +151,11 @@ function action_button(frm) {
 function counts_html(summary) {
 	return C360_COUNTS.filter((c) => summary[c.key] != null)
 		.map((c) => {
-			const value = c.currency ? format_currency(summary[c.key]) : cint(summary[c.key]);
+			const value = c.currency
+				? format_currency(summary[c.key])
+				: c.date
+				? frappe.datetime.str_to_user(summary[c.key])
+				: cint(summary[c.key]);
 			return `<div class="cl-360-count text-center" data-key="${c.key}"
 					${c.field ? `data-field="${c.field}"` : ""}
 					${c.field || c.key === "files" ? 'role="button"' : ""}>

@@ -88,3 +88,12 @@ class CustomerInvoice(Document):
 				),
 				title=_("Invalid Due Date"),
 			)
+
+
+def on_doctype_update():
+	# a customer's submitted invoices by date, covering what the reports and jobs sum
+	frappe.db.add_index(
+		"Customer Invoice",
+		["customer", "docstatus", "posting_date", "total", "outstanding_amount", "due_date"],
+		"customer_docstatus_posting_totals",
+	)

@@ -62,3 +62,8 @@ class CustomerPayment(Document):
 			frappe.throw(
 				_("{0} must be more than 0.").format(frappe.bold(_("Amount"))), title=_("Invalid Amount")
 			)
+
+
+def on_doctype_update():
+	# a customer's submitted payments by date, covering what the reports and jobs sum
+	frappe.db.add_index("Customer Payment", ["customer", "docstatus", "posting_date", "amount"], "customer_docstatus_posting_amount")

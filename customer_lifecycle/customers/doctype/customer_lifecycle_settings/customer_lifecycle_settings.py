@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from customer_lifecycle.billing import segments
 from customer_lifecycle.customers import completeness, terminology
 from customer_lifecycle.lifecycle.engine import get_workflow
 
@@ -37,6 +38,7 @@ class CustomerLifecycleSettings(Document):
 		self.validate_states_in_workflow()
 		completeness.validate_rules(self)
 		terminology.validate_terms(self)
+		segments.validate_settings(self)
 
 	def on_update(self):
 		completeness.on_settings_update(self)

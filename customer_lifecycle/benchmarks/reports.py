@@ -1,0 +1,224 @@
+"""Speed and query count of the customer analytics reports, at two sizes of billing history.
+
+The site gets `customers` customers (benchmarks.volume). Billing history is bulk-inserted for the
+first tenth of them (the small size), the reports are measured, then for all of them (the large
+size) and measured again. Each customer is topped up to INVOICES_PER_CUSTOMER submitted invoices
+(dated over the last two years) and each new invoice gets one submitted payment with its allocation,
+paying all of it, half of it or (one in ten) nothing; at 100,000 customers that is 1M invoices and
+0.9M payments. Invoice item rows are not written: no report reads them. Later runs reuse the rows.
+
+For each report at each size: p50 and p95 of execute() with its default filters, over
+min(samples, REPORT_SAMPLES) runs after one warm-up run, and the number of `frappe.db.sql` calls of
+one run, which must be the same at both sizes.
+"""
+
+import random
+from collections.abc import Callable
+from contextlib import contextmanager
+from importlib import import_module
+
+import frappe
+from frappe.utils import add_days, getdate, now, nowdate
+
+from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
+from customer_lifecycle.benchmarks.volume import ensure_customers
+from customer_lifecycle.billing import rules
+from customer_lifecycle.billing.invoices import INVOICE
+from customer_lifecycle.billing.payments import PAYMENT
+from customer_lifecycle.demo import reserve_names
+
+INVOICES_PER_CUSTOMER = 10
+REPORT_SAMPLES = 5
+# customers whose history is written per round of bulk inserts (and commit)
+CHUNK = 5000
+# report title -> module under customer_lifecycle.billing.report
+REPORTS = {
+	"Customer Lifetime Value": "customer_lifetime_value",
+	"Revenue by Customer": "revenue_by_customer",
+	"Customer Payments": "customer_payments",
+	"Lifecycle Funnel": "lifecycle_funnel",
+	"Time in Stage": "time_in_stage",
+	"Customer Overview": "customer_overview",
+}
+STANDARD = ("name", "owner", "modified_by", "creation", "modified", "docstatus")
+INVOICE_FIELDS = (
+	*STANDARD,
+	"naming_series",
+	"customer",
+	"customer_name",
+	"posting_date",
+	"due_date",
+	"status",
+	"total",
+	"outstanding_amount",
+)
+PAYMENT_FIELDS = (
+	*STANDARD,
+	"naming_series",
+	"customer",
+	"customer_name",
+	"posting_date",
+	"amount",
+	"method",
+	"allocate_oldest_first",
+	"allocated_amount",
+	"unallocated_amount",
+)
+ALLOCATION_FIELDS = (
+	*STANDARD,
+	"parent",
+	"parenttype",
+	"parentfield",
+	"idx",
+	"invoice",
+	"due_date",
+	"outstanding_amount",
+	"allocated_amount",
+)
+METHODS = ("Cash", "Bank Transfer", "Card", "Mobile Money")
+
+
+@contextmanager
+def counting_queries():
+	"""Yield a list that collects the query of every `frappe.db.sql` call made inside the block
+	(frappe.qb's run(), get_all and get_value all go through it)."""
+	calls: list[str] = []
+	real = frappe.db.sql
+
+	def sql(query, *args, **kwargs):
+		calls.append(str(query))
+		return real(query, *args, **kwargs)
+
+	frappe.db.sql = sql
+	try:
+		yield calls
+	finally:
+		del frappe.db.sql  # the class's own method again
+
+
+def report_runner(title: str, filters: dict | None = None) -> Callable[[], tuple]:
+	"""A function that runs the report's execute() with `filters`."""
+	execute = import_module(f"customer_lifecycle.billing.report.{REPORTS[title]}.{REPORTS[title]}").execute
+	return lambda: execute(dict(filters or {}))
+
+
+def query_count(run: Callable[[], tuple]) -> int:
+	run()  # warm caches (meta, report, workflow), as a running server has them
+	with counting_queries() as calls:
+		run()
+	return len(calls)
+
+
+def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
+	ensure_customers(customers, echo)
+	everyone = frappe.get_all("Customer", fields=["name", "customer_name"], order_by="name", limit=customers)
+	runs = max(1, min(samples, REPORT_SAMPLES))
+	figures, counts = {}, {}
+	for size, group in (("small", everyone[: max(1, len(everyone) // 10)]), ("large", everyone)):
+		made = ensure_history(group, echo)
+		invoices = frappe.db.count(INVOICE, {"docstatus": 1})
+		payments = frappe.db.count(PAYMENT, {"docstatus": 1})
+		echo(
+			f"\n{size}: history for {len(group)} customers ({made} invoices made now); "
+			f"{invoices} invoices and {payments} payments in the tables"
+		)
+		for title in REPORTS:
+			run = report_runner(title)
+			counts[title, size] = query_count(run)
+			rows = len(run()[1])
+			ms = time_each(lambda i, run=run: run(), runs)
+			echo(summary(f"{title} ({rows} rows, {counts[title, size]} queries)", ms, "p95 <= 2 s"))
+			key = REPORTS[title]
+			figures[f"{key}_{size}_p95_ms"] = percentile(ms, 95)
+			figures[f"{key}_{size}_queries"] = counts[title, size]
+	same = [title for title in REPORTS if counts[title, "small"] == counts[title, "large"]]
+	echo(f"\nSame query count at both sizes: {len(same)} of {len(REPORTS)} reports")
+	return figures
+
+
+def ensure_history(group: list, echo=print) -> int:
+	"""Bulk-insert invoices, payments and allocations until each customer of `group` has
+	INVOICES_PER_CUSTOMER submitted invoices; returns how many invoices were made."""
+	have = dict(
+		frappe.db.sql(f"select customer, count(*) from `tab{INVOICE}` where docstatus = 1 group by customer")
+	)
+	wanted = [c for c in group for _i in range(INVOICES_PER_CUSTOMER - have.get(c.name, 0))]
+	made = 0
+	for start in range(0, len(wanted), CHUNK * INVOICES_PER_CUSTOMER):
+		chunk = wanted[start : start + CHUNK * INVOICES_PER_CUSTOMER]
+		write_history(chunk, random.Random(len(have) + start))
+		frappe.db.commit()
+		made += len(chunk)
+		echo(f"  {made} of {len(wanted)} invoices made")
+	return made
+
+
+def write_history(customers: list, rng: random.Random) -> None:
+	"""One submitted invoice per entry of `customers` and, for nine in ten, a payment of all or half
+	of it with its allocation."""
+	series = {
+		doctype: frappe.get_meta(doctype).get_field("naming_series").options.split("\n")[0]
+		for doctype in (INVOICE, PAYMENT)
+	}
+	invoice_names = reserve_names(series[INVOICE], len(customers))
+	paid = [rng.random() < 0.9 for _c in customers]
+	payment_names = iter(reserve_names(series[PAYMENT], sum(paid)))
+	stamp, user, today = now(), frappe.session.user, getdate(nowdate())
+
+	def standard(name: str) -> tuple:
+		return (name, user, user, stamp, stamp, 1)
+
+	invoices, payments, allocations = [], [], []
+	for name, customer, is_paid in zip(invoice_names, customers, paid, strict=True):
+		posted = add_days(today, -rng.randint(0, 720))
+		due = add_days(posted, 30)
+		total = rng.randint(1, 500) * 10.0
+		amount = (total if rng.random() < 0.8 else total / 2) if is_paid else 0.0
+		status = rules.invoice_status(1, total, total - amount, due, today)
+		invoices.append(
+			(
+				*standard(name),
+				series[INVOICE],
+				customer.name,
+				customer.customer_name,
+				posted,
+				due,
+				status,
+				total,
+				total - amount,
+			)
+		)
+		if not is_paid:
+			continue
+		payment = next(payment_names)
+		paid_on = min(add_days(posted, rng.randint(0, 60)), today)
+		payments.append(
+			(
+				*standard(payment),
+				series[PAYMENT],
+				customer.name,
+				customer.customer_name,
+				paid_on,
+				amount,
+				rng.choice(METHODS),
+				1,
+				amount,
+				0,
+			)
+		)
+		allocations.append(
+			(
+				*standard(frappe.generate_hash(length=10)),
+				payment,
+				PAYMENT,
+				"allocations",
+				1,
+				name,
+				due,
+				total,
+				amount,
+			)
+		)
+	frappe.db.bulk_insert(INVOICE, INVOICE_FIELDS, invoices)
+	frappe.db.bulk_insert(PAYMENT, PAYMENT_FIELDS, payments)
+	frappe.db.bulk_insert("Customer Payment Allocation", ALLOCATION_FIELDS, allocations)

@@ -1,0 +1,188 @@
+"""Speed of the nightly jobs: customer segmentation and dormancy, on `customers` customers with many
+invoices and payments.
+
+Data, made once in bulk by SQL inserts and reused by later runs: the billing suite's invoices
+(benchmarks.billing.ensure_invoices: INVOICES_PER_CUSTOMER submitted invoices per billable
+customer, dated over the last 200 days, some partly paid) and one payment per partly paid invoice,
+allocated to it, a third of them dated after its due date.
+
+- segments.update_segments over every customer: the first run (which writes every segment) and a
+  second one (which finds nothing changed), committed: the segment fields are derived values
+- the At-Risk Customers report (and so its number card): p50/p95
+- dormancy: the candidate query (one SQL over every customer and its activity) p50/p95; each
+  workflow move of up to `inserts` candidates (p50/p95, each in a savepoint, all rolled back, so
+  the shared site's states stay as they were); the job's time for tonight's candidates, from both
+"""
+
+import random
+import time
+
+import frappe
+from frappe.utils import add_days, getdate, now, nowdate
+
+from customer_lifecycle.benchmarks.billing import ensure_invoices
+from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
+from customer_lifecycle.benchmarks.volume import ensure_customers
+from customer_lifecycle.billing import dormancy, segments
+from customer_lifecycle.billing.gate import billable_states
+from customer_lifecycle.billing.invoices import INVOICE
+from customer_lifecycle.billing.payments import PAYMENT
+from customer_lifecycle.billing.report.at_risk_customers.at_risk_customers import execute as at_risk
+from customer_lifecycle.demo import reserve_names
+from customer_lifecycle.lifecycle.engine import get_settings
+
+ALLOCATION = "Customer Payment Allocation"
+BENCHMARK_REFERENCE = "segments-benchmark"
+PAYMENT_FIELDS = (
+	"name",
+	"owner",
+	"modified_by",
+	"creation",
+	"modified",
+	"docstatus",
+	"naming_series",
+	"customer",
+	"customer_name",
+	"posting_date",
+	"amount",
+	"method",
+	"reference",
+	"allocated_amount",
+	"unallocated_amount",
+)
+ALLOCATION_FIELDS = (
+	"name",
+	"owner",
+	"modified_by",
+	"creation",
+	"modified",
+	"docstatus",
+	"parent",
+	"parenttype",
+	"parentfield",
+	"idx",
+	"invoice",
+	"due_date",
+	"outstanding_amount",
+	"allocated_amount",
+)
+
+
+def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
+	ensure_customers(customers, echo)
+	billable = frappe.get_all(
+		"Customer",
+		filters={"lifecycle_status": ("in", billable_states())},
+		fields=["name", "customer_name"],
+		order_by="name",
+		limit=customers,
+	)
+	made = ensure_invoices(billable)
+	paid = ensure_payments()
+	frappe.db.commit()
+	echo(
+		f"{frappe.db.count(INVOICE, {'docstatus': 1})} submitted invoices ({made} made now), "
+		f"{frappe.db.count(PAYMENT, {'docstatus': 1})} payments ({paid} made now)"
+	)
+	figures = {}
+
+	for label in ("first run", "second run"):
+		start = time.perf_counter()
+		result = segments.update_segments()
+		frappe.db.commit()
+		seconds = time.perf_counter() - start
+		echo(
+			f"update_segments, {label}: {seconds:.2f} s for {result['customers']} customers, "
+			f"{result['changed']} changed  (target <= 60 s)"
+		)
+		figures[f"segments_{label.split()[0]}_s"] = seconds
+
+	rows = at_risk({})[1]
+	ms = time_each(lambda i: at_risk({}), max(3, samples // 100))
+	echo(summary(f"At-Risk Customers report ({len(rows)} customers at risk; also its number card)", ms))
+	figures.update(at_risk_p50_ms=percentile(ms, 50), at_risk_p95_ms=percentile(ms, 95))
+
+	settings, today = get_settings(), getdate(nowdate())
+	found = dormancy.candidates(settings, today)
+	ms = time_each(lambda i: dormancy.candidates(settings, today), max(3, samples // 100))
+	echo(summary(f"dormancy candidate query ({len(found)} candidates)", ms))
+	figures.update(query_p50_ms=percentile(ms, 50), query_p95_ms=percentile(ms, 95))
+
+	sample = found[:inserts]
+	if sample:
+		ms = time_each(
+			lambda i: dormancy.move(sample[i][0], sample[i][1], dormancy.reason_for(sample[i][1], settings)),
+			len(sample),
+		)
+		frappe.db.rollback()
+		echo(summary("one dormancy move through the workflow (rolled back)", ms))
+		# the job is the query plus one move per candidate: estimated from the mean move
+		job = (figures["query_p50_ms"] + sum(ms) / len(ms) * len(found)) / 1000
+		echo(f"dormancy job for tonight's {len(found)} candidates: about {job:.1f} s  (target <= 60 s)")
+		figures.update(move_p50_ms=percentile(ms, 50), move_p95_ms=percentile(ms, 95), dormancy_job_s=job)
+	return figures
+
+
+def ensure_payments() -> int:
+	"""One submitted payment per partly paid benchmark invoice that has none yet, allocated to it;
+	a third of them dated after the invoice's due date. Returns how many were made."""
+	invoices = frappe.db.sql(
+		f"""
+		select i.name, i.customer, i.customer_name, i.posting_date, i.due_date, i.total, i.outstanding_amount
+		from `tab{INVOICE}` i
+		where i.docstatus = 1 and i.outstanding_amount < i.total
+			and not exists (select 1 from `tab{ALLOCATION}` a where a.invoice = i.name)""",
+		as_dict=True,
+	)
+	if not invoices:
+		return 0
+	series = frappe.get_meta(PAYMENT).get_field("naming_series").options.split("\n")[0]
+	names = reserve_names(series, len(invoices))
+	rng = random.Random(len(names))
+	stamp, user, today = now(), frappe.session.user, getdate(nowdate())
+	payments, allocations = [], []
+	for name, invoice in zip(names, invoices, strict=True):
+		paid = invoice.total - invoice.outstanding_amount
+		late = rng.random() < 1 / 3
+		offset = rng.randint(1, 40) if late else -rng.randint(0, 25)
+		posted = max(invoice.posting_date, min(today, getdate(add_days(invoice.due_date, offset))))
+		payments.append(
+			(
+				name,
+				user,
+				user,
+				stamp,
+				stamp,
+				1,
+				series,
+				invoice.customer,
+				invoice.customer_name,
+				posted,
+				paid,
+				"Bank Transfer",
+				BENCHMARK_REFERENCE,
+				paid,
+				0,
+			)
+		)
+		allocations.append(
+			(
+				frappe.generate_hash(length=10),
+				user,
+				user,
+				stamp,
+				stamp,
+				1,
+				name,
+				PAYMENT,
+				"allocations",
+				1,
+				invoice.name,
+				invoice.due_date,
+				invoice.total,
+				paid,
+			)
+		)
+	frappe.db.bulk_insert(PAYMENT, PAYMENT_FIELDS, payments)
+	frappe.db.bulk_insert(ALLOCATION, ALLOCATION_FIELDS, allocations)
+	return len(payments)

@@ -1,0 +1,170 @@
+# Copyright (c) 2026, customer_lifecycle developers
+# License: MIT
+
+"""At-Risk Customers: customers in the billable states (or the state chosen) showing any of low
+activity, late payments, revenue falling quarter on quarter, or no recent invoices, each listed
+with its reasons (segment_rules.risk_reasons).
+
+One query whatever the number of customers: the customers the user may read (frappe.get_list's
+query, so user permissions and permission query conditions apply) joined to the activity
+aggregates (billing.activity) and to one GROUP BY customer over the submitted invoices.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import cint, flt, getdate, nowdate
+
+from customer_lifecycle.billing import segment_rules as rules
+from customer_lifecycle.billing.activity import activity_sql
+from customer_lifecycle.billing.gate import billable_states
+from customer_lifecycle.billing.invoices import INVOICE
+from customer_lifecycle.billing.payments import PAYMENT
+from customer_lifecycle.lifecycle.engine import CUSTOMER, STATE_FIELD, get_settings
+
+REASONS = (rules.LOW_ACTIVITY, rules.LATE_PAYMENTS, rules.REVENUE_FALLING, rules.NO_RECENT_INVOICES)
+DEFAULT_REVENUE_DROP = 25
+DEFAULT_INACTIVE_DAYS = 60
+DEFAULT_NO_INVOICE_DAYS = 90
+COUNT_CACHE_KEY = "customer_lifecycle:at_risk_count"
+COUNT_CACHE_SECONDS = 600
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	return columns(), data(filters)
+
+
+def columns() -> list[dict]:
+	return [
+		{
+			"fieldname": "customer",
+			"label": _("Customer"),
+			"fieldtype": "Link",
+			"options": CUSTOMER,
+			"width": 160,
+		},
+		{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 180},
+		{"fieldname": "lifecycle_status", "label": _("Lifecycle Status"), "fieldtype": "Data", "width": 110},
+		{"fieldname": "reasons", "label": _("Reasons"), "fieldtype": "Data", "width": 280},
+		{"fieldname": "reason_count", "label": _("Reason Count"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "last_activity_on", "label": _("Last Activity"), "fieldtype": "Date", "width": 110},
+		{"fieldname": "overdue_invoices", "label": _("Overdue Invoices"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "overdue_amount", "label": _("Overdue Amount"), "fieldtype": "Currency", "width": 120},
+		{"fieldname": "late_paid_invoices", "label": _("Paid Late"), "fieldtype": "Int", "width": 90},
+		{
+			"fieldname": "revenue_this_quarter",
+			"label": _("Revenue, Last 90 Days"),
+			"fieldtype": "Currency",
+			"width": 130,
+		},
+		{
+			"fieldname": "revenue_last_quarter",
+			"label": _("Revenue, 90 Days Before"),
+			"fieldtype": "Currency",
+			"width": 130,
+		},
+		{"fieldname": "last_invoice_on", "label": _("Last Invoice"), "fieldtype": "Date", "width": 110},
+	]
+
+
+def permitted_customers_sql(filters) -> str:
+	"""The SELECT of the names of the customers the user may read, with the report's filters."""
+	conditions = [["archived", "=", 0]]
+	states = [filters.lifecycle_status] if filters.lifecycle_status else billable_states()
+	conditions.append([STATE_FIELD, "in", states])
+	if filters.customer_category:
+		conditions.append(["customer_category", "=", filters.customer_category])
+	return frappe.get_list(CUSTOMER, fields=["name"], filters=conditions, limit_page_length=0, run=False)
+
+
+def query_rows(filters, today) -> list[dict]:
+	this_start, last_start = rules.quarter_windows(today)
+	# Raw SQL: the customers the user may read come as frappe.get_list's SQL (values escaped there;
+	# its % signs doubled for the parameters below), and the activity table is a UNION ALL
+	customers = permitted_customers_sql(filters).replace("%", "%%")
+	return frappe.db.sql(
+		f"""
+		select c.name as customer, c.customer_name, c.lifecycle_status, a.last_activity_on,
+			coalesce(i.overdue_invoices, 0) as overdue_invoices,
+			coalesce(i.overdue_amount, 0) as overdue_amount,
+			coalesce(i.late_paid_invoices, 0) as late_paid_invoices,
+			coalesce(i.revenue_this_quarter, 0) as revenue_this_quarter,
+			coalesce(i.revenue_last_quarter, 0) as revenue_last_quarter,
+			i.last_invoice_on
+		from `tabCustomer` c
+		left join ({activity_sql()}) as a on a.customer = c.name
+		left join (
+			select inv.customer,
+				sum(inv.outstanding_amount > 0 and inv.due_date < %(today)s) as overdue_invoices,
+				sum(if(inv.outstanding_amount > 0 and inv.due_date < %(today)s, inv.outstanding_amount, 0))
+					as overdue_amount,
+				sum(inv.posting_date >= %(last_start)s and exists (
+					select 1 from `tab{PAYMENT} Allocation` al
+					join `tab{PAYMENT}` p on p.name = al.parent
+					where al.invoice = inv.name and p.docstatus = 1 and p.posting_date > inv.due_date
+				)) as late_paid_invoices,
+				sum(if(inv.posting_date between %(this_start)s and %(today)s, inv.total, 0))
+					as revenue_this_quarter,
+				sum(if(inv.posting_date >= %(last_start)s and inv.posting_date < %(this_start)s, inv.total, 0))
+					as revenue_last_quarter,
+				max(inv.posting_date) as last_invoice_on
+			from `tab{INVOICE}` inv
+			where inv.docstatus = 1 and inv.posting_date <= %(today)s
+			group by inv.customer
+		) as i on i.customer = c.name
+		where c.name in ({customers})""",
+		{"today": today, "this_start": this_start, "last_start": last_start},
+		as_dict=True,
+	)
+
+
+def data(filters) -> list[dict]:
+	frappe.has_permission(CUSTOMER, "read", throw=True)
+	frappe.has_permission(INVOICE, "read", throw=True)
+	if filters.reason and filters.reason not in REASONS:
+		frappe.throw(
+			_("{0} must be one of {1}.").format(frappe.bold(_("Reason")), ", ".join(_(r) for r in REASONS))
+		)
+	today = getdate(nowdate())
+	risk_rules = rules.RiskRules(
+		today=today,
+		inactive_days=cint(get_settings().inactive_after_days) or DEFAULT_INACTIVE_DAYS,
+		revenue_drop_percent=flt(filters.revenue_drop_percent or DEFAULT_REVENUE_DROP),
+		no_invoice_days=cint(filters.no_invoice_days or DEFAULT_NO_INVOICE_DAYS),
+	)
+	out = []
+	for row in query_rows(filters, today):
+		reasons = rules.risk_reasons(
+			rules.RiskFigures(
+				last_activity_on=row.last_activity_on,
+				overdue_invoices=cint(row.overdue_invoices),
+				late_paid_invoices=cint(row.late_paid_invoices),
+				revenue_this_quarter=flt(row.revenue_this_quarter),
+				revenue_last_quarter=flt(row.revenue_last_quarter),
+				last_invoice_on=row.last_invoice_on,
+			),
+			risk_rules,
+		)
+		if not reasons or (filters.reason and filters.reason not in reasons):
+			continue
+		row.reasons = ", ".join(_(r) for r in reasons)
+		row.reason_count = len(reasons)
+		out.append(row)
+	out.sort(key=lambda r: (-r.reason_count, -flt(r.overdue_amount), r.customer))
+	return out
+
+
+@frappe.whitelist()
+def count(filters: str | dict | None = None) -> int:
+	"""The number card "At-Risk Customers": how many customers the report lists with these filters
+	(a dict of the report's filters; anything else means the defaults). The report reads every
+	customer's invoices and activity, so each user's count is kept for COUNT_CACHE_SECONDS rather
+	than recomputed on every workspace visit."""
+	filters = frappe.parse_json(filters) if filters else {}
+	filters = frappe._dict(filters if isinstance(filters, dict) else {})
+	key = f"{COUNT_CACHE_KEY}:{frappe.session.user}:{frappe.as_json(filters, indent=None)}"
+	value = frappe.cache.get_value(key, expires=True)
+	if value is None:
+		value = len(data(filters))
+		frappe.cache.set_value(key, value, expires_in_sec=COUNT_CACHE_SECONDS)
+	return value

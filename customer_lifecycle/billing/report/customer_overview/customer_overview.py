@@ -1,0 +1,146 @@
+# Copyright (c) 2026, customer_lifecycle developers
+# License: MIT
+
+"""Customer Overview: for a date range, how many customers there are, how many are new in it, how many
+bought (had a submitted invoice dated in it), the revenue, the average value of a buying customer
+(revenue / buying customers) and the purchase frequency (invoices / buying customers), as the
+report's summary; its rows are the top customers by spend in the range.
+
+Three queries whatever the number of customers and invoices: the customer counts (one pass over
+`tabCustomer`), the period's invoice totals, and the top customers (GROUP BY customer, ORDER BY
+revenue, LIMIT); each filtered by the customer filters and the user's permissions
+(analytics.customer_conditions, and customer_scope for the invoices).
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import cint, flt
+
+from customer_lifecycle.billing import analytics
+
+REPORT = "Customer Overview"
+DEFAULT_TOP = 10
+MAX_TOP = 500
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	analytics.check_access(REPORT)
+	conditions, values = analytics.customer_conditions(filters)
+	scope, _values = analytics.customer_scope(filters, "inv.customer")
+	values.update(analytics.period_values(filters))
+	figures = overview(conditions, scope, values)
+	rows = top_customers(scope, values, top(filters), figures.revenue)
+	chart = analytics.bar_chart(
+		[r.customer_name or r.customer for r in rows], [r.revenue for r in rows], _("Revenue"), "Currency"
+	)
+	return columns(), rows, None, chart, summary(figures)
+
+
+def top(filters) -> int:
+	"""How many top customers to list: the Top filter, 1 to MAX_TOP."""
+	given = filters.get("top")
+	count = DEFAULT_TOP if given in (None, "") else cint(given)
+	if not 1 <= count <= MAX_TOP:
+		frappe.throw(
+			_("{0} must be between 1 and {1}.").format(frappe.bold(_("Top")), MAX_TOP),
+			title=_("Invalid Filter"),
+		)
+	return count
+
+
+def columns() -> list[dict]:
+	return [
+		{"fieldname": "rank", "label": _("Rank"), "fieldtype": "Int", "width": 60},
+		{
+			"fieldname": "customer",
+			"label": _("Customer"),
+			"fieldtype": "Link",
+			"options": "Customer",
+			"width": 150,
+		},
+		{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 200},
+		{"fieldname": "revenue", "label": _("Spend"), "fieldtype": "Currency", "width": 130},
+		{"fieldname": "invoices", "label": _("Invoices"), "fieldtype": "Int", "width": 90},
+		{
+			"fieldname": "average_invoice",
+			"label": _("Average Invoice"),
+			"fieldtype": "Currency",
+			"width": 120,
+		},
+		{"fieldname": "share", "label": _("Share of Revenue (%)"), "fieldtype": "Percent", "width": 130},
+	]
+
+
+def overview(conditions: str, scope: str, values: dict) -> frappe._dict:
+	"""The period's figures: total, new and buying customers, invoices, revenue, average value and
+	purchase frequency."""
+	[customers] = frappe.db.sql(
+		f"""
+		select count(*) as total, coalesce(sum(creation >= %(from_date)s and creation < %(end)s), 0) as new
+		from `tabCustomer` where {conditions}
+		""",
+		values,
+		as_dict=True,
+	)
+	[sales] = frappe.db.sql(
+		f"""
+		select count(distinct inv.customer) as buyers, count(*) as invoices,
+			coalesce(sum(inv.total), 0) as revenue
+		from `tabCustomer Invoice` inv
+		where inv.docstatus = 1 and inv.posting_date between %(from_date)s and %(to_date)s{scope}
+		""",
+		values,
+		as_dict=True,
+	)
+	return frappe._dict(
+		total=int(customers.total),
+		new=int(customers.new),
+		buyers=int(sales.buyers),
+		invoices=int(sales.invoices),
+		revenue=flt(sales.revenue),
+		average_value=analytics.ratio(sales.revenue, sales.buyers),
+		frequency=round(analytics.ratio(sales.invoices, sales.buyers), 2),
+	)
+
+
+def top_customers(scope: str, values: dict, limit: int, revenue) -> list[dict]:
+	rows = frappe.db.sql(
+		f"""
+		select inv.customer, max(inv.customer_name) as customer_name, sum(inv.total) as revenue,
+			count(*) as invoices, sum(inv.total) / count(*) as average_invoice
+		from `tabCustomer Invoice` inv
+		where inv.docstatus = 1 and inv.posting_date between %(from_date)s and %(to_date)s{scope}
+		group by inv.customer
+		order by revenue desc, inv.customer
+		limit {int(limit)}
+		""",
+		values,
+		as_dict=True,
+	)
+	for rank, row in enumerate(rows, 1):
+		row.rank = rank
+		row.share = analytics.percent(row.revenue, revenue)
+	return rows
+
+
+def summary(figures) -> list[dict]:
+	"""The report's summary strip (Frappe's report_summary)."""
+	return [
+		{"label": _("Total Customers"), "value": figures.total, "datatype": "Int", "indicator": "Blue"},
+		{"label": _("New in Period"), "value": figures.new, "datatype": "Int", "indicator": "Green"},
+		{"label": _("Buying Customers"), "value": figures.buyers, "datatype": "Int", "indicator": "Blue"},
+		{"label": _("Revenue"), "value": figures.revenue, "datatype": "Currency", "indicator": "Green"},
+		{
+			"label": _("Average Customer Value"),
+			"value": figures.average_value,
+			"datatype": "Currency",
+			"indicator": "Blue",
+		},
+		{
+			"label": _("Purchase Frequency"),
+			"value": figures.frequency,
+			"datatype": "Float",
+			"indicator": "Blue",
+		},
+	]

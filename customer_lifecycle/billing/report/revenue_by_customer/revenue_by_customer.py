@@ -1,0 +1,80 @@
+# Copyright (c) 2026, customer_lifecycle developers
+# License: MIT
+
+"""Revenue by Customer: for a date range, each customer's submitted invoices dated in it, their total,
+what of it is paid and what still owed, the average invoice and the customer's share of the period's
+revenue.
+
+One query: a GROUP BY customer over the invoices of the range (customer filters and the user's
+permissions, analytics.customer_scope); the shares are computed from the rows read.
+"""
+
+import frappe
+from frappe import _
+
+from customer_lifecycle.billing import analytics
+
+REPORT = "Revenue by Customer"
+TOP_IN_CHART = 10
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	analytics.check_access(REPORT)
+	rows = data(filters)
+	chart = analytics.bar_chart(
+		[r.customer_name or r.customer for r in rows[:TOP_IN_CHART]],
+		[r.revenue for r in rows[:TOP_IN_CHART]],
+		_("Revenue"),
+		"Currency",
+	)
+	return columns(), rows, None, chart
+
+
+def columns() -> list[dict]:
+	return [
+		{
+			"fieldname": "customer",
+			"label": _("Customer"),
+			"fieldtype": "Link",
+			"options": "Customer",
+			"width": 150,
+		},
+		{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 180},
+		{"fieldname": "invoices", "label": _("Invoices"), "fieldtype": "Int", "width": 80},
+		{"fieldname": "revenue", "label": _("Revenue"), "fieldtype": "Currency", "width": 130},
+		{"fieldname": "paid", "label": _("Paid to Date"), "fieldtype": "Currency", "width": 120},
+		{"fieldname": "outstanding", "label": _("Outstanding"), "fieldtype": "Currency", "width": 120},
+		{
+			"fieldname": "average_invoice",
+			"label": _("Average Invoice"),
+			"fieldtype": "Currency",
+			"width": 120,
+		},
+		{"fieldname": "share", "label": _("Share of Revenue (%)"), "fieldtype": "Percent", "width": 120},
+		{"fieldname": "first_invoice", "label": _("First Invoice"), "fieldtype": "Date", "width": 110},
+		{"fieldname": "last_invoice", "label": _("Last Invoice"), "fieldtype": "Date", "width": 110},
+	]
+
+
+def data(filters) -> list[dict]:
+	scope, values = analytics.customer_scope(filters, "inv.customer")
+	values.update(analytics.period_values(filters))
+	rows = frappe.db.sql(
+		f"""
+		select inv.customer, max(inv.customer_name) as customer_name, count(*) as invoices,
+			sum(inv.total) as revenue, sum(inv.total - inv.outstanding_amount) as paid,
+			sum(inv.outstanding_amount) as outstanding, sum(inv.total) / count(*) as average_invoice,
+			min(inv.posting_date) as first_invoice, max(inv.posting_date) as last_invoice
+		from `tabCustomer Invoice` inv
+		where inv.docstatus = 1 and inv.posting_date between %(from_date)s and %(to_date)s{scope}
+		group by inv.customer
+		order by revenue desc, inv.customer
+		""",
+		values,
+		as_dict=True,
+	)
+	total = sum(r.revenue for r in rows)
+	for row in rows:
+		row.share = analytics.percent(row.revenue, total)
+	return rows

@@ -1,0 +1,133 @@
+"""Customer segments, computed nightly into read-only fields on Customer so the list can filter and
+sort by them: revenue (High, Medium, Low by the thresholds or percentiles of Customer Lifecycle
+Settings), activity (New, Active, Inactive) and payment behaviour (On Time, Partial, Late), with
+the date of the last activity.
+
+Two queries read everything (the invoice aggregates per customer, and every customer with its last
+activity); the rules of segment_rules decide; only values that changed are written, one UPDATE per
+field, value and chunk of names, without touching `modified` (derived values, not edits).
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import add_months, cint, flt, getdate, nowdate
+
+from customer_lifecycle.billing import segment_rules as rules
+from customer_lifecycle.billing.activity import customers_with_activity
+from customer_lifecycle.billing.invoices import INVOICE
+from customer_lifecycle.billing.payments import PAYMENT
+from customer_lifecycle.lifecycle.engine import CUSTOMER, get_settings
+
+SEGMENT_FIELDS = ("revenue_segment", "activity_segment", "payment_segment", "last_activity_on")
+# names per UPDATE ... WHERE name IN (...)
+WRITE_CHUNK = 5000
+
+
+def invoice_figures(since, today) -> list[dict]:
+	"""Per customer, over its submitted invoices posted since `since`: revenue (their totals), how
+	many there are, how many are late (overdue now, or paid by a payment dated after the due date)
+	and how many are partly paid. Raw SQL for the correlated EXISTS on the payments' allocations."""
+	return frappe.db.sql(
+		f"""
+		select i.customer,
+			sum(i.total) as revenue,
+			count(*) as invoices,
+			sum(
+				(i.outstanding_amount > 0 and i.due_date < %(today)s)
+				or exists (
+					select 1 from `tab{PAYMENT} Allocation` a
+					join `tab{PAYMENT}` p on p.name = a.parent
+					where a.invoice = i.name and p.docstatus = 1 and p.posting_date > i.due_date
+				)
+			) as late,
+			sum(i.outstanding_amount > 0 and i.outstanding_amount < i.total) as partial
+		from `tab{INVOICE}` i
+		where i.docstatus = 1 and i.posting_date >= %(since)s
+		group by i.customer""",
+		{"since": since, "today": today},
+		as_dict=True,
+	)
+
+
+def cutoff_fields(settings) -> tuple[str, str]:
+	"""The settings fields holding the (high, low) revenue cut-offs for the chosen basis."""
+	if (settings.revenue_segment_basis or rules.PERCENTILES) == rules.PERCENTILES:
+		return ("revenue_high_percentile", "revenue_low_percentile")
+	return ("revenue_high_threshold", "revenue_low_threshold")
+
+
+def validate_settings(settings) -> None:
+	"""Customer Lifecycle Settings.validate: revenue cut-offs the segmentation can use."""
+	high_field, low_field = cutoff_fields(settings)
+	problem = rules.cutoff_problem(
+		settings.revenue_segment_basis or rules.PERCENTILES,
+		flt(settings.get(high_field)),
+		flt(settings.get(low_field)),
+	)
+	if not problem:
+		return
+	high, low = (frappe.bold(_(settings.meta.get_label(field))) for field in (high_field, low_field))
+	if problem == rules.OUT_OF_RANGE:
+		message = _("{0} and {1} must be between 0 and 100.").format(high, low)
+	else:
+		message = _("{0} cannot be above {1}.").format(low, high)
+	frappe.throw(message, title=_("Segments"))
+
+
+def compute(customers: list[dict], billing: dict, settings, today) -> dict[str, dict]:
+	"""The segment values of every customer, by name."""
+	high_field, low_field = cutoff_fields(settings)
+	cutoffs = rules.revenue_cutoffs(
+		settings.revenue_segment_basis or rules.PERCENTILES,
+		[flt(row.revenue) for row in billing.values()],
+		flt(settings.get(high_field)),
+		flt(settings.get(low_field)),
+	)
+	new_days, inactive_days = cint(settings.new_customer_days), cint(settings.inactive_after_days)
+	out = {}
+	for customer in customers:
+		figures = billing.get(customer.name)
+		out[customer.name] = {
+			"revenue_segment": rules.revenue_segment(flt(figures.revenue) if figures else 0, cutoffs),
+			"activity_segment": rules.activity_segment(
+				getdate(customer.creation), customer.last_activity_on, today, new_days, inactive_days
+			),
+			"payment_segment": rules.payment_segment(
+				cint(figures.invoices), cint(figures.late), cint(figures.partial)
+			)
+			if figures
+			else "",
+			"last_activity_on": customer.last_activity_on,
+		}
+	return out
+
+
+def write_changes(customers: list[dict], values: dict[str, dict]) -> int:
+	"""Write the values that differ from what the customers hold; returns how many customers changed."""
+	changed: dict[tuple[str, object], list[str]] = {}
+	touched = set()
+	for customer in customers:
+		new = values[customer.name]
+		for field in SEGMENT_FIELDS:
+			if (customer.get("current_" + field) or None) != (new[field] or None):
+				changed.setdefault((field, new[field] or None), []).append(customer.name)
+				touched.add(customer.name)
+	table = frappe.qb.DocType(CUSTOMER)
+	for (field, value), names in changed.items():
+		for start in range(0, len(names), WRITE_CHUNK):
+			chunk = names[start : start + WRITE_CHUNK]
+			frappe.qb.update(table).set(table[field], value).where(table.name.isin(chunk)).run()
+	return len(touched)
+
+
+def update_segments() -> dict:
+	"""Daily (scheduler): recompute every customer's segments; returns how many customers there are
+	and how many changed."""
+	settings = get_settings()
+	today = getdate(nowdate())
+	since = add_months(today, -(cint(settings.revenue_months) or 12))
+	billing = {row.customer: row for row in invoice_figures(since, today)}
+	customers = customers_with_activity(stored=SEGMENT_FIELDS)
+	values = compute(customers, billing, settings, today)
+	changed = write_changes(customers, values)
+	return {"customers": len(customers), "changed": changed}
