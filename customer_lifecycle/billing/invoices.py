@@ -53,7 +53,10 @@ def lock_open_invoices(customer: str, names: list[str] | None = None) -> dict[st
 	owe) until the transaction ends, in name order, and return their current rows by name.
 
 	A second payment of the same customer waits here until the first commits, then reads the
-	outstanding amounts the first left."""
+	outstanding amounts the first left. The customer's own row is locked first: a point lock on its
+	primary key that every payment of the customer takes before any invoice row, so two of them
+	queue there instead of interleaving their invoice and gap locks into a deadlock."""
+	frappe.db.get_value("Customer", customer, "name", for_update=True)
 	invoice = DocType(INVOICE)
 	query = (
 		frappe.qb.from_(invoice)
