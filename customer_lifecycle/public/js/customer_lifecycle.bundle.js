@@ -4,5 +4,6 @@ import "./customer_duplicates";
 import "./customer_onboarding";
 import "./customer_notes";
 import "./customer_360";
+import "./report_filters";
 import "./customer_privacy";
 import "./customer_billing";

@@ -2,30 +2,5 @@
 // License: MIT
 
 frappe.query_reports["Customer Lifetime Value"] = {
-	filters: [
-		{ fieldname: "customer", label: __("Customer"), fieldtype: "Link", options: "Customer" },
-		{
-			fieldname: "customer_category",
-			label: __("Customer Category"),
-			fieldtype: "Link",
-			options: "Customer Category",
-		},
-		{
-			fieldname: "customer_type",
-			label: __("Customer Type"),
-			fieldtype: "Select",
-			options: [
-				{ value: "", label: "" },
-				{ value: "Individual", label: __("Individual") },
-				{ value: "Company", label: __("Company") },
-				{ value: "Trust", label: __("Trust") },
-			],
-		},
-		{
-			fieldname: "lifecycle_status",
-			label: __("Lifecycle"),
-			fieldtype: "Link",
-			options: "Workflow State",
-		},
-	],
+	filters: customer_lifecycle.report_filters("customer", "customer_category", "customer_type", "lifecycle_status"),
 };

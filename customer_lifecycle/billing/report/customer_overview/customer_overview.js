@@ -2,44 +2,5 @@
 // License: MIT
 
 frappe.query_reports["Customer Overview"] = {
-	filters: [
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.add_months(frappe.datetime.get_today(), -12),
-			reqd: 1,
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.get_today(),
-			reqd: 1,
-		},
-		{ fieldname: "top", label: __("Top"), fieldtype: "Int", default: 10, reqd: 1 },
-		{
-			fieldname: "customer_category",
-			label: __("Customer Category"),
-			fieldtype: "Link",
-			options: "Customer Category",
-		},
-		{
-			fieldname: "customer_type",
-			label: __("Customer Type"),
-			fieldtype: "Select",
-			options: [
-				{ value: "", label: "" },
-				{ value: "Individual", label: __("Individual") },
-				{ value: "Company", label: __("Company") },
-				{ value: "Trust", label: __("Trust") },
-			],
-		},
-		{
-			fieldname: "lifecycle_status",
-			label: __("Lifecycle"),
-			fieldtype: "Link",
-			options: "Workflow State",
-		},
-	],
+	filters: customer_lifecycle.report_filters("period", "top", "customer_category", "customer_type", "lifecycle_status"),
 };
