@@ -23,7 +23,10 @@ setup_wizard_complete = "customer_lifecycle.install.after_setup_wizard"
 # do not edit live there; the lifecycle Workflow is seeded once (customer_lifecycle/seeds) so that
 # an admin's changes to it survive `bench migrate`.
 fixtures = [
-	{"dt": "Role", "filters": [["name", "in", ["Customer Manager", "Customer User"]]]},
+	{
+		"dt": "Role",
+		"filters": [["name", "in", ["Customer Manager", "Customer User", "Customer Portal User"]]],
+	},
 	{
 		"dt": "Workflow State",
 		"filters": [
@@ -83,10 +86,46 @@ doc_events = {
 	},
 }
 
-# only the author or a Customer Manager edits or deletes a note (the form, REST and the API alike)
-has_permission = {
-	"Customer Note": "customer_lifecycle.customers.notes.has_permission",
-}
+# Portal users (website users linked to customers through Contact.user) reach only their own
+# customers' records, by every route: documents, lists and portal pages (portal/access.py).
+# Only the author or a Customer Manager edits or deletes a note (the form, REST and the API alike).
+PORTAL_ACCESS = "customer_lifecycle.portal.access"
+PORTAL_DOCTYPES = (
+	"Customer",
+	"Customer Invoice",
+	"Customer Payment",
+	"Engagement",
+	"Customer Note",
+	"Onboarding Checklist",
+	"Contact",
+	"Address",
+)
+has_permission = {doctype: f"{PORTAL_ACCESS}.has_permission" for doctype in PORTAL_DOCTYPES}
+# Frappe asks the last hook first: the portal's refusal comes before the note author's rule
+has_permission["Customer Note"] = [
+	"customer_lifecycle.customers.notes.has_permission",
+	f"{PORTAL_ACCESS}.has_permission",
+]
+permission_query_conditions = {doctype: f"{PORTAL_ACCESS}.query_conditions" for doctype in PORTAL_DOCTYPES}
+has_website_permission = {doctype: f"{PORTAL_ACCESS}.has_website_permission" for doctype in PORTAL_DOCTYPES}
+
+# The portal: pages under /portal, in the website's sidebar for portal users, who land there
+PORTAL_ROLE = "Customer Portal User"
+portal_menu_items = [
+	{"title": title, "route": route, "role": PORTAL_ROLE}
+	for title, route in (
+		("Overview", "/portal"),
+		("Profile", "/portal/profile"),
+		("Onboarding", "/portal/onboarding"),
+		("Engagements", "/portal/engagements"),
+		("Invoices", "/portal/invoices"),
+		("Payments", "/portal/payments"),
+		("Notes", "/portal/notes"),
+		("My Data", "/portal/privacy"),
+	)
+]
+role_home_page = {PORTAL_ROLE: "portal"}
+website_route_rules = [{"from_route": "/portal/invoices/<name>", "to_route": "portal/invoice"}]
 
 scheduler_events = {
 	"daily": [

@@ -27,6 +27,7 @@ def apply_workflow(doc: str | dict, action: str):
 @frappe.whitelist(methods=["POST"])
 def bulk_workflow_approval(docnames: str | list, doctype: str, action: str):
 	"""Frappe's bulk workflow action from the list view, marked as workflow actions."""
+	frappe.has_permission(doctype, "write", throw=True)
 	names = frappe.parse_json(docnames)
 	if len(names) > BULK_LIMIT:
 		frappe.throw(_("Bulk actions support up to {0} documents.").format(BULK_LIMIT), title=_("Too Many Documents"))

@@ -8,6 +8,8 @@ transaction, `scrub` removes the customer's personal data wherever the app and F
 
 - the Customer's own fields (its name becomes "Anonymized <id>"; the id names nobody);
 - its Contacts and Addresses: deleted for good when linked to nothing else, otherwise only unlinked;
+- the portal logins of those contacts (website users who are no other contact): deleted, and every
+  mention of them as who made or changed a record replaced by Guest;
 - Customer Notes, Customer Flags, the reasons of its lifecycle changes, onboarding answers and
   attachments, ToDo descriptions, Communications (and their queued emails), Comments, attachments
   (File records and their files on disk), Version history, notification, activity and access logs,
@@ -217,7 +219,9 @@ def scrub(customer: str) -> dict:
 	# linked records (an engagement's documents, an invoice's PDF) name the customer too
 	done["files"] = delete_files({**related, **linked})
 	done["communications"] = scrub_communications(customer, related, own_contacts)
+	logins = portal_logins(own_contacts)
 	done["contacts"], done["addresses"] = remove_contacts_and_addresses(customer, traces)
+	done["portal_logins"] = remove_logins(logins)
 	done["notes"] = scrub_notes(related[NOTE])
 	done["flags"] = scrub_flags(related[FLAG])
 	scrub_lifecycle_reasons(customer)
@@ -347,6 +351,72 @@ def remove_contacts_and_addresses(customer: str, traces: list[str]) -> tuple[int
 				replace_in("Version", ("data",), traces, {"ref_doctype": doctype, "docname": ("in", shared)})
 			counts.append(len(own))
 	return counts[0], counts[1]
+
+
+def portal_logins(own_contacts: list[str]) -> list[str]:
+	"""The website logins of the contacts that go with the customer (portal users), unless the person
+	is also a contact elsewhere. Staff logins are never among them."""
+	if not own_contacts:
+		return []
+	users = set(
+		frappe.get_all("Contact", filters={"name": ("in", own_contacts), "user": ("is", "set")}, pluck="user")
+	)
+	if not users:
+		return []
+	elsewhere = set(
+		frappe.get_all(
+			"Contact", filters={"user": ("in", users), "name": ("not in", own_contacts)}, pluck="user"
+		)
+	)
+	return sorted(
+		user
+		for user in users - elsewhere
+		if frappe.db.get_value("User", user, "user_type") not in (None, "System User")
+	)
+
+
+def remove_logins(users: list[str]) -> int:
+	"""Delete portal logins for good, with their history, settings and queued emails, and leave no
+	mention of them as who made or changed a record (Guest instead; links to them emptied)."""
+	for user in users:
+		frappe.delete_doc("User", user, force=True, ignore_permissions=True, delete_permanently=True)
+		forget("User", [user])
+		frappe.db.delete("DefaultValue", {"parent": user})
+		# its notification settings go with it (kept as a Deleted Document), and errors about it
+		frappe.db.delete("Deleted Document", {"deleted_name": user})
+		frappe.db.delete("Error Log", {"reference_doctype": "User", "reference_name": user})
+		queued = frappe.get_all("Email Queue Recipient", filters={"recipient": user}, pluck="parent")
+		if queued:
+			frappe.db.delete("Email Queue Recipient", {"parent": ("in", queued)})
+			frappe.db.delete("Email Queue", {"name": ("in", queued)})
+	if users:
+		for table, column, replacement in user_columns():
+			frappe.db.sql(
+				f"update `{table}` set `{column}` = %(to)s where `{column}` in %(users)s",
+				{"to": replacement, "users": users},
+			)
+	return len(users)
+
+
+def user_columns() -> list[tuple[str, str, str | None]]:
+	"""(table, column, replacement) of every column that names a user: who made and last changed
+	each record (becomes Guest), Link fields to User (emptied), and the email of a comment's author."""
+	tables = set(frappe.db.get_tables())
+	columns = [(table, column, "Guest") for table in sorted(tables) for column in ("owner", "modified_by")]
+	links = frappe.get_all(
+		"DocField", filters={"fieldtype": "Link", "options": "User"}, fields=["parent", "fieldname"]
+	) + frappe.get_all(
+		"Custom Field", filters={"fieldtype": "Link", "options": "User"}, fields=["dt as parent", "fieldname"]
+	)
+	columns += [(f"tab{row.parent}", row.fieldname, None) for row in links if f"tab{row.parent}" in tables]
+	columns.append(("tabComment", "comment_email", None))
+	existing = {
+		(table, column)
+		for table, column in frappe.db.sql(
+			"select table_name, column_name from information_schema.columns where table_schema = database()"
+		)
+	}
+	return [c for c in columns if (c[0], c[1]) in existing]
 
 
 def forget(doctype: str, names: list[str]) -> None:
@@ -631,6 +701,7 @@ def log_anonymization(customer: str, done: dict) -> None:
 		"addresses": _("addresses"),
 		"notes": _("notes"),
 		"flags": _("flags"),
+		"portal_logins": _("portal logins"),
 		"other_records": _("other linked records"),
 	}
 	summary = ", ".join(f"{count} {labels.get(kind, kind)}" for kind, count in done.items())

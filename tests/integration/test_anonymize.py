@@ -10,6 +10,7 @@ import pytest
 from frappe.desk.doctype.tag.tag import add_tag
 from frappe.desk.form.assign_to import add as assign
 
+from customer_lifecycle.api import portal
 from customer_lifecycle.api.lifecycle import apply_action
 from customer_lifecycle.api.privacy import anonymize
 from customer_lifecycle.customers import privacy
@@ -17,6 +18,7 @@ from customer_lifecycle.customers.notes import NOTE
 from customer_lifecycle.demo import FakeCustomers
 from customer_lifecycle.lifecycle.engine import get_settings
 from customer_lifecycle.onboarding import checklists
+from customer_lifecycle.portal import pages, users
 from tests.helpers import as_user
 
 TEXT_TYPES = ("char", "varchar", "tinytext", "text", "mediumtext", "longtext")
@@ -196,6 +198,19 @@ def fill_everything(person, personas, make_customer) -> dict:
 		"Onboarding Checklist Item", filters={"parent": checklist, "customer_provides": 1}, pluck="name"
 	)[0]
 	checklists.set_item_done(checklist, item, True, answer=f"Passport of {person.name}: {person.id_number}")
+	# the customer's own person on the portal: a login, an answer, an upload and a data request
+	portal_user = users.invite(doc.primary_contact)
+	with as_user(portal_user):
+		portal_item = frappe.get_all(
+			"Onboarding Checklist Item",
+			filters={"parent": checklist, "customer_provides": 1, "done": 0},
+			pluck="name",
+		)[0]
+		portal.answer_item(portal_item, answer=f"I am {person.name}")
+		pages.upload_document(
+			doc.name, portal_item, f"id-{person.surname}.pdf", f"%PDF {person.name}".encode()
+		)
+		portal.update_profile(mobile_no=person.phone)
 	for action in ("Activate", "Start Offboarding", "Complete Offboarding"):
 		apply_action(name, action, reason=f"{action} for {person.email}")
 	return {

@@ -7,3 +7,4 @@ import "./customer_360";
 import "./report_filters";
 import "./customer_privacy";
 import "./customer_billing";
+import "./customer_portal";

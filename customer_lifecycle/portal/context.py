@@ -1,0 +1,29 @@
+"""The context every portal page starts from: the user's customer (or a login redirect for a
+guest), the sidebar, and the header with the customer's name, lifecycle and balance."""
+
+from urllib.parse import quote
+
+import frappe
+from frappe import _
+from frappe.utils import fmt_money
+
+from customer_lifecycle.portal import access, pages
+
+
+def build(context, title: str) -> str:
+	"""Fill the page's common context; returns the customer the page is about."""
+	if frappe.session.user == "Guest":
+		frappe.local.flags.redirect_location = (
+			f"/login?redirect-to={quote(frappe.request.path if frappe.request else '/portal')}"
+		)
+		raise frappe.Redirect(302)
+	customer = access.customer_for(frappe.form_dict.get("customer"))
+	context.no_cache = 1
+	context.show_sidebar = True
+	context.title = _(title)
+	context.update(pages.header(customer))
+	context.money = lambda amount: fmt_money(amount or 0, currency=context.currency)
+	# a person of several customers carries the chosen one from page to page
+	context.customer_query = f"?customer={quote(customer)}" if len(context.choices) > 1 else ""
+	context.customer_name = context.customer.customer_name
+	return customer

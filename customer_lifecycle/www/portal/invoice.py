@@ -1,0 +1,13 @@
+import frappe
+
+from customer_lifecycle.portal import context as portal
+from customer_lifecycle.portal import pages
+
+no_cache = 1
+
+
+def get_context(context):
+	portal.build(context, "Invoice")
+	# another customer's invoice, or one that does not exist: refused alike (PermissionError)
+	context.update(pages.invoice(frappe.form_dict.get("name")))
+	context.title = context.doc.name

@@ -1,0 +1,8 @@
+from customer_lifecycle.portal import context as portal
+from customer_lifecycle.portal import pages
+
+no_cache = 1
+
+
+def get_context(context):
+	context.invoices = pages.invoices(portal.build(context, "Invoices"))

@@ -1,0 +1,8 @@
+from customer_lifecycle.portal import context as portal
+from customer_lifecycle.portal import pages
+
+no_cache = 1
+
+
+def get_context(context):
+	context.update(pages.onboarding(portal.build(context, "Onboarding")))

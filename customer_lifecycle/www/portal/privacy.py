@@ -1,0 +1,7 @@
+from customer_lifecycle.portal import context as portal
+
+no_cache = 1
+
+
+def get_context(context):
+	portal.build(context, "My Data")

@@ -1,0 +1,260 @@
+"""The portal over HTTP, as a logged-in portal user: their own pages, PDF and files work; every route
+to another customer's records is refused: portal page URLs, /api/resource (documents and lists with
+filters), /api/method (Frappe's and the app's), the PDF download and private file URLs."""
+
+import json
+
+import frappe
+import pytest
+import requests
+
+from customer_lifecycle.portal import access
+from tests.helpers import PASSWORD
+from tests.integration.portal_world import committed_world
+
+
+@pytest.fixture(scope="module")
+def world(site):
+	return committed_world()
+
+
+@pytest.fixture(scope="module")
+def client(world, base_url):
+	"""A session logged in as the first customer's portal user."""
+	s = requests.Session()
+	s.headers["Accept"] = "application/json"
+	r = s.post(f"{base_url}/api/method/login", data={"usr": world.mine.user, "pwd": PASSWORD}, timeout=30)
+	assert r.status_code == 200, r.text
+	return s
+
+
+def get(client, base_url, path, **params):
+	return client.get(f"{base_url}{path}", params=params, timeout=30)
+
+
+def post(client, base_url, method, **data):
+	return client.post(f"{base_url}/api/method/{method}", data=data, timeout=30)
+
+
+# --- their own portal works --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+	"path",
+	[
+		"/portal",
+		"/portal/profile",
+		"/portal/onboarding",
+		"/portal/engagements",
+		"/portal/invoices",
+		"/portal/payments",
+		"/portal/notes",
+		"/portal/privacy",
+	],
+)
+def test_own_pages_show_the_users_customer(client, base_url, world, path):
+	r = get(client, base_url, path)
+	assert r.status_code == 200, r.text[:500]
+	assert world.mine.customer_name in r.text
+	assert world.theirs.customer_name not in r.text
+
+
+def test_own_lists_show_own_records_only(client, base_url, world):
+	invoices = get(client, base_url, "/portal/invoices").text
+	assert world.mine.invoice in invoices and world.mine.draft not in invoices
+	notes = get(client, base_url, "/portal/notes").text
+	assert "Welcome aboard" in notes and "Internal" not in notes
+	detail = get(client, base_url, f"/portal/invoices/{world.mine.invoice}")
+	assert detail.status_code == 200 and "Download PDF" in detail.text
+
+
+def test_own_invoice_pdf_and_own_upload_download(client, base_url, world):
+	pdf = get(
+		client,
+		base_url,
+		"/api/method/frappe.utils.print_format.download_pdf",
+		doctype="Customer Invoice",
+		name=world.mine.invoice,
+		format="Invoice",
+	)
+	assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+	own_file = get(client, base_url, world.mine.file_url)
+	assert own_file.status_code == 200 and own_file.content == world.mine.file_content
+
+
+def test_the_portal_user_has_no_desk(client, base_url):
+	r = client.get(f"{base_url}/app/customer", timeout=30, allow_redirects=False)
+	assert r.status_code != 200 or "frappe.boot" not in r.text
+
+
+# --- every route to the other customer is refused ----------------------------------------------
+
+
+def other_ids(world) -> dict:
+	t = world.theirs
+	return {
+		"Customer": t.name,
+		"Customer Invoice": t.invoice,
+		"Customer Payment": t.payment,
+		"Engagement": t.engagement,
+		"Customer Note": t.visible_note,
+		"Onboarding Checklist": t.checklist,
+		"Contact": t.contact,
+		"Address": t.address,
+	}
+
+
+@pytest.mark.parametrize(
+	"path",
+	[
+		"/portal?customer={name}",
+		"/portal/profile?customer={name}",
+		"/portal/onboarding?customer={name}",
+		"/portal/engagements?customer={name}",
+		"/portal/invoices?customer={name}",
+		"/portal/payments?customer={name}",
+		"/portal/notes?customer={name}",
+		"/portal/privacy?customer={name}",
+		"/portal/invoices/{invoice}",
+		"/portal/invoice?name={invoice}",
+		"/portal/invoices/{draft_of_mine}",
+	],
+)
+def test_portal_urls_of_another_customer_are_refused(client, base_url, world, path):
+	r = get(
+		client,
+		base_url,
+		path.format(name=world.theirs.name, invoice=world.theirs.invoice, draft_of_mine=world.mine.draft),
+	)
+	assert r.status_code == 403, r.text[:300]
+	assert world.theirs.customer_name not in r.text
+
+
+@pytest.mark.parametrize("doctype", [*access.CUSTOMER_FIELD, *access.LINKED])
+def test_rest_and_frappe_methods_refuse_another_customers_records(client, base_url, world, doctype):
+	name = other_ids(world)[doctype]
+	customer_field = "name" if doctype == "Customer" else "customer"
+	filters = (
+		json.dumps([[customer_field, "=", world.theirs.name]])
+		if doctype not in ("Contact", "Address")
+		else "[]"
+	)
+	responses = {
+		"resource": get(client, base_url, f"/api/resource/{doctype}/{name}"),
+		"resource list": get(
+			client, base_url, f"/api/resource/{doctype}", filters=filters, fields='["name"]'
+		),
+		"client.get": get(client, base_url, "/api/method/frappe.client.get", doctype=doctype, name=name),
+		"client.get_value": get(
+			client,
+			base_url,
+			"/api/method/frappe.client.get_value",
+			doctype=doctype,
+			filters=json.dumps({"name": name}),
+			fieldname="name",
+		),
+		"client.get_list": get(
+			client, base_url, "/api/method/frappe.client.get_list", doctype=doctype, filters=filters
+		),
+		"reportview": post(
+			client,
+			base_url,
+			"frappe.desk.reportview.get",
+			doctype=doctype,
+			fields='["name"]',
+			filters=filters,
+		),
+		"getdoc": get(
+			client, base_url, "/api/method/frappe.desk.form.load.getdoc", doctype=doctype, name=name
+		),
+		"pdf": get(
+			client, base_url, "/api/method/frappe.utils.print_format.download_pdf", doctype=doctype, name=name
+		),
+	}
+	# what only their records hold (an error may repeat the id that was asked for; that is no leak)
+	secrets = (world.theirs.user, frappe.db.get_value("Address", world.theirs.address, "address_line1"))
+	for route, r in responses.items():
+		leaked = any(secret in r.text for secret in secrets) or name in json.dumps(result_of(r))
+		refused = r.status_code in (403, 417) or (r.status_code == 200 and not result_of(r))
+		assert refused and not leaked, f"{route}: {r.status_code} {r.text[:300]}"
+
+
+def result_of(r):
+	"""What a successful call returned (a list route may answer with nothing rather than refuse)."""
+	if r.status_code != 200:
+		return None
+	body = r.json()
+	return body.get("data", body.get("message"))
+
+
+def test_another_customers_private_file_is_refused(client, base_url, world):
+	r = get(client, base_url, world.theirs.file_url)
+	assert r.status_code == 403, r.status_code
+	assert world.theirs.file_content not in r.content
+
+
+@pytest.mark.parametrize(
+	"method,data",
+	[
+		("answer_item", lambda t: {"item": t.provided_item, "answer": "mine now"}),
+		("answer_item", lambda t: {"item": t.provided_item, "answer": "mine now", "customer": t.name}),
+		(
+			"save_address",
+			lambda t: {
+				"address": t.address,
+				"address_line1": "stolen",
+				"city": "X",
+				"country": "United Kingdom",
+			},
+		),
+		("update_profile", lambda t: {"first_name": "Stolen", "customer": t.name}),
+		("request_data", lambda t: {"kind": "export", "customer": t.name}),
+		("upload_document", lambda t: {"item": t.provided_item}),
+		("get_portal_access", lambda t: {"customer": t.name}),
+		("invite", lambda t: {"contact": t.contact}),
+		("revoke", lambda t: {"contact": t.contact}),
+	],
+)
+def test_portal_methods_refuse_another_customers_ids(client, base_url, world, method, data):
+	t = world.theirs
+	files = {"file": ("x.pdf", b"%PDF-1.4 x", "application/pdf")} if method == "upload_document" else None
+	r = client.post(
+		f"{base_url}/api/method/customer_lifecycle.api.portal.{method}", data=data(t), files=files, timeout=30
+	)
+	assert r.status_code == 403, f"{method}: {r.status_code} {r.text[:300]}"
+	frappe.db.rollback()  # read what the server committed
+	item = frappe.db.get_value(
+		"Onboarding Checklist Item", t.provided_item, ["answer", "attachment"], as_dict=True
+	)
+	assert item.answer != "mine now" and item.attachment == t.file_url
+	assert frappe.db.get_value("Address", t.address, "address_line1") != "stolen"
+	assert frappe.db.get_value("Contact", t.contact, ["first_name", "portal_access"]) != ("Stolen", 1)
+	assert frappe.db.get_value("Contact", t.contact, "portal_access") == 1
+
+
+@pytest.mark.parametrize(
+	"method",
+	[
+		"customer_lifecycle.api.customer360.summary",
+		"customer_lifecycle.api.onboarding.get_onboarding",
+		"customer_lifecycle.api.billing.customer_balance",
+		"customer_lifecycle.api.billing.open_invoices",
+		"customer_lifecycle.api.notes.get_notes",
+	],
+)
+def test_staff_methods_refuse_the_portal_user(client, base_url, world, method):
+	for customer in (world.theirs.name, world.mine.name):
+		r = get(client, base_url, f"/api/method/{method}", customer=customer)
+		assert r.status_code == 403, f"{method}: {r.status_code} {r.text[:200]}"
+		assert world.theirs.customer_name not in r.text
+
+
+def test_guests_get_the_login_not_the_portal(base_url, world):
+	r = requests.get(f"{base_url}/portal/invoices/{world.mine.invoice}", allow_redirects=False, timeout=30)
+	assert r.status_code == 302 and "/login" in r.headers["Location"]
+	r = requests.post(
+		f"{base_url}/api/method/customer_lifecycle.api.portal.update_profile",
+		data={"first_name": "Guest"},
+		timeout=30,
+	)
+	assert r.status_code == 403
