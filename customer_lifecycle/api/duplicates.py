@@ -26,9 +26,15 @@ def check(
 		"phone": valid_or_none(normalize_phone, phone, site_country_code()),
 		"id_number": normalize_text(id_number),
 	}
+	# customers the user may not read are left out (saving still refuses an exact match with one,
+	# without naming it)
 	return [
-		{key: c[key] for key in ("name", "customer_name", "lifecycle_status", "archived", "score", "reasons", "blocks")}
+		{
+			key: c[key]
+			for key in ("name", "customer_name", "lifecycle_status", "archived", "score", "reasons", "blocks")
+		}
 		for c in find_duplicates(values, exclude=customer)
+		if frappe.has_permission(CUSTOMER, "read", c["name"])
 	]
 
 

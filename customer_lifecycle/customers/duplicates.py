@@ -149,7 +149,9 @@ def token_set_ratio(a: list[str], b: list[str]) -> float:
 	return max(SequenceMatcher(None, x, y).ratio() for x, y in pairs)
 
 
-def name_similarity(a: str | None, b: str | None, key_a: str | None = None, key_b: str | None = None) -> float:
+def name_similarity(
+	a: str | None, b: str | None, key_a: str | None = None, key_b: str | None = None
+) -> float:
 	"""How alike two customer names are (0-1): 1 for the same words, PHONETIC_SIMILARITY for names
 	that sound the same (equal name keys; pass them when known), else the token similarity."""
 	tokens_a, tokens_b = name_tokens(a), name_tokens(b)
@@ -171,7 +173,11 @@ def score(new: dict, existing: dict) -> Match | None:
 	"""Score how likely `existing` is the customer that `new` describes. Both are dicts of
 	customer_name, email, phone and id_number (already normalised), and name_key when known;
 	None when nothing matches."""
-	reasons = [Reason(field, new[field]) for field in EXACT_POINTS if new.get(field) and new[field] == existing.get(field)]
+	reasons = [
+		Reason(field, new[field])
+		for field in EXACT_POINTS
+		if new.get(field) and new[field] == existing.get(field)
+	]
 	points = sum(EXACT_POINTS[r.kind] for r in reasons)
 	similarity = name_similarity(
 		new.get("customer_name"), existing.get("customer_name"), new.get("name_key"), existing.get("name_key")
@@ -194,7 +200,16 @@ def score(new: dict, existing: dict) -> Match | None:
 
 CUSTOMER = "Customer"
 KEY_FIELDS = ("email", "phone", "id_number", "name_key")
-CANDIDATE_FIELDS = ("name", "customer_name", "name_key", "email", "phone", "id_number", "lifecycle_status", "archived")
+CANDIDATE_FIELDS = (
+	"name",
+	"customer_name",
+	"name_key",
+	"email",
+	"phone",
+	"id_number",
+	"lifecycle_status",
+	"archived",
+)
 # rows read per key: a very common name key must not turn the check into a long read
 PER_KEY_LIMIT = 20
 MANAGER_ROLES = ("Customer Manager", "System Manager")
@@ -234,7 +249,9 @@ def candidate_rows(values: dict, exclude: str | None) -> list[dict]:
 	parts, params = [], []
 	for field in KEY_FIELDS:
 		if values.get(field):
-			parts.append(f"(select {columns} from `tabCustomer` where `{field}` = %s and `name` != %s limit {PER_KEY_LIMIT})")
+			parts.append(
+				f"(select {columns} from `tabCustomer` where `{field}` = %s and `name` != %s limit {PER_KEY_LIMIT})"
+			)
 			params += [values[field], exclude or ""]
 	if not parts:
 		return []
@@ -279,7 +296,9 @@ def check_override_permission(doc) -> None:
 	if before and before.allow_duplicate:
 		return
 	frappe.throw(
-		_("Only a Customer Manager may set {0}.").format(frappe.bold(_(doc.meta.get_label("allow_duplicate")))),
+		_("Only a Customer Manager may set {0}.").format(
+			frappe.bold(_(doc.meta.get_label("allow_duplicate")))
+		),
 		frappe.PermissionError,
 		title=_("Not Permitted"),
 	)
@@ -302,7 +321,12 @@ def throw_duplicate(doc, blocking: list[dict]) -> None:
 
 
 def customer_link(candidate: dict) -> str:
-	return get_link_to_form(CUSTOMER, candidate["name"], escape_html(candidate["customer_name"] or candidate["name"]))
+	"""A link to the matching customer, or no name at all when the user may not read it."""
+	if not frappe.has_permission(CUSTOMER, "read", candidate["name"]):
+		return _("a {0} you have no access to").format(_(CUSTOMER))
+	return get_link_to_form(
+		CUSTOMER, candidate["name"], escape_html(candidate["customer_name"] or candidate["name"])
+	)
 
 
 def record_override(doc, blocking: list[dict]) -> None:

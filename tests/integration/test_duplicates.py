@@ -6,7 +6,12 @@ import frappe
 import pytest
 
 from customer_lifecycle.api.duplicates import check
-from customer_lifecycle.customers.duplicates import DuplicateCustomerError, find_duplicates, name_key
+from customer_lifecycle.customers.duplicates import (
+	DuplicateCustomerError,
+	customer_link,
+	find_duplicates,
+	name_key,
+)
 from customer_lifecycle.customers.report.possible_duplicate_customers.possible_duplicate_customers import (
 	execute,
 )
@@ -37,7 +42,11 @@ def unique_name(first="Quentin") -> str:
 def override_comments(name):
 	return frappe.get_all(
 		"Comment",
-		filters={"reference_doctype": "Customer", "reference_name": name, "content": ("like", "Saved despite%")},
+		filters={
+			"reference_doctype": "Customer",
+			"reference_name": name,
+			"content": ("like", "Saved despite%"),
+		},
 		pluck="content",
 	)
 
@@ -58,7 +67,9 @@ def test_same_email_in_any_case_is_refused_naming_field_and_customer(make_custom
 	message = str(error.value)
 	assert "Email" in message and existing.email in message
 	assert f"/app/customer/{existing.name}" in message and existing.customer_name in message
-	assert isinstance(error.value, frappe.ValidationError) and isinstance(error.value, frappe.DuplicateEntryError)
+	assert isinstance(error.value, frappe.ValidationError) and isinstance(
+		error.value, frappe.DuplicateEntryError
+	)
 	assert frappe.db.count("Customer") == count
 
 
@@ -120,7 +131,15 @@ def test_check_api_normalises_what_is_typed_and_leaves_out_the_customer_edited(m
 	existing = make_customer(phone=phone(), customer_name=unique_name())
 	local = f"0{existing.phone[3:7]} {existing.phone[7:]}"
 	[candidate] = check(phone=local)
-	assert set(candidate) == {"name", "customer_name", "lifecycle_status", "archived", "score", "reasons", "blocks"}
+	assert set(candidate) == {
+		"name",
+		"customer_name",
+		"lifecycle_status",
+		"archived",
+		"score",
+		"reasons",
+		"blocks",
+	}
 	assert candidate["name"] == existing.name and candidate["lifecycle_status"] == "Prospect"
 	assert check(phone=local, customer=existing.name) == []
 	assert check(email="half-typed@", phone="12") == []  # invalid values are not looked up
@@ -135,7 +154,10 @@ def test_rest_insert_of_an_exact_duplicate_is_409(http, base_url, make_customer)
 	existing = make_customer(email=email())
 	frappe.db.commit()
 	try:
-		r = http("user").post(f"{base_url}/api/resource/Customer", json={"customer_name": "Rest Person", "email": existing.email})
+		r = http("user").post(
+			f"{base_url}/api/resource/Customer",
+			json={"customer_name": "Rest Person", "email": existing.email},
+		)
 		assert r.status_code == 409, r.text
 		assert "DuplicateCustomerError" in r.text and existing.name in r.text
 		r = http("user").get(f"{base_url}{CHECK}", params={"email": existing.email})
@@ -165,17 +187,27 @@ def test_report_lists_scored_pairs_over_the_whole_table(make_customer, personas)
 	rows = {(r["customer"], r["duplicate"]): r for r in report_rows(customer=a.name, min_score=0)}
 	assert set(rows) == {(a.name, b.name), (a.name, c.name), (a.name, d.name)}
 	assert rows[(a.name, d.name)]["score"] == 100 and rows[(a.name, d.name)]["blocks"] == 1
-	assert rows[(a.name, c.name)]["score"] == 70 and rows[(a.name, c.name)]["reasons"] == f"same Phone {a.phone}"
+	assert (
+		rows[(a.name, c.name)]["score"] == 70 and rows[(a.name, c.name)]["reasons"] == f"same Phone {a.phone}"
+	)
 	ab = rows[(a.name, b.name)]
-	assert ab["score"] >= 60 and "similar name" in ab["reasons"] and f"same email domain {domain}" in ab["reasons"]
+	assert (
+		ab["score"] >= 60
+		and "similar name" in ab["reasons"]
+		and f"same email domain {domain}" in ab["reasons"]
+	)
 
 	# the default minimum (60) keeps reinforced matches; a similar name alone is below it
 	e = make_customer(customer_name=surname.replace("Dmitri", "Dmitry"), email=email())
-	assert (a.name, e.name) in {(r["customer"], r["duplicate"]) for r in report_rows(customer=a.name, min_score=40)}
+	assert (a.name, e.name) in {
+		(r["customer"], r["duplicate"]) for r in report_rows(customer=a.name, min_score=40)
+	}
 	assert (a.name, e.name) not in {(r["customer"], r["duplicate"]) for r in report_rows(customer=a.name)}
 
 	frappe.db.set_value("Customer", c.name, "archived", 1)
-	assert (a.name, c.name) not in {(r["customer"], r["duplicate"]) for r in report_rows(customer=a.name, include_archived=0)}
+	assert (a.name, c.name) not in {
+		(r["customer"], r["duplicate"]) for r in report_rows(customer=a.name, include_archived=0)
+	}
 	archived = next(r for r in report_rows(customer=a.name) if r["duplicate"] == c.name)
 	assert f"{c.name} archived" in archived["reasons"]
 
@@ -187,3 +219,22 @@ def test_report_is_for_managers_only(personas):
 		assert report.is_permitted()
 	with as_user(personas["user"]):
 		assert not report.is_permitted()
+
+
+def test_a_user_restricted_to_other_customers_is_told_of_a_match_without_its_name(make_customer, personas):
+	theirs = make_customer(customer_name=unique_name("Hidden"), email=email())
+	mine = make_customer(customer_name=unique_name("Own"))
+	permission = frappe.get_doc(
+		{"doctype": "User Permission", "user": personas["user"], "allow": "Customer", "for_value": mine.name}
+	).insert(ignore_permissions=True)
+	try:
+		with as_user(personas["user"]):
+			assert check(email=theirs.email) == []
+			# what the refusal on save says of a match the user may not open
+			said = customer_link({"name": theirs.name, "customer_name": theirs.customer_name})
+			assert theirs.customer_name not in said and theirs.name not in said and "no access" in said
+			assert mine.customer_name in customer_link(
+				{"name": mine.name, "customer_name": mine.customer_name}
+			)
+	finally:
+		permission.delete()  # clears the cached user permissions, which a rollback would leave behind
