@@ -125,6 +125,7 @@ cmd_start() {
 	fi
 	bench use "$DEMO_SITE"
 	say "Customer Lifecycle: http://localhost:8000/app/customers  (Administrator / admin)"
+	say "Customer portal:    http://localhost:8000/portal  (portal@example.com / Portal-demo-1)"
 	exec bench start
 }
 

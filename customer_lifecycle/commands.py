@@ -4,6 +4,10 @@ import click
 from frappe.commands import get_site, pass_context
 
 
+# the demo's portal customer: its login and password
+DEMO_PORTAL_LOGIN = ("portal@example.com", "Portal-demo-1")
+
+
 @click.group("customer-lifecycle")
 def customer_lifecycle():
 	"""Customer Lifecycle: demo data and benchmarks."""
@@ -25,6 +29,13 @@ def demo(context, customers: int, seed: int | None):
 		with click.progressbar(length=customers, label="Customers") as bar:
 			made = make_customers(customers, seed=seed, progress=bar.update)
 		click.echo(f"Made {len(made)} customers on {frappe.local.site}.")
+		if not frappe.db.exists("User", DEMO_PORTAL_LOGIN[0]):
+			from customer_lifecycle.portal import showcase
+
+			frappe.set_user("Administrator")
+			showcase.make("Demo Portal Client", *DEMO_PORTAL_LOGIN)
+			frappe.db.commit()
+		click.echo("Portal: /portal, log in as {} / {}".format(*DEMO_PORTAL_LOGIN))
 	finally:
 		frappe.destroy()
 
@@ -41,12 +52,15 @@ SUITES = (
 	"privacy",
 	"segments",
 	"reports",
+	"dormancy",
 )
 
 
 @customer_lifecycle.command("benchmark")
 @click.option("--suite", type=click.Choice(SUITES), multiple=True, help="Suites to run (default: all)")
-@click.option("--customers", default=100_000, show_default=True, help="Customers in the table while measuring")
+@click.option(
+	"--customers", default=100_000, show_default=True, help="Customers in the table while measuring"
+)
 @click.option("--inserts", default=2000, show_default=True, help="Inserts timed for each insert figure")
 @click.option("--samples", default=300, show_default=True, help="Samples for each latency figure")
 @pass_context

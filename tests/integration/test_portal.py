@@ -14,13 +14,13 @@ from tests.integration.portal_world import portal_customer
 
 
 @pytest.fixture
-def mine(make_customer, outgoing_email):
-	return portal_customer(make_customer, "mine")
+def mine(outgoing_email):
+	return portal_customer("mine")
 
 
 @pytest.fixture
-def theirs(make_customer, outgoing_email):
-	return portal_customer(make_customer, "theirs")
+def theirs(outgoing_email):
+	return portal_customer("theirs")
 
 
 # --- invite and revoke -------------------------------------------------------------------------

@@ -1,0 +1,96 @@
+"""A customer with a portal login and a record of every kind the portal shows: the demo's portal
+customer (`bench --site S customer-lifecycle demo` prints its login) and the portal tests' world.
+
+It is made through the app's own controllers and workflow: onboarding, then active with an
+engagement, an invoice (partly paid), a draft invoice, an internal and a customer-visible note and a
+billing address, then offboarded and re-engaged, so that an onboarding round runs too.
+"""
+
+import frappe
+from frappe.utils.password import update_password
+
+from customer_lifecycle.api.lifecycle import apply_action
+from customer_lifecycle.onboarding import checklists
+from customer_lifecycle.portal import users
+
+
+def make(customer_name: str, email: str, password: str) -> frappe._dict:
+	"""Make the customer and its portal login; returns the names of what was made."""
+	customer = frappe.get_doc(
+		{"doctype": "Customer", "customer_name": customer_name, "email": email}
+	).insert()
+	for action in ("Start Onboarding", "Activate"):
+		apply_action(customer.name, action)
+	engagement = frappe.get_doc(
+		{
+			"doctype": "Engagement",
+			"customer": customer.name,
+			"title": f"Annual review for {customer_name}",
+			"description": "<p>Yearly audit</p>",
+		}
+	).insert()
+	invoice = invoice_of(customer.name, 2, 150, engagement=engagement.name)
+	invoice.submit()
+	draft = invoice_of(customer.name, 1, 999)
+	payment = frappe.get_doc(
+		{"doctype": "Customer Payment", "customer": customer.name, "amount": 100, "method": "Bank Transfer"}
+	).insert()
+	payment.submit()
+	internal = note_of(customer.name, "Internal", f"<p>Internal: {customer_name} asked about fees</p>")
+	visible = note_of(customer.name, "Customer-visible", f"<p>Welcome aboard, {customer_name}!</p>")
+	for action in ("Start Offboarding", "Complete Offboarding", "Re-engage"):
+		apply_action(customer.name, action)
+	checklist = checklists.open_round(customer.name)
+	items = frappe.get_all(
+		"Onboarding Checklist Item",
+		filters={"parent": checklist},
+		fields=["name", "customer_provides"],
+		order_by="idx asc",
+	)
+	address = frappe.get_doc(
+		{
+			"doctype": "Address",
+			"address_title": customer_name,
+			"address_type": "Billing",
+			"address_line1": f"{frappe.generate_hash(length=6)} High Street",
+			"city": "Leeds",
+			"country": "United Kingdom",
+			"links": [{"link_doctype": "Customer", "link_name": customer.name}],
+		}
+	).insert()
+	contact = frappe.db.get_value("Customer", customer.name, "primary_contact")
+	user = users.invite(contact)
+	update_password(user, password)
+	return frappe._dict(
+		name=customer.name,
+		customer_name=customer_name,
+		contact=contact,
+		user=user,
+		engagement=engagement.name,
+		invoice=invoice.name,
+		draft=draft.name,
+		payment=payment.name,
+		internal_note=internal.name,
+		visible_note=visible.name,
+		checklist=checklist,
+		provided_item=next(i.name for i in items if i.customer_provides),
+		staff_item=next(i.name for i in items if not i.customer_provides),
+		address=address.name,
+	)
+
+
+def invoice_of(customer: str, qty: float, rate: float, **fields):
+	return frappe.get_doc(
+		{
+			"doctype": "Customer Invoice",
+			"customer": customer,
+			"items": [{"description": "Advisory work", "qty": qty, "rate": rate}],
+			**fields,
+		}
+	).insert()
+
+
+def note_of(customer: str, visibility: str, content: str):
+	return frappe.get_doc(
+		{"doctype": "Customer Note", "customer": customer, "visibility": visibility, "content": content}
+	).insert()
