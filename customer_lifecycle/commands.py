@@ -3,7 +3,6 @@
 import click
 from frappe.commands import get_site, pass_context
 
-
 # the demo's portal customer: its login and password
 DEMO_PORTAL_LOGIN = ("portal@example.com", "Portal-demo-1")
 
