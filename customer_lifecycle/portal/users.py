@@ -60,7 +60,12 @@ def invite(contact_name: str) -> str:
 		doc.flags.ignore_permissions = True
 		doc.add_roles(access.PORTAL_ROLE)  # saves
 		doc.flags.delay_emails = True
-		doc.send_welcome_mail_to_user()
+		try:
+			doc.send_welcome_mail_to_user()
+		except frappe.OutgoingEmailError:
+			# as Frappe does for a new user: the login works, the email waits for an email account
+			frappe.clear_last_message()
+			frappe.msgprint(_("Set up an outgoing email account to send the welcome email."), alert=True)
 	else:
 		doc = frappe.get_doc(
 			{

@@ -258,3 +258,12 @@ def test_every_doctype_the_portal_shows_has_the_three_hooks(site):
 			if any("portal.access" in m for m in methods)
 		}
 		assert covered == doctypes, hook
+
+
+def test_a_revoked_login_is_invited_again_without_an_email_account(mine):
+	frappe.db.delete("Email Account")  # rolled back with the test
+	frappe.local.outgoing_email_account = {}
+	users.revoke(mine.contact)
+	users.invite(mine.contact)
+	assert frappe.db.get_value("User", mine.user, "enabled")
+	assert access.customers_of(mine.user) == [mine.name]
