@@ -175,5 +175,8 @@ user_data_fields = [
 	{"doctype": "Customer Lifecycle Change", "filter_by": "changed_by"},
 ]
 
+# a bulk action's results outlive a full cache clear (Frappe clears everything when a user is made)
+persistent_cache_keys = ["customer_lifecycle:bulk:*"]
+
 # the Customer 360 header's billing figures: open engagements, open invoices, balance
 customer_summary_figures = ["customer_lifecycle.billing.summary.figures"]
