@@ -16,8 +16,8 @@ from faker import Faker
 from frappe.model.naming import parse_naming_series
 from frappe.utils import now_datetime
 
+from customer_lifecycle.customers import completeness, contacts
 from customer_lifecycle.customers.doctype.customer.customer import site_country_code
-from customer_lifecycle.customers import completeness
 from customer_lifecycle.customers.duplicates import name_key
 from customer_lifecycle.customers.privacy import anonymous_name
 from customer_lifecycle.lifecycle.engine import (
@@ -49,6 +49,7 @@ CUSTOMER_FIELDS = (
 	"archived",
 	"name_key",
 	"completeness",
+	"primary_contact",
 )
 CHANGE_ROW_FIELDS = (*STANDARD_FIELDS, *CHANGE_FIELDS)
 TYPES = (("Individual", 6), ("Company", 3), ("Trust", 1))
@@ -85,7 +86,9 @@ class FakeCustomers:
 		national = str(self.mobile_example.national_number)
 		keep = max(2, len(national) - 7)
 		for _ in range(20):
-			digits = national[:keep] + "".join(str(self.rng.randint(0, 9)) for _ in range(len(national) - keep))
+			digits = national[:keep] + "".join(
+				str(self.rng.randint(0, 9)) for _ in range(len(national) - keep)
+			)
 			candidate = f"+{self.mobile_example.country_code}{digits}"
 			try:
 				return normalize_phone(candidate)
@@ -105,7 +108,9 @@ class FakeCustomers:
 		else:
 			name = self.fake.company() + (" Trust" if customer_type == "Trust" else "")
 			local = rng.choice(["info", "accounts", "office", "admin", "hello"])
-			id_number = f"{rng.randint(1990, 2025)}/{rng.randint(100000, 999999)}/{rng.choice(['07', '08', '23'])}"
+			id_number = (
+				f"{rng.randint(1990, 2025)}/{rng.randint(100000, 999999)}/{rng.choice(['07', '08', '23'])}"
+			)
 		domain = self.fake.free_email_domain() if customer_type == "Individual" else self.fake.domain_name()
 		local = "".join(ch for ch in local.lower() if ch.isalnum() or ch == ".")
 		email = normalize_email(f"{local}.{self.serial}@{domain}")
@@ -140,6 +145,7 @@ def make_customers(
 	now = now_datetime()
 	made: list[str] = []
 
+	primary_contacts = BulkContacts()
 	while len(made) < count:
 		size = min(CHUNK, count - len(made))
 		names = reserve_names(series, size)
@@ -153,12 +159,16 @@ def make_customers(
 			moment, entered = created, created
 			for step, gap in zip(routes[target], gaps, strict=True):
 				moment = moment + gap
-				changes.append(
-					change_row(name, step, moment, int((moment - entered).total_seconds()), user)
-				)
+				changes.append(change_row(name, step, moment, int((moment - entered).total_seconds()), user))
 				entered = moment
 			if target == settings.anonymized_state:
-				data.update(customer_name=anonymous_name(name), email=None, phone=None, id_number=None, notes=None)
+				data.update(
+					customer_name=anonymous_name(name), email=None, phone=None, id_number=None, notes=None
+				)
+			# the primary Contact the controller makes from the email and phone
+			data["primary_contact"] = None
+			if data["email"] or data["phone"]:
+				data["primary_contact"] = primary_contacts.add({**data, "name": name}, created, user)
 			customers.append(
 				(
 					name,
@@ -181,15 +191,113 @@ def make_customers(
 					1 if fake.rng.random() < 0.03 else 0,
 					name_key(data["customer_name"]) or None,
 					completeness.score(data, rules),
+					data["primary_contact"],
 				)
 			)
 		frappe.db.bulk_insert(CUSTOMER, CUSTOMER_FIELDS, customers)
+		primary_contacts.write()
 		frappe.db.bulk_insert(CHANGE_LOG, CHANGE_ROW_FIELDS, changes)
 		frappe.db.commit()
 		made.extend(names)
 		if progress:
 			progress(size)
 	return made
+
+
+class BulkContacts:
+	"""Primary Contacts (with their email, phone and link rows) made as the controller makes them
+	(customers.contacts.contact_dict), collected and written in bulk."""
+
+	CHILDREN = {"email_ids": "Contact Email", "phone_nos": "Contact Phone", "links": "Dynamic Link"}
+
+	def __init__(self):
+		self.rows: dict[str, list[dict]] = {}
+
+	def add(self, customer: dict, created: datetime, user: str) -> str:
+		values = contacts.contact_dict(customer)
+		# Contact.autoname: the full name, then the first link's name
+		name = f"{values['full_name']}-{customer['name']}"
+		standard = {
+			"creation": created,
+			"modified": created,
+			"owner": user,
+			"modified_by": user,
+			"docstatus": 0,
+		}
+		children = {field: values.pop(field) for field in self.CHILDREN}
+		values.pop("doctype")
+		self.rows.setdefault("Contact", []).append({**values, **standard, "name": name, "idx": 0})
+		for field, doctype in self.CHILDREN.items():
+			for idx, row in enumerate(children[field], 1):
+				self.rows.setdefault(doctype, []).append(
+					{
+						**row,
+						**standard,
+						"name": frappe.generate_hash(length=10),
+						"idx": idx,
+						"parent": name,
+						"parenttype": "Contact",
+						"parentfield": field,
+					}
+				)
+		return name
+
+	def write(self) -> None:
+		for doctype, rows in self.rows.items():
+			fields = list(dict.fromkeys(key for row in rows for key in row))
+			frappe.db.bulk_insert(doctype, fields, [tuple(row.get(f) for f in fields) for row in rows])
+		self.rows = {}
+
+
+def add_primary_contacts(echo=print) -> int:
+	"""Give customers made before demo data had contacts their primary Contact, in bulk."""
+	rules = completeness.get_rules()
+	user = frappe.session.user
+	done = 0
+	while True:
+		rows = frappe.get_all(
+			CUSTOMER,
+			filters={"primary_contact": ("is", "not set")},
+			or_filters={"email": ("is", "set"), "phone": ("is", "set")},
+			fields=[
+				"name",
+				"customer_name",
+				"customer_type",
+				"email",
+				"phone",
+				"id_number",
+				"customer_category",
+				"creation",
+			],
+			limit=CHUNK,
+		)
+		if not rows:
+			return done
+		bulk = BulkContacts()
+		by_score: dict[float, list[str]] = {}
+		for row in rows:
+			row.primary_contact = bulk.add(row, row.creation, user)
+			by_score.setdefault(completeness.score(row, rules), []).append(row.name)
+		bulk.write()
+		customer, link = frappe.qb.DocType(CUSTOMER), frappe.qb.DocType("Dynamic Link")
+		(
+			frappe.qb.update(customer)
+			.join(link)
+			.on(
+				(link.link_name == customer.name)
+				& (link.parenttype == "Contact")
+				& (link.link_doctype == CUSTOMER)
+			)
+			.set(customer.primary_contact, link.parent)
+			.where(customer.name.isin([row.name for row in rows]))
+		).run()
+		for value, names in by_score.items():
+			frappe.db.set_value(
+				CUSTOMER, {"name": ("in", names)}, "completeness", value, update_modified=False
+			)
+		frappe.db.commit()
+		done += len(rows)
+		echo(f"  primary contacts added: {done}")
 
 
 def change_row(customer: str, step, moment: datetime, seconds: int, user: str) -> tuple:

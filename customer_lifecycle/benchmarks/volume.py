@@ -4,7 +4,7 @@ import time
 
 import frappe
 
-from customer_lifecycle.demo import make_customers
+from customer_lifecycle.demo import add_primary_contacts, make_customers
 
 
 def ensure_customers(count: int, echo=print) -> int:
@@ -16,6 +16,8 @@ def ensure_customers(count: int, echo=print) -> int:
 		start = time.perf_counter()
 		make_customers(count - have, seed=have)
 		echo(f"  done in {time.perf_counter() - start:.1f} s")
+	# customers of older demo data have no primary Contact yet: their first save would make one
+	add_primary_contacts(echo)
 	total = frappe.db.count("Customer")
 	echo(f"Customers in the table: {total}")
 	return total

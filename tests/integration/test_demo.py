@@ -2,7 +2,7 @@
 
 import frappe
 
-from customer_lifecycle.demo import make_customers, reserve_names
+from customer_lifecycle.demo import add_primary_contacts, make_customers, reserve_names
 from customer_lifecycle.lifecycle.engine import get_workflow, initial_state
 from customer_lifecycle.utils.normalize import normalize_email, normalize_phone
 
@@ -40,3 +40,27 @@ def test_reserved_names_follow_the_series_without_gaps(site):
 	numbers = [int(n.rsplit("-", 1)[1]) for n in a + b]
 	assert numbers == list(range(numbers[0], numbers[0] + 5))
 	frappe.db.rollback()
+
+
+def test_demo_customers_have_the_primary_contact_the_controller_would_make(site):
+	[name] = make_customers(1, seed=12)
+	customer = frappe.get_doc("Customer", name)
+	assert customer.primary_contact
+	contact = frappe.get_doc("Contact", customer.primary_contact)
+	assert [(link.link_doctype, link.link_name) for link in contact.links] == [("Customer", name)]
+	assert contact.email_id == (customer.email or "") and contact.is_primary_contact
+	# a save through the controller adopts it and makes no second Contact
+	customer.notes = "saved again"
+	customer.save()
+	assert frappe.db.count("Dynamic Link", {"parenttype": "Contact", "link_name": name}) == 1
+
+
+def test_older_demo_customers_get_their_primary_contact(site):
+	[name] = make_customers(1, seed=13)
+	contact = frappe.db.get_value("Customer", name, "primary_contact")
+	frappe.delete_doc("Contact", contact, force=True)
+	frappe.db.set_value("Customer", name, "primary_contact", None)
+	frappe.db.set_value("Customer", name, "email", "older.demo@example.com")
+	assert add_primary_contacts(echo=lambda *_: None) >= 1
+	made = frappe.db.get_value("Customer", name, "primary_contact")
+	assert made and frappe.db.get_value("Contact", made, "email_id") == "older.demo@example.com"
