@@ -1,5 +1,5 @@
-"""Speed of the nightly jobs: customer segmentation and dormancy, on `customers` customers with many
-invoices and payments.
+"""Speed of the nightly customer segmentation, on `customers` customers with many invoices and
+payments (the daily dormancy job has its own suite, benchmarks.dormancy).
 
 Data, made once in bulk by SQL inserts and reused by later runs: the billing suite's invoices
 (benchmarks.billing.ensure_invoices: INVOICES_PER_CUSTOMER submitted invoices per billable
@@ -9,9 +9,6 @@ allocated to it, a third of them dated after its due date.
 - segments.update_segments over every customer: the first run (which writes every segment) and a
   second one (which finds nothing changed), committed: the segment fields are derived values
 - the At-Risk Customers report (and so its number card): p50/p95
-- dormancy: the candidate query (one SQL over every customer and its activity) p50/p95; each
-  workflow move of up to `inserts` candidates (p50/p95, each in a savepoint, all rolled back, so
-  the shared site's states stay as they were); the job's time for tonight's candidates, from both
 """
 
 import random
@@ -23,13 +20,12 @@ from frappe.utils import add_days, getdate, now, nowdate
 from customer_lifecycle.benchmarks.billing import ensure_invoices
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.benchmarks.volume import ensure_customers
-from customer_lifecycle.billing import dormancy, segments
+from customer_lifecycle.billing import segments
 from customer_lifecycle.billing.gate import billable_states
 from customer_lifecycle.billing.invoices import INVOICE
 from customer_lifecycle.billing.payments import PAYMENT
 from customer_lifecycle.billing.report.at_risk_customers.at_risk_customers import execute as at_risk
 from customer_lifecycle.demo import reserve_names
-from customer_lifecycle.lifecycle.engine import get_settings
 
 ALLOCATION = "Customer Payment Allocation"
 BENCHMARK_REFERENCE = "segments-benchmark"
@@ -102,24 +98,6 @@ def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
 	echo(summary(f"At-Risk Customers report ({len(rows)} customers at risk; also its number card)", ms))
 	figures.update(at_risk_p50_ms=percentile(ms, 50), at_risk_p95_ms=percentile(ms, 95))
 
-	settings, today = get_settings(), getdate(nowdate())
-	found = dormancy.candidates(settings, today)
-	ms = time_each(lambda i: dormancy.candidates(settings, today), max(3, samples // 100))
-	echo(summary(f"dormancy candidate query ({len(found)} candidates)", ms))
-	figures.update(query_p50_ms=percentile(ms, 50), query_p95_ms=percentile(ms, 95))
-
-	sample = found[:inserts]
-	if sample:
-		ms = time_each(
-			lambda i: dormancy.move(sample[i][0], sample[i][1], dormancy.reason_for(sample[i][1], settings)),
-			len(sample),
-		)
-		frappe.db.rollback()
-		echo(summary("one dormancy move through the workflow (rolled back)", ms))
-		# the job is the query plus one move per candidate: estimated from the mean move
-		job = (figures["query_p50_ms"] + sum(ms) / len(ms) * len(found)) / 1000
-		echo(f"dormancy job for tonight's {len(found)} candidates: about {job:.1f} s  (target <= 60 s)")
-		figures.update(move_p50_ms=percentile(ms, 50), move_p95_ms=percentile(ms, 95), dormancy_job_s=job)
 	return figures
 
 

@@ -1,22 +1,36 @@
 """What the customer analytics reports share: who may run them, the date range, the SQL conditions
-on the joined Customer row (the user's permissions and the customer filters), charts, and the
-payment-behaviour rule.
+on the joined Customer row (the user's permissions and the customer filters), the per-customer
+invoice figures and how figures are gathered per customer, charts, and the payment-behaviour rule.
 
 Every report reads its figures with a fixed number of SQL aggregates, whatever the number of
 customers, invoices and payments: GROUP BY over the billing tables, restricted to the customers the
 filters and the user's permissions allow through a subquery on `tabCustomer` (unaliased, so that
 Frappe's match conditions, which name `tabCustomer`, apply as they are). Raw SQL
 (`frappe.db.sql`) is used because those conditions come from Frappe's reportview as SQL text, and
-because derived tables aggregated before the join are what keep the reports fast.
+because aggregates read from covering indexes before anything is joined are what keep the reports
+fast.
+
+Measured on 100k customers with 1M invoices: a GROUP BY customer over a covering index streams in
+customer order (no temporary table) in about half a second; joining the billing rows to
+`tabCustomer` before grouping, or reading columns the index lacks, costs seconds; so does joining
+several grouped derived tables to one another (MariaDB materialises each into an on-disk temporary
+table with a key once it outgrows tmp_table_size), and each 100k rows read into Python cost about a
+second more. So a report with a row per customer groups first and joins its one aggregate's rows to
+their Customer (`customer_rows`); one that needs several aggregates reads each on its own and puts
+them together by customer here (`customer_figures`).
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import frappe
 from frappe import _
 from frappe.desk.reportview import get_match_cond
 from frappe.utils import add_months, flt, getdate, nowdate
 
+from customer_lifecycle.billing.activity import NOTE
+from customer_lifecycle.billing.engagements import ENGAGEMENT
+from customer_lifecycle.billing.invoices import INVOICE
+from customer_lifecycle.billing.payments import PAYMENT
 from customer_lifecycle.lifecycle.engine import get_workflow
 
 CUSTOMER = "Customer"
@@ -92,6 +106,136 @@ def customer_scope(filters, column: str) -> tuple[str, dict]:
 	if conditions == "1=1":
 		return "", values
 	return f" and {column} in (select `tabCustomer`.name from `tabCustomer` where {conditions})", values
+
+
+# MariaDB's split materialization ("lateral derived" tables) computes a grouped derived table once per
+# row of the table joined to it, and even when the optimizer does not choose it, having considered it
+# makes the derived table group through a temporary table instead of streaming along an index.
+# Statements that join a derived table grouped by customer turn it off for themselves only.
+NO_LATERAL_DERIVED = "set statement optimizer_switch='split_materialized=off' for "
+
+# the figures invoice_totals_sql can read per customer, from the submitted invoices only
+INVOICE_FIGURES = {
+	"invoices": "count(*)",
+	"revenue": "sum(total)",
+	"outstanding": "sum(outstanding_amount)",
+	# owing money past the due date, as of %(today)s
+	"overdue": "sum(outstanding_amount > 0 and due_date < %(today)s)",
+	"first_invoice": "min(posting_date)",
+	"last_invoice": "max(posting_date)",
+}
+
+
+def invoice_totals_sql(figures: tuple[str, ...], scope: str = "", period: bool = False) -> str:
+	"""The SELECT of each customer's submitted invoices, GROUP BY customer: the customer, then the
+	INVOICE_FIGURES named in `figures`, in that order. With `period`, only the invoices posted
+	between %(from_date)s and %(to_date)s; `scope` is customer_scope's condition on `customer`.
+
+	Every column it reads is in the covering index customer_docstatus_posting_totals_creation
+	(Customer Invoice's on_doctype_update), which also gives the rows in customer order: one pass
+	over the index, no table rows, no temporary table."""
+	columns = "".join(f", {INVOICE_FIGURES[f]} as {f}" for f in figures)
+	dates = " and posting_date between %(from_date)s and %(to_date)s" if period else ""
+	return f"""
+		select customer{columns}
+		from `tabCustomer Invoice`
+		where docstatus = 1{dates}{scope}
+		group by customer"""
+
+
+def customer_rows(
+	filters, values: dict, aggregate: str, order_by: str, fields: tuple[str, ...] = ("customer_name",)
+) -> list[frappe._dict]:
+	"""The rows of `aggregate` (an SQL query grouped by customer, its first column `customer`) of the
+	customers the filters and the user's permissions allow, each with its Customer `fields`, in
+	`order_by` order (columns of the aggregate). One query: the aggregate is grouped first (from a
+	covering index, `aggregate` should carry customer_scope's condition) and only its rows are
+	joined to `tabCustomer`, which is what keeps a report of 100k customers to one pass over the
+	billing table and 100k primary-key reads; a report lists them all, so they are read as one
+	result rather than as two to be matched here."""
+	conditions, more = customer_conditions(filters)
+	values.update(more)
+	columns = "".join(f", `tabCustomer`.`{field}`" for field in fields)
+	return frappe.db.sql(
+		f"""{NO_LATERAL_DERIVED}
+		select per_customer.*{columns}
+		from ({aggregate}) as per_customer
+		straight_join `tabCustomer` on `tabCustomer`.name = per_customer.customer
+		where {conditions}
+		order by {order_by}""",
+		values,
+		as_dict=True,
+	)
+
+
+def customer_figures(
+	filters, values: dict, sources: list[tuple[str, tuple[str, ...]]], fields: tuple[str, ...] = ()
+) -> list[frappe._dict]:
+	"""The figures of each customer the filters and the user's permissions allow, gathered from
+	`sources`: each an SQL query grouped by customer (its first column, then one column per name
+	given with it). One row per customer that any source returned, holding `customer`, its Customer
+	`fields` (as on the Customer now) and the figures of the sources that returned it; a figure of
+	a source that did not return the customer is left unset. Unordered.
+
+	len(sources) + 1 queries whatever the number of rows: the sources (which should carry
+	customer_scope's condition, so that a filtered run reads only the customers it shows) and one
+	read of the allowed customers' `fields`, which are put together here by name: joining the
+	sources' 100k rows to `tabCustomer` in SQL is the slow part of such a query."""
+	conditions, more = customer_conditions(filters)
+	values.update(more)
+	columns = "".join(f", `{field}`" for field in fields)
+	customers = {
+		row[0]: row[1:]
+		for row in frappe.db.sql(
+			f"select `tabCustomer`.name{columns} from `tabCustomer` where {conditions}", values
+		)
+	}
+	rows: dict[str, frappe._dict] = {}
+	for sql, names in sources:
+		for customer, *figures in frappe.db.sql(sql, values):
+			if customer not in customers:
+				continue
+			row = rows.get(customer)
+			if row is None:
+				row = rows[customer] = frappe._dict(zip(fields, customers[customer], strict=True))
+				row.customer = customer
+			row.update(zip(names, figures, strict=True))
+	return list(rows.values())
+
+
+def by_amount(rows: list[dict], field: str) -> list[dict]:
+	"""`rows` sorted by `field` (a missing amount counting as 0), largest first, then by customer."""
+	rows.sort(key=lambda r: (-flt(r.get(field)), r.customer))
+	return rows
+
+
+# what counts as a customer's activity, as billing.activity reads it: (doctype, which of its rows
+# count, the column of the day it happened); each was recorded at its `creation`
+ACTIVITY = (
+	(INVOICE, "docstatus = 1", "posting_date"),
+	(PAYMENT, "docstatus = 1", "posting_date"),
+	(ENGAGEMENT, "docstatus < 2", "creation"),
+	(NOTE, "1=1", "creation"),
+)
+
+
+def last_activity(scope: str = "") -> dict[str, date]:
+	"""The day of each customer's last activity (ACTIVITY), by customer; a customer with none is
+	absent. `scope`: SQL conditions on `customer` (" and customer in (...)") to read only some
+	customers. One GROUP BY customer per kind of activity, each a pass over a covering index
+	(Customer Invoice and Customer Payment: customer, docstatus, posting_date), merged here: the
+	same merged in SQL (billing.activity.activity_sql) sorts and joins its 100k rows through
+	on-disk temporary tables, several times slower."""
+	latest: dict[str, date] = {}
+	for doctype, rows, day in ACTIVITY:
+		for customer, on in frappe.db.sql(
+			f"select customer, max({day}) from `tab{doctype}` where {rows}{scope} group by customer"
+		):
+			if isinstance(on, datetime):
+				on = on.date()
+			if customer and on and (customer not in latest or on > latest[customer]):
+				latest[customer] = on
+	return latest
 
 
 def workflow_states() -> list[str]:

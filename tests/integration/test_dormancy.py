@@ -4,9 +4,11 @@ customers with recent activity are left alone; a move the workflow refuses is re
 
 import frappe
 import pytest
-from frappe.utils import add_days, cint, now_datetime, nowdate
+from frappe.utils import add_days, cint, getdate, now_datetime, nowdate
 
 from customer_lifecycle.billing import dormancy
+from customer_lifecycle.billing.activity import customers_with_activity
+from customer_lifecycle.billing.segment_rules import dormancy_target
 from customer_lifecycle.lifecycle.engine import get_settings
 from tests.integration.test_billing import active_customer, make_invoice, make_payment, state  # noqa: F401
 from tests.integration.test_lifecycle import changes, edited_workflow
@@ -58,7 +60,7 @@ def test_a_quiet_customer_goes_dormant_and_comes_back_with_new_activity(quiet_cu
 	settings = get_settings()
 	customer = quiet_customer()
 
-	result = dormancy.run()
+	result = dormancy.run(commit=False)
 	assert customer in result["moved"][settings.dormant_state]
 	assert state(customer) == settings.dormant_state
 	[change] = automatic_changes(customer)
@@ -67,13 +69,13 @@ def test_a_quiet_customer_goes_dormant_and_comes_back_with_new_activity(quiet_cu
 	assert change.action  # the workflow's own action for the move
 
 	# a second run changes nothing
-	again = dormancy.run()
+	again = dormancy.run(commit=False)
 	assert customer not in again["moved"].get(settings.active_state, [])
 	assert state(customer) == settings.dormant_state and len(automatic_changes(customer)) == 1
 
 	# new activity brings the customer back, once
 	add_note(customer, "They called back")
-	result = dormancy.run()
+	result = dormancy.run(commit=False)
 	assert customer in result["moved"][settings.active_state]
 	assert state(customer) == settings.active_state
 	back = automatic_changes(customer)[-1]
@@ -82,16 +84,16 @@ def test_a_quiet_customer_goes_dormant_and_comes_back_with_new_activity(quiet_cu
 		settings.active_state,
 		"New activity",
 	)
-	assert dormancy.run()["moved"] == {}
+	assert dormancy.run(commit=False)["moved"] == {}
 	assert state(customer) == settings.active_state and len(automatic_changes(customer)) == 2
 
 
 def test_a_run_after_a_run_moves_nobody_at_all(quiet_customer):
 	quiet_customer()
 	quiet_customer()
-	first = dormancy.run()
+	first = dormancy.run(commit=False)
 	assert sum(len(names) for names in first["moved"].values()) >= 2
-	assert dormancy.run()["moved"] == {}
+	assert dormancy.run(commit=False)["moved"] == {}
 
 
 def test_customers_with_recent_activity_are_left_alone(active_customer, quiet_customer):
@@ -109,7 +111,7 @@ def test_customers_with_recent_activity_are_left_alone(active_customer, quiet_cu
 	backdate_state(fresh.name, days - 1)
 	quiet = quiet_customer()
 
-	result = dormancy.run()
+	result = dormancy.run(commit=False)
 	assert quiet in result["moved"][settings.dormant_state]
 	for customer in (by_invoice, by_payment, by_note, fresh):
 		assert state(customer.name) == settings.active_state
@@ -119,10 +121,10 @@ def test_customers_with_recent_activity_are_left_alone(active_customer, quiet_cu
 def test_a_dormant_customer_without_new_activity_stays_dormant(quiet_customer):
 	settings = get_settings()
 	customer = quiet_customer()
-	dormancy.run()
+	dormancy.run(commit=False)
 	# activity from before it went dormant does not count as new
 	backdate("Customer Note", add_note(customer, "Recorded long ago"), 200)
-	assert customer not in dormancy.run()["moved"].get(settings.active_state, [])
+	assert customer not in dormancy.run(commit=False)["moved"].get(settings.active_state, [])
 	assert state(customer) == settings.dormant_state
 
 
@@ -136,7 +138,7 @@ def test_a_move_the_workflow_refuses_is_reported_not_forced(quiet_customer, pers
 			if not (t.state == settings.active_state and t.next_state == settings.dormant_state)
 		]
 		wf.save()
-		result = dormancy.run()
+		result = dormancy.run(commit=False)
 		[(name, target, why)] = [r for r in result["refused"] if r[0] == customer]
 		assert target == settings.dormant_state and "does not allow a move" in why and "<" not in why
 		assert state(customer) == settings.active_state
@@ -149,3 +151,48 @@ def test_a_move_the_workflow_refuses_is_reported_not_forced(quiet_customer, pers
 		assert any(customer in (log.email_content or "") for log in logs)
 		# nothing was half done: the customer is still a candidate for the next run
 		assert (customer, settings.dormant_state) in dormancy.candidates(settings, frappe.utils.getdate())
+
+
+def test_the_candidate_query_finds_whom_the_rule_would_move(quiet_customer, active_customer):  # noqa: F811
+	"""The one query of index probes finds exactly the customers segment_rules.dormancy_target moves
+	when given every active and dormant customer's last activity (billing.activity's aggregates):
+	quiet ones, one quiet to the day, one that became active at an unknown time, dormant ones with and
+	without activity since; customers with recent activity are not found."""
+	settings = get_settings()
+	days = cint(settings.dormant_after_days)
+	back, still, unknown_dormant = quiet_customer(), quiet_customer(), quiet_customer()
+	dormancy.run(commit=False)
+	add_note(back, "They called back")
+	frappe.db.set_value("Customer", unknown_dormant, "lifecycle_since", None, update_modified=False)
+	quiet = quiet_customer()
+	to_the_day = active_customer().name
+	make_invoice(to_the_day, days_ago=days)
+	backdate_state(to_the_day, days)
+	a_day_short = active_customer().name
+	make_invoice(a_day_short, days_ago=days - 1)
+	backdate_state(a_day_short, days + 10)
+	unknown_since = quiet_customer()
+	frappe.db.set_value("Customer", unknown_since, "lifecycle_since", None, update_modified=False)
+
+	today = getdate(nowdate())
+	states = [settings.active_state, settings.dormant_state]
+	expected = []
+	for row in customers_with_activity(states=states):
+		target = dormancy_target(
+			row.lifecycle_status,
+			row.last_activity_on,
+			row.last_recorded_at,
+			row.lifecycle_since,
+			today,
+			days,
+			*states,
+		)
+		if target:
+			expected.append((row.name, target))
+	found = dormancy.candidates(settings, today)
+
+	assert sorted(found) == sorted(expected)
+	found = dict(found)
+	assert found[quiet] == found[to_the_day] == found[unknown_since] == settings.dormant_state
+	assert a_day_short not in found
+	assert found[back] == found[unknown_dormant] == settings.active_state and still not in found

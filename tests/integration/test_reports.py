@@ -104,6 +104,30 @@ def test_lifetime_value(shop):
 	assert only.customer == shop.b
 
 
+def test_lifetime_value_of_a_customer_that_only_paid(shop, active_customer):  # noqa: F811
+	"""A customer with payments and no invoices has a row (every figure of its invoices 0), last."""
+	d = active_customer(customer_category=shop.category).name
+	make_payment(d, 70)  # nothing to allocate it to: all of it unallocated
+
+	rows = run("Customer Lifetime Value", customer_category=shop.category)[1]
+
+	assert [r.customer for r in rows] == [shop.a, shop.b, d]
+	d_row = rows[-1]
+	assert (d_row.revenue, d_row.invoices, d_row.average_invoice, d_row.outstanding) == (0, 0, 0, 0)
+	assert (d_row.paid, d_row.last_payment) == (70, getdate(nowdate()))
+	assert (d_row.first_invoice, d_row.last_invoice, d_row.avg_days_late) == (None, None, None)
+	assert d_row.payment_behaviour == analytics.NO_INVOICES
+
+
+def test_reports_name_customers_as_they_are_named_now(shop):
+	"""A customer renamed (or anonymized) after it was invoiced and paid is listed under its name
+	now, not the one copied onto its invoices and payments."""
+	frappe.db.set_value("Customer", shop.a, "customer_name", "Renamed Since Ltd", update_modified=False)
+	wide = {"from_date": add_days(nowdate(), -500), "to_date": nowdate(), "customer_category": shop.category}
+	for title in ("Customer Lifetime Value", "Revenue by Customer", "Customer Payments", "Customer Overview"):
+		assert by_customer(run(title, **wide)[1])[shop.a].customer_name == "Renamed Since Ltd", title
+
+
 def test_revenue_by_customer_for_a_date_range(shop):
 	recent = {"from_date": add_days(nowdate(), -90), "to_date": nowdate(), "customer_category": shop.category}
 	_columns, rows, _message, chart = run("Revenue by Customer", **recent)

@@ -91,9 +91,13 @@ class CustomerInvoice(Document):
 
 
 def on_doctype_update():
-	# a customer's submitted invoices by date, covering what the reports and jobs sum
+	# a customer's submitted invoices by date, covering what the reports and jobs read of them: totals,
+	# what is owed and when it was due (analytics, segments), when each was recorded (last activity)
 	frappe.db.add_index(
 		"Customer Invoice",
-		["customer", "docstatus", "posting_date", "total", "outstanding_amount", "due_date"],
-		"customer_docstatus_posting_totals",
+		["customer", "docstatus", "posting_date", "total", "outstanding_amount", "due_date", "creation"],
+		"customer_docstatus_posting_totals_creation",
 	)
+	# the same without creation, which it replaces
+	if frappe.db.has_index("tabCustomer Invoice", "customer_docstatus_posting_totals"):
+		frappe.db.sql_ddl("alter table `tabCustomer Invoice` drop index `customer_docstatus_posting_totals`")

@@ -65,5 +65,23 @@ class CustomerPayment(Document):
 
 
 def on_doctype_update():
-	# a customer's submitted payments by date, covering what the reports and jobs sum
-	frappe.db.add_index("Customer Payment", ["customer", "docstatus", "posting_date", "amount"], "customer_docstatus_posting_amount")
+	# a customer's submitted payments by date, covering what the reports and jobs read of them: amounts,
+	# allocation and method (analytics), when each was recorded (last activity); the payment's name,
+	# the primary key, comes with every entry for the join to its allocations
+	frappe.db.add_index(
+		"Customer Payment",
+		[
+			"customer",
+			"docstatus",
+			"posting_date",
+			"amount",
+			"allocated_amount",
+			"unallocated_amount",
+			"method",
+			"creation",
+		],
+		"customer_docstatus_posting_amounts",
+	)
+	# the amount alone, which it replaces
+	if frappe.db.has_index("tabCustomer Payment", "customer_docstatus_posting_amount"):
+		frappe.db.sql_ddl("alter table `tabCustomer Payment` drop index `customer_docstatus_posting_amount`")

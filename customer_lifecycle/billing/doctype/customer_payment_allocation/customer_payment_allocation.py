@@ -1,6 +1,7 @@
 # Copyright (c) 2026, customer_lifecycle developers
 # License: MIT
 
+import frappe
 from frappe.model.document import Document
 
 
@@ -23,3 +24,17 @@ class CustomerPaymentAllocation(Document):
 	# end: auto-generated types
 
 	pass
+
+
+def on_doctype_update():
+	# a payment's allocations with what the reports read of them (how late the money came: the
+	# invoice's due date against the payment's date), so that joining a million of them to their
+	# payments reads no table rows
+	frappe.db.add_index(
+		"Customer Payment Allocation",
+		["parent", "parenttype", "allocated_amount", "due_date"],
+		"parent_allocated_due",
+	)
+	# an invoice's allocations with their payments, for "was it paid late" per invoice (segments,
+	# At-Risk Customers) without reading the allocation rows
+	frappe.db.add_index("Customer Payment Allocation", ["invoice", "parent"], "invoice_parent")

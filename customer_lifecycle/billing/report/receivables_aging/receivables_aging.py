@@ -6,18 +6,22 @@
 0-30).
 
 One query whatever the number of customers and invoices: a GROUP BY customer over the submitted
-invoices that still owe money (joined to Customer for the category filter), with one conditional
-SUM per bucket built from rules.AGING_BUCKETS. The report's roles (Customer User, Customer Manager,
-System Manager) read every invoice; the read right on Customer Invoice is checked first.
+invoices that still owe money, with one conditional SUM per bucket built from rules.AGING_BUCKETS,
+read from the covering index customer_docstatus_posting_totals_creation; its rows only are then
+joined to Customer (the customer's name, the category filter), as analytics.customer_rows does:
+joining every invoice to its customer before grouping took seconds at 100k customers. The report's
+roles (Customer User, Customer Manager, System Manager) read every invoice; the read right on
+Customer Invoice is checked first.
 """
 
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
-from frappe.query_builder.functions import Count, Function, Max, Min, Sum
+from frappe.query_builder.functions import Count, Function, Min, Sum
 from frappe.utils import getdate, nowdate
 from pypika.terms import Case
 
+from customer_lifecycle.billing.analytics import NO_LATERAL_DERIVED
 from customer_lifecycle.billing.invoices import INVOICE
 from customer_lifecycle.billing.rules import AGING_BUCKETS
 
@@ -76,15 +80,12 @@ def data(filters) -> list[dict]:
 	field = AGE_BY_FIELD.get(filters.age_by or "Due Date")
 	if not field:
 		frappe.throw(_("{0} must be Due Date or Invoice Date.").format(frappe.bold(_("Age By"))))
-	invoice, customer = DocType(INVOICE), DocType("Customer")
+	invoice = DocType(INVOICE)
 	age = Function("DATEDIFF", as_of, invoice[field])
-	query = (
+	per_customer = (
 		frappe.qb.from_(invoice)
-		.join(customer)
-		.on(customer.name == invoice.customer)
 		.select(
 			invoice.customer,
-			Max(customer.customer_name).as_("customer_name"),
 			Count(invoice.name).as_("invoices"),
 			Sum(invoice.outstanding_amount).as_("outstanding"),
 			*(
@@ -95,10 +96,32 @@ def data(filters) -> list[dict]:
 		)
 		.where((invoice.docstatus == 1) & (invoice.outstanding_amount > 0) & (invoice.posting_date <= as_of))
 		.groupby(invoice.customer)
-		.orderby(Sum(invoice.outstanding_amount), order=frappe.qb.desc)
 	)
 	if filters.customer:
-		query = query.where(invoice.customer == filters.customer)
+		per_customer = per_customer.where(invoice.customer == filters.customer)
+	category = ""
 	if filters.customer_category:
-		query = query.where(customer.customer_category == filters.customer_category)
-	return query.run(as_dict=True)
+		# only the category's customers' invoices are read
+		customer = DocType("Customer")
+		per_customer = per_customer.where(
+			invoice.customer.isin(
+				frappe.qb.from_(customer)
+				.select(customer.name)
+				.where(customer.customer_category == filters.customer_category)
+			)
+		)
+		category = " and `tabCustomer`.customer_category = %(category)s"
+	# Raw SQL: the query builder cannot join a derived table with the per-statement optimizer switch
+	# (the grouped query's values are escaped by the query builder)
+	return frappe.db.sql(
+		f"""{NO_LATERAL_DERIVED}
+		select per_customer.customer, `tabCustomer`.customer_name, per_customer.invoices,
+			per_customer.outstanding{"".join(f", per_customer.{bucket_key(label)}" for label, _f, _l in AGING_BUCKETS)},
+			per_customer.oldest_due_date
+		from ({per_customer.get_sql().replace("%", "%%")}) as per_customer
+		straight_join `tabCustomer` on `tabCustomer`.name = per_customer.customer
+		where 1=1{category}
+		order by per_customer.outstanding desc, per_customer.customer""",
+		{"category": filters.customer_category},
+		as_dict=True,
+	)

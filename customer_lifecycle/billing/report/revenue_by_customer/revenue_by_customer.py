@@ -5,8 +5,10 @@
 what of it is paid and what still owed, the average invoice and the customer's share of the period's
 revenue.
 
-One query: a GROUP BY customer over the invoices of the range (customer filters and the user's
-permissions, analytics.customer_scope); the shares are computed from the rows read.
+One query: a GROUP BY customer over the invoices of the range (analytics.invoice_totals_sql, the
+aggregate Customer Lifetime Value reads over all time), joined to the customers the filters and the
+user's permissions allow (analytics.customer_rows); paid, the average and the shares are computed
+from the rows read. The name shown is the customer's name now, as in Customer Lifetime Value.
 """
 
 import frappe
@@ -16,6 +18,8 @@ from customer_lifecycle.billing import analytics
 
 REPORT = "Revenue by Customer"
 TOP_IN_CHART = 10
+# what is read of each customer's invoices of the range (analytics.INVOICE_FIGURES)
+FIGURES = ("invoices", "revenue", "outstanding", "first_invoice", "last_invoice")
 
 
 def execute(filters=None):
@@ -58,23 +62,17 @@ def columns() -> list[dict]:
 
 
 def data(filters) -> list[dict]:
-	scope, values = analytics.customer_scope(filters, "inv.customer")
+	scope, values = analytics.customer_scope(filters, "customer")
 	values.update(analytics.period_values(filters))
-	rows = frappe.db.sql(
-		f"""
-		select inv.customer, max(inv.customer_name) as customer_name, count(*) as invoices,
-			sum(inv.total) as revenue, sum(inv.total - inv.outstanding_amount) as paid,
-			sum(inv.outstanding_amount) as outstanding, sum(inv.total) / count(*) as average_invoice,
-			min(inv.posting_date) as first_invoice, max(inv.posting_date) as last_invoice
-		from `tabCustomer Invoice` inv
-		where inv.docstatus = 1 and inv.posting_date between %(from_date)s and %(to_date)s{scope}
-		group by inv.customer
-		order by revenue desc, inv.customer
-		""",
+	rows = analytics.customer_rows(
+		filters,
 		values,
-		as_dict=True,
+		analytics.invoice_totals_sql(FIGURES, scope, period=True),
+		order_by="revenue desc, customer",
 	)
 	total = sum(r.revenue for r in rows)
 	for row in rows:
+		row.paid = row.revenue - row.outstanding
+		row.average_invoice = row.revenue / row.invoices
 		row.share = analytics.percent(row.revenue, total)
 	return rows
