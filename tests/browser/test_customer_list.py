@@ -61,6 +61,14 @@ def run_action(page, label: str) -> None:
 	page.locator(".dropdown-menu.show").get_by_text(label, exact=True).click()
 
 
+def shown_prompt(page):
+	"""The dialog just opened, once its fade-in is over: Bootstrap ignores a hide() during it, so a
+	click on its button that comes too soon (as no person's would) would leave it open."""
+	prompt = page.locator(".modal.show").last
+	expect(prompt).to_have_css("opacity", "1")
+	return prompt
+
+
 def results_dialog(page, timeout: int = 5_000):
 	dialog = page.locator(".modal.show").filter(has=page.locator(".cl-bulk-results"))
 	expect(dialog).to_be_visible(timeout=timeout)
@@ -115,7 +123,7 @@ def test_customer_user_tags_and_starts_onboarding_from_the_list(login, customers
 
 	select(page, [first, second])
 	run_action(page, "Add Tags")
-	prompt = page.locator(".modal.show").last
+	prompt = shown_prompt(page)
 	prompt.locator('input[data-fieldname="tag"]').fill("Referral 2026")
 	prompt.get_by_role("button", name="Add Tag").click()
 	dialog = results_dialog(page)
@@ -125,7 +133,7 @@ def test_customer_user_tags_and_starts_onboarding_from_the_list(login, customers
 
 	select(page, [first, second])
 	run_action(page, "Start Onboarding")
-	prompt = page.locator(".modal.show").last
+	prompt = shown_prompt(page)
 	prompt.locator('textarea[data-fieldname="reason"]').fill("Referred by a partner")
 	prompt.get_by_role("button", name="Start Onboarding").click()
 	dialog = results_dialog(page)
