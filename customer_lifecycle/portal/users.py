@@ -80,11 +80,9 @@ def invite(contact_name: str) -> str:
 		)
 		doc.flags.delay_emails = True
 		doc.insert(ignore_permissions=True)
-	# a new User updates its Contact (Frappe's create_contact): work on the saved one
-	contact.reload()
-	contact.user = doc.name
-	contact.portal_access = 1
-	contact.save(ignore_permissions=True)
+	# set in place: Frappe's create_contact job (queued by the User's save) may be updating the
+	# same Contact's names at this moment, and a whole-document save would collide with it
+	frappe.db.set_value("Contact", contact.name, {"user": doc.name, "portal_access": 1})
 	access.forget(doc.name)
 	for customer in customers:
 		log(customer, _("Portal access given to {0}.").format(email))
@@ -100,8 +98,7 @@ def revoke(contact_name: str) -> None:
 		frappe.throw(
 			_("{0} has no portal access.").format(frappe.bold(escape_html(contact.full_name or contact.name)))
 		)
-	contact.portal_access = 0
-	contact.save(ignore_permissions=True)
+	frappe.db.set_value("Contact", contact.name, "portal_access", 0)  # in place, as in invite
 	access.forget(user)
 	if not access.customers_of(user):
 		close_login(user)
