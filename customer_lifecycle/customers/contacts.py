@@ -122,6 +122,9 @@ def validate_customer(doc) -> None:
 def sync_customer(doc) -> None:
 	"""Customer.on_update: make the primary Contact and billing Address once, and carry a changed
 	choice of primary contact or billing address over to the records' own flags."""
+	if doc.flags.in_insert:
+		make_primaries(doc)
+		return
 	made = False
 	if not doc.primary_contact and (doc.email or doc.phone):
 		made |= ensure_primary(doc, "primary_contact", make_contact)
@@ -134,6 +137,24 @@ def sync_customer(doc) -> None:
 			mark_primary(doc.name, fieldname, value)
 	if made:
 		doc.completeness = completeness.refresh(doc.name)
+
+
+def make_primaries(doc) -> None:
+	"""A customer being inserted: nothing can be linked to it yet, and no other transaction sees its
+	row, so its primary Contact and billing Address are made straight away (no locking read), and
+	the fields and score are written in one update."""
+	values = {}
+	if doc.email or doc.phone:
+		values["primary_contact"] = make_contact(doc)
+	if (doc.address_line1 or "").strip():
+		values["billing_address"] = make_address(doc)
+	values = {fieldname: name for fieldname, name in values.items() if name}
+	if not values:
+		return
+	doc.update(values)
+	completeness.set_score(doc)
+	values[completeness.FIELD] = doc.get(completeness.FIELD)
+	frappe.db.set_value(CUSTOMER, doc.name, values, update_modified=False)
 
 
 def ensure_primary(doc, fieldname: str, make) -> bool:

@@ -82,3 +82,15 @@ def test_settings_refuse_a_state_the_workflow_does_not_have():
 		settings.save()
 	assert "Dormant State" in str(error.value)
 	assert frappe.db.get_single_value("Customer Lifecycle Settings", "dormant_state") == "Dormant"
+
+
+def test_the_list_indexes_carry_its_filters():
+	"""The desk list (archived, a lifecycle state, newest first) has its index, and no index orders by
+	`modified` alone: MariaDB walked such an index and read every row to test the state."""
+	indexes = {}
+	for row in frappe.db.sql("show index from `tabCustomer`", as_dict=True):
+		indexes.setdefault(row.Key_name, []).append(row.Column_name)
+	assert indexes["archived_lifecycle_modified"] == ["archived", "lifecycle_status", "modified"]
+	assert indexes["modified_archived_lifecycle"] == ["modified", "archived", "lifecycle_status"]
+	assert not [name for name, columns in indexes.items() if columns[0] == "modified" and len(columns) == 1]
+	assert "archived_modified" not in indexes

@@ -106,7 +106,18 @@ def site_country_code() -> str | None:
 	return frappe.get_cached_value("Country", country, "code") if country else None
 
 
+# Indexes that only order by `modified` without the list's filters: MariaDB walked them newest first
+# and read each row to test its lifecycle state, 12k rows for a state seldom changed of late (55 ms
+# at 100k customers) where the lifecycle index reads 20.
+SUPERSEDED_INDEXES = ("modified", "archived_modified")
+
+
 def on_doctype_update():
 	# the desk list: default filter (archived), an optional lifecycle filter, newest first
 	frappe.db.add_index("Customer", ["archived", "lifecycle_status", "modified"], "archived_lifecycle_modified")
-	frappe.db.add_index("Customer", ["archived", "modified"], "archived_modified")
+	# newest first with or without those filters, tested inside the index (Frappe makes one on
+	# `modified` alone for every table; this one takes its place)
+	frappe.db.add_index("Customer", ["modified", "archived", "lifecycle_status"], "modified_archived_lifecycle")
+	for index in SUPERSEDED_INDEXES:
+		if frappe.db.has_index("tabCustomer", index):
+			frappe.db.sql_ddl(f"alter table `tabCustomer` drop index `{index}`")
