@@ -33,7 +33,7 @@ How to add a method: a row in METHODS (PORTAL for api/portal.py), keyed by its d
   restricted_user, or restricted_manager for managers_only); a new persona goes in RESTRICTED with
   the function that gives it a customer of its own;
 - ok: a check of the answer to the call made as it should be (expect(...) on the answer,
-  then(...) on the database); known_gap: an expected failure (strict) of the another-customer test;
+  then(...) on the database);
 - files: the files of a multipart call, {field: (file name, content)}, built from the World.
 
 A restricted persona among the wrong roles (the portal user, on the desk's calls) is refused on
@@ -373,7 +373,6 @@ class Case:
 	persona: str | None = None
 	wrong_roles: tuple[str, ...] | None = None
 	changes_here: bool = True
-	known_gap: str | None = None
 	files: Callable[[World], dict] | None = None
 
 
@@ -604,10 +603,7 @@ METHODS: dict[str, Case] = {
 # The desk's calls (who has a login; invite, revoke) are for staff: the portal user is a wrong role.
 # The portal's calls are for the portal user (persona PORTAL_USER) on their own customer, whose
 # records they name through w.calling_for: staff are no customer's portal users, so all of them are
-# refused. Rows of a module that does not exist yet are skipped. While a module is in AWAITING_ROWS,
-# test_every_whitelisted_method_has_a_case leaves it out and test_awaited_module_has_its_cases is an
-# expected failure (strict): once every method has its row that test fails, saying to take the
-# module out of AWAITING_ROWS, and from then on the module is held to its rows like the others.
+# refused.
 
 
 def portal_access(w: World, contact: str) -> dict:
@@ -705,7 +701,6 @@ PORTAL: dict[str, Case] = {
 		**AS_PORTAL_USER,
 	),
 }
-AWAITING_ROWS: set[str] = set()
 # ====================================================================================================
 
 CASES = {**METHODS, **PORTAL}
@@ -720,10 +715,6 @@ def package_dir() -> Path:
 
 def module_of(key: str) -> str:
 	return key.rsplit(".", 1)[0]
-
-
-def module_exists(module: str) -> bool:
-	return package_dir().joinpath(*module.split(".")[1:]).with_suffix(".py").exists()
 
 
 def whitelisting_modules() -> dict[str, int]:
@@ -756,27 +747,11 @@ def discover() -> dict[str, list[str]]:
 	return found
 
 
-def in_module(keys, module: str) -> set[str]:
-	return {key for key in keys if module_of(key) == module}
-
-
 def test_every_whitelisted_method_has_a_case():
-	found = set(discover())
-	awaited = set().union(*(in_module(found | set(CASES), module) for module in AWAITING_ROWS))
-	cases = {key for key in CASES if module_exists(module_of(key))} - awaited
-	missing, stale = sorted(found - awaited - cases), sorted(cases - found)
+	found, cases = set(discover()), set(CASES)
+	missing, stale = sorted(found - cases), sorted(cases - found)
 	assert not missing, f"whitelisted methods without a permission case (add rows to METHODS): {missing}"
 	assert not stale, f"cases for methods that are not whitelisted (any more): {stale}"
-
-
-@pytest.mark.parametrize("module", sorted(AWAITING_ROWS))
-@pytest.mark.xfail(
-	strict=True, reason="its rows are not written yet: once they are, take it out of AWAITING_ROWS"
-)
-def test_awaited_module_has_its_cases(module):
-	if not module_exists(module):
-		pytest.skip(f"{module} does not exist yet")
-	assert in_module(discover(), module) == in_module(CASES, module)
 
 
 def short(key: str) -> str:
@@ -784,18 +759,14 @@ def short(key: str) -> str:
 
 
 def case_params(select: Callable[[Case], bool] = lambda case: True, personas=lambda case: [None]):
-	"""pytest params (key, persona) for the cases chosen, one per persona; skipped while the case's
-	module does not exist; an expected failure (strict) of the another-customer test for a known gap."""
+	"""pytest params (key, persona) for the cases chosen, one per persona."""
 	params = []
 	for key, case in CASES.items():
 		if not select(case):
 			continue
-		marks = (
-			[] if module_exists(module_of(key)) else [pytest.mark.skip(reason="the module is not there yet")]
-		)
 		for persona in personas(case):
 			label = short(key) if persona is False else f"{short(key)}-{persona or 'guest'}"
-			params.append(pytest.param(key, persona, id=label, marks=marks))
+			params.append(pytest.param(key, persona, id=label))
 	return params
 
 
@@ -1047,19 +1018,13 @@ def test_wrong_roles_are_refused(client, base_url, tables, other_world, key, per
 	refuse(client, base_url, tables, world_of(persona, other_world), persona, key)
 
 
-def another_customer_params():
-	params = []
-	for p in case_params(
+@pytest.mark.parametrize(
+	"key,persona",
+	case_params(
 		select=lambda case: case.other is not None,
 		personas=lambda case: [own_persona(case) if case.other == "customer" else "user"],
-	):
-		gap = CASES[p.values[0]].known_gap
-		marks = [*p.marks, *([pytest.mark.xfail(strict=True, reason=gap)] if gap else [])]
-		params.append(pytest.param(*p.values, id=p.id, marks=marks))
-	return params
-
-
-@pytest.mark.parametrize("key,persona", another_customer_params())
+	),
+)
 def test_another_customers_records_are_refused(client, base_url, tables, other_world, key, persona):
 	"""A user restricted to their own customers, on another customer's records (for get_results: a
 	Customer User asking for the Customer Manager's bulk run)."""
