@@ -3,6 +3,13 @@
 - customer insert rate through the full controller, beside a bare Frappe insert of a minimal DocType
 - the desk list endpoint (frappe.desk.reportview.get) for Customer: p50 and p95
 - one lifecycle transition, server side: p95
+
+Beside the customer insert, what Frappe itself costs for a record of that shape, measured in the same
+rounds: the minimal DocType under a Workflow like the lifecycle's (every state optional, so Frappe
+makes no Workflow Action: what is left is its per-save workflow bookkeeping), and a bare Frappe
+Contact (email, phone and a link, through Contact's own controller), which a customer saved with an
+email or phone gets. Together they are the floor of a customer insert in Frappe, without any of the
+app's own work.
 """
 
 import time
@@ -11,10 +18,12 @@ import frappe
 
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.benchmarks.volume import ensure_customers
+from customer_lifecycle.customers.contacts import GRAVATAR_SKIP
 from customer_lifecycle.demo import FakeCustomers
 from customer_lifecycle.lifecycle.engine import CUSTOMER, get_transitions, get_workflow
 
 MINIMAL = "CL Benchmark Minimal"
+WORKFLOWED = "CL Benchmark Workflowed"
 BENCH_USER = "cl.benchmark.user@example.com"
 ROUNDS = 10
 
@@ -28,57 +37,142 @@ def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
 	return figures
 
 
-def ensure_minimal_doctype():
-	if not frappe.db.exists("DocType", MINIMAL):
+def ensure_minimal_doctype(name: str = MINIMAL, fields: tuple[dict, ...] = ()):
+	if not frappe.db.exists("DocType", name):
 		frappe.get_doc(
 			{
 				"doctype": "DocType",
-				"name": MINIMAL,
+				"name": name,
 				"module": "Customers",
 				"custom": 1,
 				"autoname": "hash",
-				"fields": [{"fieldname": "title", "fieldtype": "Data", "label": "Title"}],
+				"fields": [{"fieldname": "title", "fieldtype": "Data", "label": "Title"}, *fields],
 				"permissions": [{"role": "System Manager", "read": 1, "write": 1, "create": 1}],
 			}
 		).insert()
 		frappe.db.commit()
 
 
+def ensure_workflowed_doctype():
+	"""The minimal DocType with a two-state Workflow shaped like the lifecycle's."""
+	ensure_minimal_doctype(
+		WORKFLOWED,
+		({"fieldname": "state", "fieldtype": "Link", "options": "Workflow State", "label": "State"},),
+	)
+	if frappe.db.exists("Workflow", WORKFLOWED):
+		return
+	lifecycle = get_workflow()
+	first = lifecycle.transitions[0]
+	frappe.get_doc(
+		{
+			"doctype": "Workflow",
+			"workflow_name": WORKFLOWED,
+			"document_type": WORKFLOWED,
+			"workflow_state_field": "state",
+			"is_active": 1,
+			"send_email_alert": 0,
+			"states": [
+				{"state": state, "doc_status": "0", "allow_edit": "System Manager", "is_optional_state": 1}
+				for state in (first.state, first.next_state)
+			],
+			"transitions": [
+				{
+					"state": first.state,
+					"action": first.action,
+					"next_state": first.next_state,
+					"allowed": "System Manager",
+					"allow_self_approval": 1,
+				}
+			],
+		}
+	).insert()
+	frappe.db.commit()
+
+
+def bare_contact(row: dict, customer: str) -> str:
+	"""A Contact as Frappe's controller makes it, linked to an existing customer (the app's Contact
+	hooks stand aside, as they do for a customer's own primary Contact)."""
+	contact = frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": row["customer_name"],
+			"email_ids": [{"email_id": row["email"], "is_primary": 1}] if row["email"] else [],
+			"phone_nos": [{"phone": row["phone"], "is_primary_phone": 1}] if row["phone"] else [],
+			"links": [{"link_doctype": CUSTOMER, "link_name": customer, "link_title": customer}],
+			"image": GRAVATAR_SKIP,
+		}
+	)
+	contact.flags.from_customer = True
+	return contact.insert().name
+
+
 def insert_rates(count: int, echo) -> dict:
-	"""Interleaved rounds of bare inserts and customer inserts, committed per round."""
+	"""Interleaved rounds of each kind of insert, committed per round."""
 	ensure_minimal_doctype()
+	ensure_workflowed_doctype()
 	run = int(time.time())  # a fresh run's emails never match an earlier run's customers
 	fake = FakeCustomers(seed=run)
 	data = [fake.customer([]) for _ in range(count)]
 	for row in data:
 		if row["email"]:
 			row["email"] = row["email"].replace("@", f".r{run}@")
+	some_customer = frappe.db.get_value(CUSTOMER, {}, "name")
+	contacts: list[str] = []
+	kinds = {
+		"bare": lambda row, i: frappe.get_doc({"doctype": MINIMAL, "title": f"row {i}"}).insert(),
+		"workflowed": lambda row, i: frappe.get_doc({"doctype": WORKFLOWED, "title": f"row {i}"}).insert(),
+		"contact": lambda row, i: contacts.append(bare_contact(row, some_customer)),
+		"customer": lambda row, i: frappe.get_doc(
+			{
+				"doctype": CUSTOMER,
+				"customer_name": row["customer_name"],
+				"email": row["email"],
+				"phone": row["phone"],
+			}
+		).insert(),
+	}
+	seconds = dict.fromkeys(kinds, 0.0)
 	per_round = max(1, count // ROUNDS)
-	bare_s = customer_s = 0.0
 	done = 0
 	for r in range(ROUNDS):
 		batch = data[r * per_round : (r + 1) * per_round]
-		start = time.perf_counter()
-		for i in range(len(batch)):
-			frappe.get_doc({"doctype": MINIMAL, "title": f"row {r}-{i}"}).insert()
-		frappe.db.commit()
-		bare_s += time.perf_counter() - start
-		start = time.perf_counter()
-		for row in batch:
-			frappe.get_doc(
-				{"doctype": CUSTOMER, "customer_name": row["customer_name"], "email": row["email"], "phone": row["phone"]}
-			).insert()
-		frappe.db.commit()
-		customer_s += time.perf_counter() - start
+		for kind, insert in kinds.items():
+			start = time.perf_counter()
+			for i, row in enumerate(batch):
+				insert(row, done + i)
+			frappe.db.commit()
+			seconds[kind] += time.perf_counter() - start
 		done += len(batch)
-	bare_rate, customer_rate = done / bare_s, done / customer_s
-	ratio = customer_rate / bare_rate
-	echo(f"Bare insert ({MINIMAL}): {bare_rate:.0f} inserts/s")
-	echo(f"Customer insert (name, email, phone; full controller, its primary Contact included): {customer_rate:.0f} inserts/s")
-	echo(f"Customer / bare ratio: {ratio:.2f}  (targets: >= 0.8 for the customer, >= 0.4 with its Contact)")
+	rate = {kind: done / s for kind, s in seconds.items()}
+	# Frappe's own floor for a customer: the workflowed record and its Contact, one after the other
+	floor = 1 / (1 / rate["workflowed"] + 1 / rate["contact"])
+	ratio = rate["customer"] / rate["bare"]
+	echo(f"Bare insert ({MINIMAL}): {rate['bare']:.0f} inserts/s")
+	echo(f"  the same under a Workflow (Frappe's per-save workflow work): {rate['workflowed']:.0f} inserts/s")
+	echo(f"  a Frappe Contact with email, phone and link: {rate['contact']:.0f} inserts/s")
+	echo(
+		f"  Frappe's floor for a customer with its Contact (the two above): {floor:.0f} inserts/s, ratio {floor / rate['bare']:.2f}"
+	)
+	echo(
+		f"Customer insert (name, email, phone; full controller, its primary Contact included): {rate['customer']:.0f} inserts/s"
+	)
+	echo(
+		f"Customer / bare ratio: {ratio:.2f}  (targets: >= 0.8 for the customer, >= 0.4 with its Contact); customer / Frappe's floor: {rate['customer'] / floor:.2f}"
+	)
 	frappe.db.delete(MINIMAL)
+	frappe.db.delete(WORKFLOWED)
+	# the bare contacts leave with their rows; the customers stay, as the ones made in bulk do
+	for doctype in ("Contact Email", "Contact Phone", "Dynamic Link"):
+		frappe.db.delete(doctype, {"parenttype": "Contact", "parent": ("in", contacts)})
+	frappe.db.delete("Contact", {"name": ("in", contacts)})
 	frappe.db.commit()
-	return {"bare_insert_rate": bare_rate, "customer_insert_rate": customer_rate, "insert_ratio": ratio}
+	return {
+		"bare_insert_rate": rate["bare"],
+		"workflowed_insert_rate": rate["workflowed"],
+		"contact_insert_rate": rate["contact"],
+		"customer_insert_rate": rate["customer"],
+		"insert_ratio": ratio,
+	}
 
 
 def ensure_bench_user() -> str:
@@ -136,7 +230,13 @@ def list_latency(samples: int, echo) -> dict:
 	call(0)  # warm caches, as a running server has them
 	ms = time_each(call, samples)
 	frappe.set_user("Administrator")
-	echo(summary("List endpoint frappe.desk.reportview.get (20 rows, archived=0 + lifecycle filter)", ms, "p95 <= 25 ms"))
+	echo(
+		summary(
+			"List endpoint frappe.desk.reportview.get (20 rows, archived=0 + lifecycle filter)",
+			ms,
+			"p95 <= 25 ms",
+		)
+	)
 	return {"list_p50_ms": percentile(ms, 50), "list_p95_ms": percentile(ms, 95)}
 
 
