@@ -4,6 +4,8 @@ import frappe
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.forms import show_tab
+
 pytestmark = pytest.mark.browser
 
 
@@ -39,16 +41,17 @@ def customer_with_access_address(site):
 	frappe.db.commit()
 
 
-def test_contacts_tab_lists_contacts_and_marks_access_contacts(login, customer_with_access_address, artifacts):
+def test_contacts_tab_lists_contacts_and_marks_access_contacts(
+	login, customer_with_access_address, artifacts
+):
 	customer = customer_with_access_address
 	page = login("user")
 	page.goto(f"/app/customer/{customer.name}")
-	page.get_by_role("tab", name="Contacts & Addresses").click()
-
 	contacts = page.locator('[data-fieldname="contact_html"]')
+	show_tab(page, "Contacts & Addresses", contacts.get_by_role("button", name="New Contact"))
+
 	expect(contacts).to_contain_text("Constance Tabb")
 	expect(contacts).to_contain_text("constance.tabb@example.org")
-	expect(contacts.get_by_role("button", name="New Contact")).to_be_visible()
 
 	addresses = page.locator('[data-fieldname="address_html"]')
 	expect(addresses.locator(".address-box")).to_have_count(2)

@@ -6,6 +6,8 @@ import pytest
 from frappe.core.doctype.communication.email import make as make_email
 from playwright.sync_api import expect
 
+from tests.browser.forms import show_tab
+
 pytestmark = pytest.mark.browser
 
 
@@ -74,8 +76,8 @@ def test_notes_tab_adds_pins_marks_emails_and_deletes(login, customer, artifacts
 
 	page = login("user")
 	page.goto(f"/app/customer/{customer.name}")
-	page.get_by_role("tab", name="Notes & Tasks").click()
 	notes = page.locator('[data-fieldname="notes_html"]')
+	show_tab(page, "Notes & Tasks", notes)
 	email_note = notes.locator(".cl-note", has_text="Welcome pack")
 	expect(email_note.locator(".cl-note-email")).to_be_visible()
 	# logged by Administrator: a Customer User may pin it, not edit or delete it

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from customer_lifecycle.api.lifecycle import apply_action
 from customer_lifecycle.onboarding.checklists import set_item_done
+from tests.browser.forms import show_tab
 from tests.helpers import as_user
 from tests.integration.test_onboarding import delete_customer
 
@@ -28,21 +29,24 @@ def onboarding_customer(site, personas):
 	with as_user(personas["manager"]):
 		set_item_done(checklist.name, items["Verify identity"], True, answer="Passport checked")
 		set_item_done(checklist.name, items["Signed terms"], True)
-	frappe.db.set_value("Onboarding Checklist Item", items["Welcome call"], "due_date", add_days(nowdate(), -2))
+	frappe.db.set_value(
+		"Onboarding Checklist Item", items["Welcome call"], "due_date", add_days(nowdate(), -2)
+	)
 	frappe.db.commit()
 	yield customer, checklist.name
 	frappe.db.rollback()
 	delete_customer(customer.name)
 
 
-def test_ticking_the_last_required_item_activates_the_customer(login, onboarding_customer, artifacts, personas):
+def test_ticking_the_last_required_item_activates_the_customer(
+	login, onboarding_customer, artifacts, personas
+):
 	customer, checklist = onboarding_customer
 	page = login("user")
 	page.goto(f"/app/customer/{customer.name}")
 	expect(page.locator(".page-head .indicator-pill:visible").first).to_have_text("Onboarding")
-	page.get_by_role("tab", name="Onboarding").click()
-
 	panel = page.locator('[data-fieldname="onboarding_html"]')
+	show_tab(page, "Onboarding", panel)
 	current = panel.locator(".cl-onboarding-current")
 	expect(current.locator(".cl-onboarding-count")).to_have_text("2 of 3 required items done · 50%")
 	expect(current.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "50")
@@ -75,6 +79,9 @@ def test_ticking_the_last_required_item_activates_the_customer(login, onboarding
 	)
 	assert change == {"automatic": 1, "changed_by": personas["user"]}
 	billing = frappe.db.get_value(
-		"Onboarding Checklist Item", {"parent": checklist, "title": "Billing details"}, ["done", "done_by"], as_dict=True
+		"Onboarding Checklist Item",
+		{"parent": checklist, "title": "Billing details"},
+		["done", "done_by"],
+		as_dict=True,
 	)
 	assert billing == {"done": 1, "done_by": personas["user"]}
