@@ -13,6 +13,10 @@ one run, which must be the same at both sizes. For a Prepared Report (the Report
 site), execute() is the background run; at the large size the suite also prepares one with the
 default filters and times what the desk does when the report is opened: query_report.run reading
 the prepared result back (p50 and p95; the prepared report is deleted afterwards).
+
+It ends with what a person waits for when opening each report at the large size (the p95 of opening
+the prepared result for a Prepared Report, of execute() for a live one), against the target of
+WAIT_TARGET_MS, and the background run of each Prepared Report.
 """
 
 import random
@@ -48,7 +52,11 @@ REPORTS = {
 	"Lifecycle Funnel": "lifecycle_funnel",
 	"Time in Stage": "time_in_stage",
 	"Customer Overview": "customer_overview",
+	"At-Risk Customers": "at_risk_customers",
+	"Receivables Aging": "receivables_aging",
 }
+# what a person may wait for when opening a report (ms, p95)
+WAIT_TARGET_MS = 2000
 STANDARD = ("name", "owner", "modified_by", "creation", "modified", "docstatus")
 INVOICE_FIELDS = (
 	*STANDARD,
@@ -123,6 +131,7 @@ def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
 	everyone = frappe.get_all("Customer", fields=["name", "customer_name"], order_by="name", limit=customers)
 	runs = max(1, min(samples, REPORT_SAMPLES))
 	figures, counts = {}, {}
+	prepared = {title: bool(frappe.db.get_value("Report", title, "prepared_report")) for title in REPORTS}
 	for size, group in (("small", everyone[: max(1, len(everyone) // 10)]), ("large", everyone)):
 		made = ensure_history(group, echo)
 		invoices = frappe.db.count(INVOICE, {"docstatus": 1})
@@ -136,18 +145,33 @@ def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
 			counts[title, size] = query_count(run)
 			rows = len(run()[1])
 			ms = time_each(lambda i, run=run: run(), runs)
-			echo(summary(f"{title} ({rows} rows, {counts[title, size]} queries)", ms, "p95 <= 2 s"))
+			label = f"{title} ({rows} rows, {counts[title, size]} queries)"
+			if prepared[title]:
+				echo(summary(f"{label}, background run of the Prepared Report", ms))
+			else:
+				echo(summary(label, ms, f"p95 <= {WAIT_TARGET_MS / 1000:g} s"))
 			key = REPORTS[title]
 			figures[f"{key}_{size}_p95_ms"] = percentile(ms, 95)
 			figures[f"{key}_{size}_queries"] = counts[title, size]
+	made = {}
 	for title in REPORTS:
-		if frappe.db.get_value("Report", title, "prepared_report"):
-			made, ms = prepared_read(title, runs)
+		if prepared[title]:
+			made[title], ms = prepared_read(title, runs)
 			key = REPORTS[title]
-			echo(
-				summary(f"{title}, opened as a Prepared Report (prepared in {made:.1f} s)", ms, "p95 <= 2 s")
-			)
+			echo(summary(f"{title}, opened as a Prepared Report", ms, f"p95 <= {WAIT_TARGET_MS / 1000:g} s"))
 			figures[f"{key}_prepared_p95_ms"] = percentile(ms, 95)
+			figures[f"{key}_prepared_in_s"] = round(made[title], 2)
+	echo("\nWhat a person waits for when opening each report (large size, p95):")
+	for title, key in REPORTS.items():
+		wait = figures[f"{key}_prepared_p95_ms" if prepared[title] else f"{key}_large_p95_ms"]
+		figures[f"{key}_wait_p95_ms"] = wait
+		how = "runs live"
+		if prepared[title]:
+			how = f"opens the prepared result; prepared in the background in {made[title]:.1f} s"
+		verdict = "ok" if wait <= WAIT_TARGET_MS else "OVER"
+		echo(f"  {title}: {wait:.0f} ms ({how}) {verdict}")
+	within = [title for title, key in REPORTS.items() if figures[f"{key}_wait_p95_ms"] <= WAIT_TARGET_MS]
+	echo(f"Within {WAIT_TARGET_MS / 1000:g} s: {len(within)} of {len(REPORTS)} reports")
 	same = [title for title in REPORTS if counts[title, "small"] == counts[title, "large"]]
 	echo(f"\nSame query count at both sizes: {len(same)} of {len(REPORTS)} reports")
 	return figures

@@ -79,3 +79,19 @@ def test_record_payment_from_the_customer_form(login, customer_with_invoice, art
 		40,
 		"Overdue",
 	)
+
+
+def test_receivables_from_the_customer_form_run_live_for_that_customer(login, customer_with_invoice):
+	"""Receivables Aging is a Prepared Report; opened from one customer's form it runs live for them."""
+	customer, _invoice = customer_with_invoice
+	assert frappe.db.get_value("Report", "Receivables Aging", "prepared_report")
+	page = login("manager")
+	page.goto(f"/app/customer/{customer.name}")
+	page.get_by_role("button", name="Billing").click()
+	page.get_by_role("link", name="Receivables").click()
+
+	expect(page).to_have_url(re.compile(r"/app/query-report/Receivables%20Aging"))
+	report = page.locator(".report-wrapper")
+	expect(report).to_contain_text("Lord Peter Wimsey")
+	expect(report).to_contain_text("100.00")
+	expect(page.get_by_role("button", name="Generate New Report")).to_have_count(0)

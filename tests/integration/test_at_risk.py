@@ -21,7 +21,12 @@ def days_ago(n: int) -> str:
 
 def add_note(customer: str) -> None:
 	frappe.get_doc(
-		{"doctype": "Customer Note", "customer": customer, "visibility": "Internal", "content": "Spoke to them"}
+		{
+			"doctype": "Customer Note",
+			"customer": customer,
+			"visibility": "Internal",
+			"content": "Spoke to them",
+		}
 	).insert()
 
 
@@ -30,7 +35,7 @@ def reasons_by_customer(filters=None) -> dict[str, str]:
 
 
 @pytest.fixture
-def dataset(active_customer):
+def dataset(active_customer):  # noqa: F811
 	"""Four active customers, each at risk for its own reasons, and a healthy one."""
 	late = active_customer()
 	make_invoice(late.name, days_ago=40, due_in=10)  # 30 days overdue
@@ -39,7 +44,9 @@ def dataset(active_customer):
 	falling = active_customer()
 	for posted, amount in ((120, 1000), (10, 100)):
 		invoice = make_invoice(falling.name, items=((1, amount),), days_ago=posted)
-		make_payment(falling.name, amount, allocations=[(invoice.name, amount)], posting_date=days_ago(posted))
+		make_payment(
+			falling.name, amount, allocations=[(invoice.name, amount)], posting_date=days_ago(posted)
+		)
 
 	quiet = active_customer()
 	old = make_invoice(quiet.name, days_ago=200)

@@ -26,9 +26,14 @@ frappe.ui.form.on("Customer", {
 				group
 			);
 		}
+		// one customer's aging runs live (milliseconds), not as the Prepared Report of all customers
 		frm.add_custom_button(
 			__("Receivables"),
-			() => frappe.set_route("query-report", "Receivables Aging", { customer: frm.doc.name }),
+			() =>
+				frappe.set_route("query-report", "Receivables Aging", {
+					customer: frm.doc.name,
+					ignore_prepared_report: 1,
+				}),
 			group
 		);
 	},

@@ -7,10 +7,15 @@ with its reasons (segment_rules.risk_reasons).
 
 A fixed number of queries whatever the number of customers: the customers the user may read
 (frappe.get_list, so user permissions and permission query conditions apply), every customer's
-last activity (analytics.last_activity: one GROUP BY customer per kind) and one GROUP BY customer
-over the submitted invoices, each a pass along a covering index; the figures of the customers read
-first are picked here (the same joined in SQL goes through on-disk temporary tables: three times
-slower at 100k customers).
+last activity (analytics.last_activity: one GROUP BY customer per kind, the invoices' left to the
+next query) and one GROUP BY customer over the submitted invoices, each a pass along a covering
+index; the figures of the customers read first are picked here (the same joined in SQL goes through
+on-disk temporary tables: three times slower at 100k customers).
+
+It reads every customer's invoices, payments and activity, and each invoice of the last two quarters
+is looked up in the payments' allocations: at 100k customers with 1M invoices that takes several
+seconds, so the report is a Prepared Report, run in the background and read when done (the number
+card's count runs it live, and keeps the count for a while).
 """
 
 import frappe
@@ -18,7 +23,7 @@ from frappe import _
 from frappe.utils import cint, flt, getdate, nowdate
 
 from customer_lifecycle.billing import segment_rules as rules
-from customer_lifecycle.billing.analytics import last_activity
+from customer_lifecycle.billing.analytics import ACTIVITY, last_activity
 from customer_lifecycle.billing.gate import billable_states
 from customer_lifecycle.billing.invoices import INVOICE
 from customer_lifecycle.billing.payments import PAYMENT
@@ -100,18 +105,21 @@ def query_rows(filters, today) -> list[dict]:
 	customers = permitted_customers(filters)
 	# every customer's figures, each a pass along a covering index: restricted to those customers
 	# by a subquery, MariaDB reads them customer by customer and groups through an on-disk
-	# temporary table, several times slower
-	activity = last_activity()
-	# Raw SQL for the correlated EXISTS on a payment's allocations (the covering index invoice_parent)
+	# temporary table, several times slower. The day of the last invoice, one kind of activity, comes
+	# with the invoice figures (invoiced_on), so that the invoices are read once
+	activity = last_activity(kinds=tuple(kind for kind in ACTIVITY if kind[0] != INVOICE))
+	# Raw SQL for the correlated EXISTS on a payment's allocations (the covering index invoice_parent);
+	# every figure but invoiced_on counts the invoices posted up to today only
 	invoices = {
 		row.customer: row
 		for row in frappe.db.sql(
 			f"""
 			select inv.customer,
-				sum(inv.outstanding_amount > 0 and inv.due_date < %(today)s) as overdue_invoices,
-				sum(if(inv.outstanding_amount > 0 and inv.due_date < %(today)s, inv.outstanding_amount, 0))
-					as overdue_amount,
-				sum(inv.posting_date >= %(last_start)s and exists (
+				sum(inv.posting_date <= %(today)s and inv.outstanding_amount > 0 and inv.due_date < %(today)s)
+					as overdue_invoices,
+				sum(if(inv.posting_date <= %(today)s and inv.outstanding_amount > 0
+					and inv.due_date < %(today)s, inv.outstanding_amount, 0)) as overdue_amount,
+				sum(inv.posting_date between %(last_start)s and %(today)s and exists (
 					select 1 from `tab{PAYMENT} Allocation` al
 					join `tab{PAYMENT}` p on p.name = al.parent
 					where al.invoice = inv.name and p.docstatus = 1 and p.posting_date > inv.due_date
@@ -120,9 +128,10 @@ def query_rows(filters, today) -> list[dict]:
 					as revenue_this_quarter,
 				sum(if(inv.posting_date >= %(last_start)s and inv.posting_date < %(this_start)s, inv.total, 0))
 					as revenue_last_quarter,
-				max(inv.posting_date) as last_invoice_on
+				max(if(inv.posting_date <= %(today)s, inv.posting_date, null)) as last_invoice_on,
+				max(inv.posting_date) as invoiced_on
 			from `tab{INVOICE}` inv
-			where inv.docstatus = 1 and inv.posting_date <= %(today)s
+			where inv.docstatus = 1
 			group by inv.customer""",
 			{"today": today, "this_start": this_start, "last_start": last_start},
 			as_dict=True,
@@ -130,7 +139,9 @@ def query_rows(filters, today) -> list[dict]:
 	}
 	for row in customers:
 		row.update(invoices.get(row.customer) or NO_INVOICES)
-		row.last_activity_on = activity.get(row.customer)
+		last = activity.get(row.customer)
+		invoiced_on = row.pop("invoiced_on", None)
+		row.last_activity_on = max(last, invoiced_on) if last and invoiced_on else last or invoiced_on
 	return customers
 
 
@@ -149,6 +160,8 @@ def data(filters) -> list[dict]:
 		no_invoice_days=cint(filters.no_invoice_days or DEFAULT_NO_INVOICE_DAYS),
 	)
 	out = []
+	# translated once per combination of reasons, not once per row: thousands of customers may be listed
+	labels = {}
 	for row in query_rows(filters, today):
 		reasons = rules.risk_reasons(
 			rules.RiskFigures(
@@ -163,7 +176,10 @@ def data(filters) -> list[dict]:
 		)
 		if not reasons or (filters.reason and filters.reason not in reasons):
 			continue
-		row.reasons = ", ".join(_(r) for r in reasons)
+		key = tuple(reasons)
+		if key not in labels:
+			labels[key] = ", ".join(_(r) for r in reasons)
+		row.reasons = labels[key]
 		row.reason_count = len(reasons)
 		out.append(row)
 	out.sort(key=lambda r: (-r.reason_count, -flt(r.overdue_amount), r.customer))

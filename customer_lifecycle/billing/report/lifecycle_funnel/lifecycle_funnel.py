@@ -9,8 +9,9 @@ The states and their order are the workflow's, as an admin left them (no state i
 customer reaches the workflow's first state when it is created, and any other state through a
 Customer Lifecycle Change. Two queries whatever the number of customers and changes: one GROUP BY
 state over `tabCustomer` (customers now in each state, and how many of them are in the cohort), one
-GROUP BY to_state over the cohort's lifecycle changes (distinct customers); both filtered by the
-customer filters and the user's permissions (analytics.customer_conditions).
+GROUP BY to_state over the cohort's lifecycle changes (distinct customers, read from the covering
+index customer_to_state); both filtered by the customer filters and the user's permissions
+(analytics.customer_conditions).
 """
 
 import frappe
@@ -57,15 +58,24 @@ def data(filters) -> list[dict]:
 			as_dict=True,
 		)
 	}
+	# each (customer, state) of the changes once, grouped along the covering index customer_to_state
+	# (Customer Lifecycle Change) and joined to its Customer row by primary key, then counted by state:
+	# led by the Customer rows, or counted distinct in one GROUP BY, MariaDB sorts or looks up the
+	# changes through temporary tables, two to five times slower at 100k customers
+	one_customer = " and ch.customer = %(customer)s" if filters.get("customer") else ""
 	reached = dict(
 		frappe.db.sql(
 			f"""
-			select ch.to_state, count(distinct ch.customer)
-			from `tab{CHANGE_LOG}` ch
-			join `tabCustomer` on `tabCustomer`.name = ch.customer
-			where `tabCustomer`.creation >= %(from_date)s and `tabCustomer`.creation < %(end)s
-				and {conditions}
-			group by ch.to_state
+			select to_state, count(*)
+			from (
+				select ch.customer, ch.to_state
+				from `tab{CHANGE_LOG}` ch
+				straight_join `tabCustomer` on `tabCustomer`.name = ch.customer
+				where `tabCustomer`.creation >= %(from_date)s and `tabCustomer`.creation < %(end)s
+					and {conditions}{one_customer}
+				group by ch.customer, ch.to_state
+			) as reached
+			group by to_state
 			""",
 			values,
 		)

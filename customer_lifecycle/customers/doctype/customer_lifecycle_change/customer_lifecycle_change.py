@@ -32,3 +32,5 @@ def on_doctype_update():
 	import frappe
 
 	frappe.db.add_index("Customer Lifecycle Change", ["customer", "changed_on"], "customer_changed_on")
+	# the states each customer reached (Lifecycle Funnel), read without the change rows
+	frappe.db.add_index("Customer Lifecycle Change", ["customer", "to_state"], "customer_to_state")
