@@ -1,12 +1,14 @@
 """Customer segments, computed nightly into read-only fields on Customer so the list can filter and
 sort by them: revenue (High, Medium, Low by the thresholds or percentiles of Customer Lifecycle
 Settings), activity (New, Active, Inactive) and payment behaviour (On Time, Partial, Late), with
-the date of the last activity.
+the date of the last activity, and whether the At-Risk Customers report lists the customer with its
+default settings (`at_risk`: the list's filter and the workspace's number card count it, where the
+report itself reads every invoice for seconds).
 
 A fixed number of queries read everything, each a pass over a covering index or `tabCustomer`: the
 invoice aggregates per customer, every customer with its stored segments, and the last activity of
 each kind (analytics.last_activity), put together by name here; the rules of segment_rules decide;
-only customers whose values changed are written, all four fields of a chunk of them in one UPDATE,
+only customers whose values changed are written, all the fields of a chunk of them in one UPDATE,
 without touching `modified` (derived values, not edits).
 """
 
@@ -18,9 +20,10 @@ from customer_lifecycle.billing import segment_rules as rules
 from customer_lifecycle.billing.analytics import last_activity
 from customer_lifecycle.billing.invoices import INVOICE
 from customer_lifecycle.billing.payments import PAYMENT
+from customer_lifecycle.billing.report.at_risk_customers.at_risk_customers import at_risk_names
 from customer_lifecycle.lifecycle.engine import CUSTOMER, get_settings
 
-SEGMENT_FIELDS = ("revenue_segment", "activity_segment", "payment_segment", "last_activity_on")
+SEGMENT_FIELDS = ("revenue_segment", "activity_segment", "payment_segment", "last_activity_on", "at_risk")
 # customers per UPDATE
 WRITE_CHUNK = 1000
 
@@ -88,8 +91,10 @@ def validate_settings(settings) -> None:
 	frappe.throw(message, title=_("Segments"))
 
 
-def compute(customers: list[dict], billing: dict, settings, today) -> dict[str, dict]:
-	"""The segment values of every customer, by name."""
+def compute(
+	customers: list[dict], billing: dict, settings, today, at_risk: set[str] = frozenset()
+) -> dict[str, dict]:
+	"""The segment values of every customer, by name (`at_risk`: the names of those at risk)."""
 	high_field, low_field = cutoff_fields(settings)
 	cutoffs = rules.revenue_cutoffs(
 		settings.revenue_segment_basis or rules.PERCENTILES,
@@ -112,13 +117,14 @@ def compute(customers: list[dict], billing: dict, settings, today) -> dict[str, 
 			if figures
 			else "",
 			"last_activity_on": customer.last_activity_on,
+			"at_risk": int(customer.name in at_risk),
 		}
 	return out
 
 
 def write_changes(customers: list[dict], values: dict[str, dict]) -> int:
 	"""Write the values of the customers whose values differ from what they hold; returns how many
-	customers changed. Each UPDATE sets all four fields of up to WRITE_CHUNK customers, joined to
+	customers changed. Each UPDATE sets all the fields of up to WRITE_CHUNK customers, joined to
 	their new values by name (raw SQL: the query builder has no UPDATE ... JOIN of a derived
 	table): one row write per changed customer, where one UPDATE per field and value wrote each row
 	up to four times (40 s for a first run over 100k customers)."""
@@ -142,10 +148,15 @@ def write_changes(customers: list[dict], values: dict[str, dict]) -> int:
 			[
 				value
 				for name in chunk
-				for value in (name, *(values[name][field] or None for field in SEGMENT_FIELDS))
+				for value in (name, *(stored(values[name][field]) for field in SEGMENT_FIELDS))
 			],
 		)
 	return len(changed)
+
+
+def stored(value):
+	"""A value as written: no segment is NULL, not an empty text (the flag's 0 stays 0)."""
+	return None if value == "" else value
 
 
 def update_segments() -> dict:
@@ -156,6 +167,6 @@ def update_segments() -> dict:
 	since = add_months(today, -(cint(settings.revenue_months) or 12))
 	billing = {row.customer: row for row in invoice_figures(since, today)}
 	customers = customers_with_segments()
-	values = compute(customers, billing, settings, today)
+	values = compute(customers, billing, settings, today, at_risk_names())
 	changed = write_changes(customers, values)
 	return {"customers": len(customers), "changed": changed}

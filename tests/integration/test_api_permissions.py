@@ -416,11 +416,6 @@ def nothing_found(r, w):
 	assert not message(r), message(r)
 
 
-def counts_none(r, w):
-	assert r.status_code == 200, r.text[:500]
-	assert message(r) == 0, message(r)
-
-
 def customer_args(*records: str, customer: str = "customer", **extra):
 	"""{"customer": w.<customer>, **extra}, once the World's `records` are made."""
 
@@ -589,13 +584,6 @@ METHODS: dict[str, Case] = {
 		writes=False,
 		other_refused=nothing_found,
 		ok=expect(lambda m, w: [row[0] for row in m] == [w.customer]),
-	),
-	# billing/report/at_risk_customers (the workspace's number card)
-	f"{PACKAGE}.billing.report.at_risk_customers.at_risk_customers.count": Case(
-		lambda w: {"filters": {"customer_category": w.value(w.customer, "customer_category")}},
-		writes=False,
-		other_refused=counts_none,
-		ok=expect(lambda m, w: m == 1),
 	),
 }
 

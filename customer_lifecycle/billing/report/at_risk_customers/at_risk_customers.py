@@ -14,8 +14,9 @@ on-disk temporary tables: three times slower at 100k customers).
 
 It reads every customer's invoices, payments and activity, and each invoice of the last two quarters
 is looked up in the payments' allocations: at 100k customers with 1M invoices that takes several
-seconds, so the report is a Prepared Report, run in the background and read when done (the number
-card's count runs it live, and keeps the count for a while).
+seconds, so the report is a Prepared Report, run in the background and read when done. The nightly
+segments job stores who it lists with its default settings on Customer (`at_risk`), which the list
+filters by and the workspace's number card counts.
 """
 
 import frappe
@@ -33,8 +34,6 @@ REASONS = (rules.LOW_ACTIVITY, rules.LATE_PAYMENTS, rules.REVENUE_FALLING, rules
 DEFAULT_REVENUE_DROP = 25
 DEFAULT_INACTIVE_DAYS = 60
 DEFAULT_NO_INVOICE_DAYS = 90
-COUNT_CACHE_KEY = "customer_lifecycle:at_risk_count"
-COUNT_CACHE_SECONDS = 600
 # the invoice figures of a customer without submitted invoices
 NO_INVOICES = {
 	"overdue_invoices": 0,
@@ -186,17 +185,8 @@ def data(filters) -> list[dict]:
 	return out
 
 
-@frappe.whitelist()
-def count(filters: str | dict | None = None) -> int:
-	"""The number card "At-Risk Customers": how many customers the report lists with these filters
-	(a dict of the report's filters; anything else means the defaults). The report reads every
-	customer's invoices and activity, so each user's count is kept for COUNT_CACHE_SECONDS rather
-	than recomputed on every workspace visit."""
-	filters = frappe.parse_json(filters) if filters else {}
-	filters = frappe._dict(filters if isinstance(filters, dict) else {})
-	key = f"{COUNT_CACHE_KEY}:{frappe.session.user}:{frappe.as_json(filters, indent=None)}"
-	value = frappe.cache.get_value(key, expires=True)
-	if value is None:
-		value = len(data(filters))
-		frappe.cache.set_value(key, value, expires_in_sec=COUNT_CACHE_SECONDS)
-	return value
+def at_risk_names() -> set[str]:
+	"""The customers the report lists with its default settings, among those the user may read (all
+	of them for the nightly segments job, billing.segments, which stores the answer on Customer for
+	the list's filter and the number card)."""
+	return {row.customer for row in data(frappe._dict())}
