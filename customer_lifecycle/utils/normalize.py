@@ -4,12 +4,15 @@ The controller turns the ValueError raised here into an error that names the fie
 """
 
 import re
+from collections.abc import Callable
 
 import phonenumbers
 
 # A pragmatic address check: one @, a dotted domain, no spaces. RFC 5322 allows more, but
 # nothing a customer types into a form needs more.
-_EMAIL_RE = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
+_EMAIL_RE = re.compile(
+	r"^[a-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$"
+)
 
 
 def normalize_email(value: str | None) -> str | None:
@@ -30,11 +33,14 @@ def normalize_email(value: str | None) -> str | None:
 	return email
 
 
-def normalize_phone(value: str | None, region: str | None = None) -> str | None:
+def normalize_phone(
+	value: str | None, region: str | None = None, is_valid: Callable = phonenumbers.is_valid_number
+) -> str | None:
 	"""Return a phone number in E.164 form ("+27821234567"); None or blank gives None.
 
 	region is an ISO 3166 alpha-2 code (any case) used for numbers written without a country code.
-	Raises ValueError for anything that is not a valid number.
+	Raises ValueError for anything that is not a valid number. `is_valid`: phonenumbers' check, or
+	one that gives the same answers faster (the importer's).
 	"""
 	if value is None:
 		return None
@@ -49,7 +55,7 @@ def normalize_phone(value: str | None, region: str | None = None) -> str | None:
 		if e.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE:
 			raise ValueError(f"{raw!r} has no country code, and no default country is set") from e
 		raise ValueError(f"{raw!r} is not a phone number") from e
-	if not phonenumbers.is_valid_number(number):
+	if not is_valid(number):
 		raise ValueError(f"{raw!r} is not a valid phone number")
 	return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

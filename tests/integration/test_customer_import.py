@@ -66,13 +66,37 @@ def messy_customers() -> list[dict]:
 	return frappe.get_all(
 		"Customer",
 		filters={"customer_name": ("like", "%messy%")},
-		fields=["name", "customer_name", "email", "phone", "id_number", "customer_type", "customer_category", "country"],
+		fields=[
+			"name",
+			"customer_name",
+			"email",
+			"phone",
+			"id_number",
+			"customer_type",
+			"customer_category",
+			"country",
+		],
 		order_by="name asc",
 	)
 
 
 def test_messy_file_inserts_the_good_rows_and_reports_the_bad(cleanup):
-	doc = run(new_import(MESSY))
+	check_messy_import(run(new_import(MESSY)))
+
+
+@pytest.mark.parametrize("writers", [2, 0])
+def test_a_file_in_many_chunks_imports_as_in_one(cleanup, monkeypatch, writers):
+	"""Chunks are checked, sorted out and written in a pipeline (the next one is prepared while the
+	database writes this one, in parts on connections of their own, or, with none, on the site's):
+	duplicates across chunks, names and counts come out the same."""
+	from customer_lifecycle.customers.doctype.customer_import import customer_import
+
+	monkeypatch.setattr(customer_import, "CHUNK", 4)
+	monkeypatch.setattr(customer_import, "WRITERS", writers)
+	check_messy_import(run(new_import(MESSY)))
+
+
+def check_messy_import(doc):
 	assert (doc.status, doc.total_rows, doc.inserted, doc.duplicates, doc.rejected) == (
 		"Completed with Errors",
 		22,
@@ -93,7 +117,11 @@ def test_messy_file_inserts_the_good_rows_and_reports_the_bad(cleanup):
 	assert by_name["Liam Park-Messy"].country == "United Kingdom"
 	assert by_name["Sam Tate-Messy"].phone == "+442079460960"
 	# bad rows are never inserted
-	for email in ("nobody@messy-import.example", "frank.black@messy-import.example", "heidi.lane@messy-import.example"):
+	for email in (
+		"nobody@messy-import.example",
+		"frank.black@messy-import.example",
+		"heidi.lane@messy-import.example",
+	):
 		assert not frappe.db.exists("Customer", {"email": email})
 
 	lines = error_lines(doc)
@@ -109,11 +137,200 @@ def test_messy_file_inserts_the_good_rows_and_reports_the_bad(cleanup):
 	assert rows[23] == [("Country", "Narnia", "is not a country.")]
 	alice = by_name["alice SMITH-MESSY"].name
 	assert rows[6] == [
-		("Email", "alice.smith@messy-import.example", f"Duplicate: row 2 of this file (customer {alice}) has the same Email.")
+		(
+			"Email",
+			"alice.smith@messy-import.example",
+			f"Duplicate: row 2 of this file (customer {alice}) has the same Email.",
+		)
 	]
 	assert rows[7][0][:2] == ("Phone", "+442079460958")
 	mia = frappe.db.get_value("Customer", {"id_number": "AB123456C"}, "name")
-	assert rows[16] == [("ID Number", "ab123456c", f"Duplicate: row 15 of this file (customer {mia}) has the same ID Number.")]
+	assert rows[16] == [
+		("ID Number", "ab123456c", f"Duplicate: row 15 of this file (customer {mia}) has the same ID Number.")
+	]
+
+
+@pytest.mark.parametrize("writers", [2, 0])
+def test_a_chunk_the_database_refuses_leaves_nothing_and_is_saved_row_by_row(cleanup, monkeypatch, writers):
+	"""The database refuses a chunk at its last statement, after all its customers, contacts and
+	addresses were written: the whole chunk is rolled back (no customer, contact, address or link
+	of it is left), then each of its rows is written on its own: none is lost, none written twice."""
+	from customer_lifecycle.customers import importer
+	from customer_lifecycle.customers.doctype.customer_import import customer_import
+
+	build, refused = importer.CustomerWriter.build, []
+
+	def build_one_to_refuse(writer, batch):
+		build(writer, batch)
+		if not refused and len(batch.names) > 1:
+			refused.append(batch)
+			# the chunk's first customer again: a duplicate key
+			batch.statements.append(f"insert into `tabCustomer` (`name`) values ('{batch.names[0]}')")
+
+	monkeypatch.setattr(importer.CustomerWriter, "build", build_one_to_refuse)
+	monkeypatch.setattr(customer_import, "CHUNK", 8)
+	monkeypatch.setattr(customer_import, "WRITERS", writers)
+	doc = run(new_import(SAMPLE))
+	assert (doc.status, doc.inserted, doc.duplicates, doc.rejected) == ("Completed", 20, 0, 0)
+	names = refused[0].names
+	assert len(names) == 8
+	assert not frappe.db.exists("Customer", {"name": ("in", names)})
+	assert not frappe.db.exists("Dynamic Link", {"link_doctype": "Customer", "link_name": ("in", names)})
+	assert not frappe.db.exists("Contact", {"name": ("like", f"%-{names[0]}")})
+	rows = list(csv.DictReader(io.StringIO((FIXTURES / SAMPLE).read_text())))
+	for row in rows:
+		customers = frappe.get_all(
+			"Customer",
+			filters={"customer_name": row["Customer Name"]},
+			fields=["name", "primary_contact", "billing_address"],
+		)
+		assert len(customers) == 1, row["Customer Name"]
+		assert bool(customers[0].primary_contact) == bool(row["Email"] or row["Phone"])
+		assert bool(customers[0].billing_address) == bool(row["Address Line 1"])
+		links = frappe.get_all(
+			"Dynamic Link",
+			filters={"link_doctype": "Customer", "link_name": customers[0].name},
+			pluck="parenttype",
+		)
+		assert sorted(links) == sorted(
+			["Contact"] * bool(row["Email"] or row["Phone"]) + ["Address"] * bool(row["Address Line 1"])
+		)
+
+
+def test_billing_addresses_named_alike_but_for_case_or_accents_are_all_imported(cleanup):
+	"""An address is named after its title, which the database compares case and accents aside: a
+	title like one in the table or earlier in the file gets the customer's name added."""
+	header = "Customer Name,Email,Address Line 1,City/Town\n"
+	run(
+		new_import(
+			"first.csv",
+			(header + "Mcdonald Casefold Ltd,one@casefold-import.example,1 A Street,Leeds\n").encode(),
+		)
+	)
+	doc = run(
+		new_import(
+			"second.csv",
+			(
+				header
+				+ "McDonald Casefold Ltd,two@casefold-import.example,2 A Street,Leeds\n"
+				+ "MCDONALD CASEFOLD LTD,three@casefold-import.example,3 A Street,York\n"
+				+ "McDönald Casefold Ltd,four@casefold-import.example,4 A Street,Hull\n"
+			).encode(),
+		)
+	)
+	assert (doc.status, doc.inserted, doc.rejected) == ("Completed", 3, 0)
+	customers = frappe.get_all(
+		"Customer",
+		filters={"email": ("like", "%@casefold-import.example")},
+		fields=["name", "billing_address", "address_line1"],
+	)
+	assert len(customers) == 4
+	assert len({c.billing_address.casefold() for c in customers}) == 4
+	for customer in customers:
+		address = frappe.get_doc("Address", customer.billing_address)
+		assert address.address_line1 == customer.address_line1
+		assert [link.link_name for link in address.links] == [customer.name]
+
+
+def test_text_is_stored_as_written(cleanup):
+	"""Quotes, backslashes, line breaks, per cent signs and what frappe.db.sql would rewrite."""
+	values = {
+		"customer_name": 'O\'Brien \\ "Ifnull(Test)" 100%',
+		"customer_type": "Individual",
+		"customer_category": None,
+		"email": "obrien.quoted@import-text.example",
+		"phone": None,
+		"id_number": None,
+		"notes": "Line 1\nIFNULL(x, 'y') \\n; -- 50%",
+		"address_line1": "1 Quote's Road",
+		"address_line2": None,
+		"city": "Leeds",
+		"county": None,
+		"pincode": None,
+		"country": "United Kingdom",
+		"name_key": "obrn",
+	}
+	name = write_customers([values])[0]
+	stored = frappe.db.get_value("Customer", name, ["customer_name", "notes", "address_line1"], as_dict=True)
+	assert stored == {k: values[k] for k in ("customer_name", "notes", "address_line1")}
+	contact = frappe.get_doc("Contact", frappe.db.get_value("Customer", name, "primary_contact"))
+	assert contact.full_name == values["customer_name"]
+	assert contact.links[0].link_title == values["customer_name"]
+
+
+@pytest.mark.parametrize("writers", [2, 0])
+def test_a_file_of_awkward_text_is_stored_as_written(cleanup, monkeypatch, writers):
+	"""Through the background writers (their own connections, the statements as built) and through
+	the site's connection (frappe.db.sql): quotes, backslashes, line breaks, NUL-like control
+	characters, the separator columns are escaped with, per cent signs, unicode, and text that
+	frappe.db.sql would rewrite come back from the database exactly as the checked row had them."""
+	from customer_lifecycle.customers import importer
+	from customer_lifecycle.customers.doctype.customer_import import customer_import
+
+	monkeypatch.setattr(customer_import, "WRITERS", writers)
+	monkeypatch.setattr(customer_import, "CHUNK", 2)
+	notes = [
+		'He said "it\'s fine" \\ not \\n a line break',
+		"Line one\nLine two\r\nIFNULL(x, 'y'); -- 50% %s %(name)s",
+		"tab\tand unit\x1fseparator, sub \x1a, Zoë Ångström 名前 😀",
+		"ifnull(",
+	]
+	names = [
+		'O\'Brien \\ "Quoted" Awkward',
+		"Zoë Ångström-Awkward",
+		"名前 Awkward 😀",
+		"IfNull(Test) 100% Awkward",
+	]
+	out = io.StringIO()
+	writer = csv.writer(out, lineterminator="\n")
+	writer.writerow(["Customer Name", "Email", "Notes", "Address Line 1", "City/Town"])
+	for i, (name, note) in enumerate(zip(names, notes, strict=True)):
+		writer.writerow([name, f"awkward{i}@import-text.example", note, f"{i} Quote's \\ Road", "Leeds"])
+	doc = run(new_import("awkward.csv", out.getvalue().encode()))
+	assert (doc.status, doc.inserted, doc.rejected) == ("Completed", 4, 0)
+	for i, (name, note) in enumerate(zip(names, notes, strict=True)):
+		customer = frappe.get_doc("Customer", {"email": f"awkward{i}@import-text.example"})
+		assert (customer.customer_name, customer.notes, customer.address_line1) == (
+			name,
+			note,
+			f"{i} Quote's \\ Road",
+		)
+		assert customer.name_key == importer.site_rules().name_key(name)
+		contact = frappe.get_doc("Contact", customer.primary_contact)
+		assert (contact.full_name, contact.links[0].link_title) == (name, name)
+		address = frappe.get_doc("Address", customer.billing_address)
+		assert (address.address_title, address.address_line1) == (name, f"{i} Quote's \\ Road")
+
+
+def test_running_a_file_again_in_many_chunks_creates_nothing(cleanup, monkeypatch):
+	"""Re-running with the background writers and small chunks: nothing is created twice, nothing
+	half-written is left; every row the first run wrote is reported as already there."""
+	from customer_lifecycle.customers.doctype.customer_import import customer_import
+
+	monkeypatch.setattr(customer_import, "CHUNK", 3)
+	monkeypatch.setattr(customer_import, "WRITERS", 2)
+	doctypes = ("Customer", "Contact", "Address", "Dynamic Link", "Contact Email", "Contact Phone")
+	before = {dt: frappe.db.count(dt) for dt in doctypes}
+	first = run(new_import(MESSY))
+	assert (first.inserted, first.duplicates, first.rejected) == (9, 4, 9)
+	counts = {dt: frappe.db.count(dt) for dt in doctypes}
+	assert counts["Customer"] == before["Customer"] + 9
+	# each new customer complete: its contact and address, each linked once
+	for customer in messy_customers():
+		links = frappe.get_all(
+			"Dynamic Link",
+			filters={"link_doctype": "Customer", "link_name": customer.name},
+			pluck="parenttype",
+		)
+		record = frappe.db.get_value(
+			"Customer", customer.name, ["primary_contact", "billing_address"], as_dict=True
+		)
+		assert sorted(links) == sorted(
+			["Contact"] * bool(record.primary_contact) + ["Address"] * bool(record.billing_address)
+		)
+	again = run(new_import(MESSY))
+	assert (again.inserted, again.duplicates, again.rejected) == (0, 13, 9)
+	assert {dt: frappe.db.count(dt) for dt in doctypes} == counts
 
 
 def test_each_customer_gets_its_contact_address_state_and_score(cleanup):
@@ -165,16 +382,32 @@ def test_rows_are_the_records_the_controller_makes(make_customer):
 	from customer_lifecycle.customers.duplicates import name_key
 
 	bulk = write_customers([{**values, "name_key": name_key(values["customer_name"])}])[0]
-	saved = make_customer(**{**values, "email": "shape.other@import-shape.example", "phone": "+442079460971", "id_number": "SHAPE-2"}).name
+	saved = make_customer(
+		**{
+			**values,
+			"email": "shape.other@import-shape.example",
+			"phone": "+442079460971",
+			"id_number": "SHAPE-2",
+		}
+	).name
 
-	def record(doctype, name, skip=("name", "creation", "modified", "parent", "link_name", "lifecycle_since")):
+	def record(
+		doctype, name, skip=("name", "creation", "modified", "parent", "link_name", "lifecycle_since")
+	):
 		doc = frappe.get_doc(doctype, name).as_dict(no_default_fields=True)
 		out = {}
 		for key, value in doc.items():
 			if key in skip:
 				continue
 			if isinstance(value, list):
-				out[key] = [{k: v for k, v in row.items() if k not in (*skip, "idx", "owner", "modified_by", "doctype")} for row in value]
+				out[key] = [
+					{
+						k: v
+						for k, v in row.items()
+						if k not in (*skip, "idx", "owner", "modified_by", "doctype")
+					}
+					for row in value
+				]
 			else:
 				out[key] = value
 		return out
@@ -215,7 +448,13 @@ def test_an_xlsx_file_imports_like_the_csv(cleanup):
 	content = io.BytesIO()
 	book.save(content)
 	doc = run(new_import("customers_sample.xlsx", content.getvalue()))
-	assert (doc.status, doc.total_rows, doc.inserted, doc.duplicates, doc.rejected) == ("Completed", 20, 20, 0, 0)
+	assert (doc.status, doc.total_rows, doc.inserted, doc.duplicates, doc.rejected) == (
+		"Completed",
+		20,
+		20,
+		0,
+		0,
+	)
 	assert not doc.error_file
 	trust = frappe.get_doc("Customer", {"email": "trustees@juniper-trust-sample.example"})
 	assert (trust.customer_type, trust.phone, trust.city) == ("Trust", "+442079460110", "Norwich")
@@ -259,7 +498,10 @@ def test_start_import_queues_the_job_on_the_long_queue(cleanup, personas):
 	with as_user(personas["manager"]):
 		doc = run(doc)
 	assert (doc.status, doc.inserted) == ("Completed", 20)
-	assert frappe.db.get_value("Customer", {"email": "amelia.hartwell@sample-import.example"}, "owner") == personas["manager"]
+	assert (
+		frappe.db.get_value("Customer", {"email": "amelia.hartwell@sample-import.example"}, "owner")
+		== personas["manager"]
+	)
 
 
 def test_customer_users_cannot_import(site, rollback, personas):
@@ -289,7 +531,9 @@ def test_frappe_data_import_gives_customer_contact_and_address(cleanup):
 	frappe.db.commit()
 	data_import_job(data_import.name)
 	data_import.reload()
-	assert data_import.status == "Success", frappe.get_all("Data Import Log", filters={"data_import": data_import.name}, fields=["messages"])
+	assert data_import.status == "Success", frappe.get_all(
+		"Data Import Log", filters={"data_import": data_import.name}, fields=["messages"]
+	)
 
 	rows = list(csv.DictReader(io.StringIO((FIXTURES / SAMPLE).read_text())))
 	assert len(rows) == 20
@@ -305,6 +549,10 @@ def test_frappe_data_import_gives_customer_contact_and_address(cleanup):
 			assert not customer.primary_contact
 		if row["Address Line 1"]:
 			address = frappe.get_doc("Address", customer.billing_address)
-			assert (address.address_line1, address.city, address.pincode) == (row["Address Line 1"], row["City/Town"], row["Postal Code"])
+			assert (address.address_line1, address.city, address.pincode) == (
+				row["Address Line 1"],
+				row["City/Town"],
+				row["Postal Code"],
+			)
 		else:
 			assert not customer.billing_address

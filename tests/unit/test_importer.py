@@ -2,24 +2,33 @@
 
 import csv
 import io
+import random
 from pathlib import Path
 
+import phonenumbers
 import pytest
 from openpyxl import Workbook
 
+from customer_lifecycle.customers import duplicates, importer
 from customer_lifecycle.customers.importer import (
 	FIELDS,
 	ImportFileError,
+	RowChecker,
 	Rules,
 	SeenKeys,
+	cached_name_key,
 	clean_row,
+	e164_phone,
 	error_csv,
 	identity_keys,
+	insert_statements,
 	map_columns,
+	name_match_key,
 	read_table,
 	sort_out,
 	split_header,
 )
+from customer_lifecycle.utils.normalize import normalize_phone
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 LABELS = {
@@ -51,8 +60,20 @@ def rules():
 		customer_types=("Individual", "Company", "Trust"),
 		default_type="Individual",
 		categories={c.lower(): c for c in ("Retail", "Wholesale", "VIP", "Corporate", "Member")},
-		countries={"united kingdom": "United Kingdom", "gb": "United Kingdom", "south africa": "South Africa", "za": "South Africa"},
-		lengths={"customer_name": 140, "email": 140, "phone": 40, "id_number": 64, "address_line1": 140, "city": 140},
+		countries={
+			"united kingdom": "United Kingdom",
+			"gb": "United Kingdom",
+			"south africa": "South Africa",
+			"za": "South Africa",
+		},
+		lengths={
+			"customer_name": 140,
+			"email": 140,
+			"phone": 40,
+			"id_number": 64,
+			"address_line1": 140,
+			"city": 140,
+		},
 		region="GB",
 		default_country="United Kingdom",
 		name_key=lambda name: " ".join(sorted(name.lower().split())),
@@ -149,9 +170,21 @@ def test_defaults_fill_what_is_left_blank(rules):
 		({"customer_name": "   "}, "customer_name", "Customer Name is required."),
 		({"customer_name": "Ada", "Email": "ada@"}, "Email", "is not a valid email address."),
 		({"customer_name": "Ada", "Phone": "07700 900123"}, "Phone", "is not a valid phone number"),
-		({"customer_name": "Ada", "Customer Type": "Partnership"}, "Customer Type", "must be one of Individual, Company, Trust."),
-		({"customer_name": "Ada", "Customer Category": "Platinum"}, "Customer Category", "is not a Customer Category"),
-		({"customer_name": "Ada", "Address Line 1": "1 High St"}, "City/Town", "City/Town is required for the billing address."),
+		(
+			{"customer_name": "Ada", "Customer Type": "Partnership"},
+			"Customer Type",
+			"must be one of Individual, Company, Trust.",
+		),
+		(
+			{"customer_name": "Ada", "Customer Category": "Platinum"},
+			"Customer Category",
+			"is not a Customer Category",
+		),
+		(
+			{"customer_name": "Ada", "Address Line 1": "1 High St"},
+			"City/Town",
+			"City/Town is required for the billing address.",
+		),
 		({"customer_name": "Ada", "Country": "Narnia"}, "Country", "is not a country."),
 		({"customer_name": "A" * 141}, "customer_name", "is longer than 140 characters."),
 	],
@@ -174,13 +207,15 @@ def test_every_problem_of_a_row_is_reported(rules):
 
 
 def test_identity_is_email_phone_and_id_number_else_the_exact_name():
-	assert identity_keys({"email": "a@x.example", "phone": None, "id_number": "Ab1", "customer_name": "Ada"}) == [
+	assert identity_keys(
+		{"email": "a@x.example", "phone": None, "id_number": "Ab1", "customer_name": "Ada"}
+	) == [
 		("email", "a@x.example"),
 		("id_number", "ab1"),
 	]
-	assert identity_keys({"email": None, "phone": None, "id_number": None, "customer_name": "Ada Lovelace"}) == [
-		("customer_name", "ada lovelace")
-	]
+	assert identity_keys(
+		{"email": None, "phone": None, "id_number": None, "customer_name": "Ada Lovelace"}
+	) == [("customer_name", "ada lovelace")]
 
 
 def test_duplicates_within_the_file_and_against_the_table_are_sorted_out():
@@ -203,13 +238,23 @@ def test_duplicates_within_the_file_and_against_the_table_are_sorted_out():
 		(5, "email", "bob@x.example"),
 	]
 	keep[0][2].customer = "CUST-2026-00002"
-	assert duplicates[0].error(LABELS).message() == "Duplicate: row 2 of this file (customer CUST-2026-00002) has the same Phone."
-	assert duplicates[1].error(LABELS).message() == "Duplicate: customer CUST-2026-00001 already has this Email."
+	assert (
+		duplicates[0].error(LABELS).message()
+		== "Duplicate: row 2 of this file (customer CUST-2026-00002) has the same Phone."
+	)
+	assert (
+		duplicates[1].error(LABELS).message() == "Duplicate: customer CUST-2026-00001 already has this Email."
+	)
 	# a later chunk: keys seen in the first one still count, and a row sharing only the ID
 	# number of the row that matched the table is a duplicate of that customer
-	keep, duplicates = sort_out([(9, row("Cy", id_number="ID9")), (10, row("Dee", id_number="id1"))], {}, seen)
+	keep, duplicates = sort_out(
+		[(9, row("Cy", id_number="ID9")), (10, row("Dee", id_number="id1"))], {}, seen
+	)
 	assert keep == []
-	assert [(d.row, d.origin.row, d.origin.customer) for d in duplicates] == [(9, 6, None), (10, None, "CUST-2026-00001")]
+	assert [(d.row, d.origin.row, d.origin.customer) for d in duplicates] == [
+		(9, 6, None),
+		(10, None, "CUST-2026-00001"),
+	]
 
 
 def test_messy_fixture_rows_sort_out_as_the_readme_says(rules):
@@ -236,10 +281,261 @@ def test_error_file_has_one_line_per_problem_by_row():
 	content = error_csv(
 		[
 			RowError(9, "Email", "x@", "is not a valid email address."),
-			RowError(3, "Phone", "12, 3", "is not a valid phone number (write it with its country code, or as a local number of {0}).", ("United Kingdom",)),
+			RowError(
+				3,
+				"Phone",
+				"12, 3",
+				"is not a valid phone number (write it with its country code, or as a local number of {0}).",
+				("United Kingdom",),
+			),
 		]
 	)
 	lines = list(csv.reader(io.StringIO(content)))
 	assert lines[0] == ["Row", "Field", "Value", "Reason"]
-	assert lines[1] == ["3", "Phone", "12, 3", "is not a valid phone number (write it with its country code, or as a local number of United Kingdom)."]
+	assert lines[1] == [
+		"3",
+		"Phone",
+		"12, 3",
+		"is not a valid phone number (write it with its country code, or as a local number of United Kingdom).",
+	]
 	assert lines[2] == ["9", "Email", "x@", "is not a valid email address."]
+
+
+def normalized(text, region):
+	try:
+		return normalize_phone(text, region)
+	except ValueError:
+		return ValueError
+
+
+def short_cut(text):
+	try:
+		return e164_phone(text)
+	except ValueError:
+		return ValueError
+
+
+def test_the_e164_short_cut_agrees_with_normalize_phone():
+	"""e164_phone skips phonenumbers.parse for text already in E.164 form: wherever it answers, it
+	answers as normalize_phone does, whatever the site's region (numbers of every country code,
+	valid and not, with a national prefix or a leading 0 after the code)."""
+	rng = random.Random(2026)
+	texts = []
+	for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+		for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE):
+			example = phonenumbers.example_number_for_type(region, kind)
+			if example:
+				text = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+				texts += [text, text[:-1], text + "7", text[:-2] + str(rng.randint(10, 99))]
+	for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+		for length in range(1, 14):
+			digits = "".join(str(rng.randint(0, 9)) for _ in range(length))
+			texts += [f"+{code}{digits}", f"+{code}0{digits}", f"+{code}1{digits}"]
+	answered = 0
+	for text in texts:
+		answer = short_cut(text)
+		if answer is None:
+			continue
+		answered += 1
+		for region in ("GB", "US", "ZA", None):
+			assert answer == normalized(text, region), (text, region)
+	assert answered > len(texts) / 2
+	# the common case answers with the text itself; anything else is left to normalize_phone
+	assert e164_phone("+447400123456") == "+447400123456"
+	assert short_cut("+44740012345") is ValueError
+	for text in (
+		"+44 7400 123456",
+		"07400 123456",
+		"+4407400123456",
+		"0044 7400 123456",
+		"+447400123456 ext 2",
+	):
+		assert e164_phone(text) is None
+
+
+def test_phone_numbers_are_checked_once_per_text(rules, monkeypatch):
+	calls = []
+
+	def counting(value, region=None, is_valid=None):
+		calls.append(value)
+		return normalize_phone(value, region)
+
+	monkeypatch.setattr(importer, "normalize_phone", counting)
+	header = ["Customer Name", "Phone"]
+	mapping, _unknown = map_columns(header, rules)
+	checker = RowChecker(mapping, header, rules)
+	for row in range(2, 6):
+		values, errors = checker.check([f"Ada {row}", "020 7946 0958"], row)
+		assert values["phone"] == "+442079460958" and not errors
+		values, errors = checker.check([f"Bob {row}", "07700 900123"], row)
+		assert values is None and [e.field for e in errors] == ["Phone"]
+	assert calls == ["020 7946 0958", "07700 900123"]
+
+
+def test_the_cached_name_key_is_the_duplicates_name_key():
+	names = [
+		"Jon Smyth",
+		"John Smith",
+		"Smith, John",
+		"Mr John Smith",
+		"Catherine O'Brien-Jones",
+		"Kathryn O\u2019Brien Jones Ltd",
+		"Zoë Ångström",
+		"McDonald PLC Trust",
+		"A B C",
+		"42 Club",
+		"X" * 200,
+		"",
+	]
+	header, rows = split_header(read_table((FIXTURES / "customers_messy.csv").read_bytes(), "csv"))
+	names += [cells[header.index("customer_name")] for _number, cells in rows]
+	key = cached_name_key()
+	for name in names * 2:
+		assert key(name) == duplicates.name_key(name), name
+
+
+def test_address_names_match_as_the_database_compares_them():
+	assert name_match_key("McDonald Ltd-Billing") == name_match_key("MCDONALD LTD-billing")
+	assert name_match_key("Zoë Smith-Billing") == name_match_key("Zoe Smith-Billing")
+	assert name_match_key("Straße-Billing") == name_match_key("Strasse-Billing")
+	assert name_match_key("Ada-Billing") != name_match_key("Bob-Billing")
+
+
+def test_insert_statements_write_shared_values_once_and_escape_the_rest(monkeypatch):
+	"""Values escaped as pymysql escapes parameters; text frappe.db.sql would rewrite goes as hex."""
+	rows = [
+		{"name": "a", "note": "it's", "n": 1, "flag": None, "doctype": "X"},
+		{"name": "b", "note": 'say "IFNULL(x)" \\ 100%', "n": 1, "flag": 2, "doctype": "X"},
+	]
+	statements = insert_statements(
+		"Thing", rows, {"owner": "u@x"}, {"flag": 0, "kind": "Plain"}, skip={"doctype"}
+	)
+	hexed = b'say "IFNULL(x)" \\ 100%'.hex()
+	assert statements == [
+		"INSERT INTO `tabThing` (`owner`, `kind`, `n`, `name`, `note`, `flag`) VALUES "
+		f"('u@x', 'Plain', 1, 'a', 'it\\'s', 0), ('u@x', 'Plain', 1, 'b', _utf8mb4 X'{hexed}', 2)"
+	]
+	# one row: every value is shared; large files: a statement per INSERT_BATCH rows
+	assert insert_statements("Thing", rows[:1], {}) == [
+		"INSERT INTO `tabThing` (`name`, `note`, `n`, `flag`, `doctype`) VALUES ('a', 'it\\'s', 1, NULL, 'X')"
+	]
+	monkeypatch.setattr(importer, "INSERT_BATCH", 2)
+	statements = insert_statements("Thing", [{"name": str(i), "n": i % 2} for i in range(5)], {})
+	assert [s.split(" VALUES ")[1] for s in statements] == [
+		"('0', 0), ('1', 1)",
+		"('2', 0), ('3', 1)",
+		"('4', 0)",
+	]
+	assert statements[2].startswith("INSERT INTO `tabThing` (`name`, `n`)")
+
+
+def test_a_column_of_text_is_escaped_as_each_value_would_be():
+	"""sql_column escapes a column of text in one piece: whatever the text (quotes, backslashes, line
+	breaks, NUL, unicode, the separator it joins them with, what frappe.db.sql would rewrite), each
+	value comes out as literal() gives it, and as pymysql escapes it."""
+	from pymysql.converters import escape_string
+
+	from customer_lifecycle.customers.importer import SEPARATOR, escape_text, literal, sql_column
+
+	awkward = [
+		"O'Brien",
+		'say "hi"',
+		"back\\slash",
+		"line\nbreak\r",
+		"nul\x00",
+		"sub\x1a",
+		"Zoë Ångström",
+		"名前",
+		"100%",
+		"%s",
+		"",
+	]
+	rng = random.Random(2026)
+	columns = [
+		awkward,
+		[*awkward, None],
+		[None, None],
+		["plain", "text"],
+		["joined" + SEPARATOR + "by the separator", "x"],
+		["IfNull(a, b)", "x"],
+		["x", 1, 2.5, None],
+		[
+			"".join(rng.choice("ab'\"\\\n\r\x00\x1a\x1fé%") for _ in range(rng.randint(0, 8)))
+			for _ in range(500)
+		],
+	]
+	for column in columns:
+		assert sql_column(column) == [literal(value) for value in column], column
+	for text in columns[-1] + awkward:
+		assert escape_text(text) == escape_string(text)
+		assert literal(text) == "'" + escape_string(text) + "'"
+	assert literal("IfNull(a)") == "_utf8mb4 X'" + b"IfNull(a)".hex() + "'"
+
+
+def test_phone_numbers_are_normalised_as_normalize_phone_does():
+	"""normalize_phone with the importer's validity check (is_valid_number: patterns compiled once)
+	gives what it gives with phonenumbers' own, for numbers of every region written every way, valid
+	or not, whatever the site's region; is_valid_number agrees with phonenumbers' on random numbers
+	of every code."""
+	from customer_lifecycle.customers.importer import is_valid_number
+
+	rng = random.Random(7)
+	answered = 0
+	for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+		for kind in (
+			phonenumbers.PhoneNumberType.MOBILE,
+			phonenumbers.PhoneNumberType.FIXED_LINE,
+			phonenumbers.PhoneNumberType.TOLL_FREE,
+		):
+			example = phonenumbers.example_number_for_type(region, kind)
+			if not example:
+				continue
+			texts = [
+				phonenumbers.format_number(example, style)
+				for style in (
+					phonenumbers.PhoneNumberFormat.NATIONAL,
+					phonenumbers.PhoneNumberFormat.E164,
+					phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+				)
+			]
+			texts += [texts[0][:-1], texts[1] + "1", "00" + texts[1][1:]]
+			digits = list(str(example.national_number))
+			for _ in range(3):
+				changed = digits.copy()
+				changed[rng.randrange(len(changed))] = str(rng.randint(0, 9))
+				texts += [f"+{example.country_code}{''.join(changed)}", "0" + "".join(changed)]
+			for text in texts:
+				for site_region in (region, "GB", None):
+					expected = normalized(text, site_region)
+					try:
+						got = normalize_phone(text, site_region, is_valid_number)
+					except ValueError:
+						got = ValueError
+					assert got == expected, (text, site_region)
+					answered += expected is not ValueError
+	assert answered > 1000
+	for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+		for _ in range(25):
+			national = str(rng.randint(1, 9)) + "".join(
+				str(rng.randint(0, 9)) for _ in range(rng.randint(2, 13))
+			)
+			number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+			assert is_valid_number(number) == phonenumbers.is_valid_number(number), (code, national)
+
+
+def test_child_rows_are_named_as_frappe_names_them_but_never_alike():
+	import base64
+
+	from frappe.model.naming import make_autoname
+
+	from customer_lifecycle.customers.importer import base32hex, child_names
+
+	before = int(make_autoname("hash")[:4], 32)
+	names = child_names(50_000)
+	after = int(make_autoname("hash")[:4], 32)
+	assert len(set(names)) == len(names)
+	assert all(len(name) == 10 and set(name) <= set("0123456789abcdefghijklmnopqrstuv") for name in names)
+	# the time part, as Frappe's own: the time (in tenths of a second) when they were made
+	assert before <= int(names[0][:4], 32) <= after
+	for number in (0, 1, 31, 32, 2**30 - 1, 123_456_789):
+		assert base32hex(number) == base64.b32hexencode(number.to_bytes(5, "big")).decode().lower()[-6:]

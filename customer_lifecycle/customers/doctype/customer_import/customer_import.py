@@ -3,11 +3,16 @@
 
 """Customer Import: the fast path for large customer files, run as a background job.
 
-The job reads the file, and for each chunk of rows: checks them (importer.clean_row), sorts out
-duplicates within the file and against the table (one query), writes the good rows in bulk and
-commits, so rows already written are kept whatever happens later. Bad and duplicate rows go to
-a private error file (row number, field, value, reason); none of them is written.
+The job reads the file, and for each chunk of rows: checks them (importer.RowChecker), sorts out
+duplicates within the file and against the table (one query), and writes the good rows in bulk as
+one transaction, so rows already written are kept whatever happens later, and a chunk the database
+refuses leaves nothing behind. Chunks are written by background writers on connections of their
+own while the next ones are checked. Bad and duplicate rows go to a private error file (row
+number, field, value, reason); none of them is written.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import frappe
 from frappe import _
@@ -17,7 +22,9 @@ from frappe.utils import now_datetime
 from customer_lifecycle.customers import importer
 
 DOCTYPE = "Customer Import"
-CHUNK = 5000
+CHUNK = 2500
+# background writers, each on a database connection of its own (0: chunks are written on the site's)
+WRITERS = 3
 RUNNING = ("Queued", "Running")
 COUNTS = ("total_rows", "inserted", "duplicates", "rejected")
 REFRESH_EVENT = "customer_import_refresh"
@@ -48,7 +55,9 @@ class CustomerImport(Document):
 	def validate(self):
 		if self.import_file and importer.extension_of(self.import_file) not in importer.EXTENSIONS:
 			frappe.throw(
-				_("{0}: import a .csv or .xlsx file.").format(frappe.bold(_(self.meta.get_label("import_file")))),
+				_("{0}: import a .csv or .xlsx file.").format(
+					frappe.bold(_(self.meta.get_label("import_file")))
+				),
 				title=_("Wrong File Type"),
 			)
 		if not self.is_new() and self.status in RUNNING and self.has_value_changed("import_file"):
@@ -57,13 +66,19 @@ class CustomerImport(Document):
 	def enqueue_import(self) -> None:
 		"""Queue the import job (again, for a file imported before: nothing is created twice)."""
 		if self.status in RUNNING:
-			frappe.throw(_("This import is already {0}.").format(_(self.status).lower()), title=_("Import Running"))
+			frappe.throw(
+				_("This import is already {0}.").format(_(self.status).lower()), title=_("Import Running")
+			)
 		self.check_file_permission()
 		frappe.delete_doc(
 			"File",
 			frappe.get_all(
 				"File",
-				filters={"attached_to_doctype": DOCTYPE, "attached_to_name": self.name, "attached_to_field": "error_file"},
+				filters={
+					"attached_to_doctype": DOCTYPE,
+					"attached_to_name": self.name,
+					"attached_to_field": "error_file",
+				},
 				pluck="name",
 			),
 			ignore_permissions=True,
@@ -124,7 +139,13 @@ def run_import(import_name: str) -> None:
 	except Exception:
 		frappe.db.rollback()
 		doc.log_error(_("Customer import failed"))
-		finish(doc, "Failed", _("The import stopped on an unexpected error (see the Error Log). Rows counted as inserted are saved; start it again to import the rest."))
+		finish(
+			doc,
+			"Failed",
+			_(
+				"The import stopped on an unexpected error (see the Error Log). Rows written before it are saved; start the import again to add the rest (nothing is created twice)."
+			),
+		)
 		return
 	if errors:
 		attach_error_file(doc, errors)
@@ -133,69 +154,133 @@ def run_import(import_name: str) -> None:
 
 
 def import_rows(doc: CustomerImport) -> tuple[list[importer.RowError], list[str]]:
-	"""Import the file chunk by chunk, committing each. Returns the error file's lines and the
-	headers that matched no Customer field."""
+	"""Import the file chunk by chunk. Returns the error file's lines and the headers that matched
+	no Customer field.
+
+	Each chunk is checked, its keys looked up in the table (one query, in the background while the
+	next chunk is checked), sorted out (duplicates within the file and in the table), given its
+	names (committed at once, so the naming series is not held) and built into INSERT statements
+	here, then written by a background writer on a connection of its own, as one transaction,
+	while the next chunks are checked and built (importer.BackgroundWriters)."""
 	content = frappe.get_doc("File", {"file_url": doc.import_file}).get_content()
 	if isinstance(content, str):
 		content = content.encode()
 	header, rows = importer.split_header(importer.read_table(content, importer.extension_of(doc.import_file)))
 	rules = importer.site_rules()
 	mapping, unknown = importer.map_columns(header, rules)
+	checker = importer.RowChecker(mapping, header, rules)
+	writer = importer.CustomerWriter()
 	seen = importer.SeenKeys()
-	errors: list[importer.RowError] = []
-	counts = dict.fromkeys(COUNTS, 0)
-	counts["total_rows"] = len(rows)
-	title = _("Importing customers")
-	for start in range(0, len(rows), CHUNK):
-		candidates = []
-		for number, cells in rows[start : start + CHUNK]:
-			values, problems = importer.clean_row(cells, mapping, header, rules, number)
-			if problems:
-				errors.extend(problems)
-				counts["rejected"] += 1
-			else:
-				candidates.append((number, values))
-		existing = importer.existing_customers([values for _number, values in candidates])
-		keep, duplicates = importer.sort_out(candidates, existing, seen)
-		failed = save(keep)
-		errors.extend(failed)
-		errors.extend(duplicate.error(rules.labels) for duplicate in duplicates)
-		counts["inserted"] += len(keep) - len(failed)
-		counts["rejected"] += len(failed)
-		counts["duplicates"] += len(duplicates)
-		done = min(start + CHUNK, len(rows))
-		doc.db_set({**counts, "progress": 100 * done / max(len(rows), 1)}, commit=True)
-		frappe.publish_progress(
-			100 * done / max(len(rows), 1),
-			title=title,
-			doctype=DOCTYPE,
-			docname=doc.name,
-			description=_("{0} of {1} rows").format(done, len(rows)),
-		)
-	return errors, unknown
+	progress = Progress(doc, len(rows))
+	duplicates: list[importer.Duplicate] = []
+	# the customers this import made: a row sharing a key with one is a duplicate of its row of the
+	# file, however far the writers have got (sort_out finds those among the keys seen)
+	created: set[str] = set()
 
+	def checked():
+		"""The file's chunks, checked, their keys being looked up in the table."""
+		for start in range(0, len(rows), CHUNK):
+			chunk = Chunk(size=len(rows[start : start + CHUNK]))
+			for number, cells in rows[start : start + CHUNK]:
+				values, problems = checker.check(cells, number)
+				if problems:
+					progress.errors.extend(problems)
+					chunk.rejected += 1
+				else:
+					chunk.candidates.append((number, values))
+			chunk.existing = lookups.submit([values for _number, values in chunk.candidates])
+			yield chunk
 
-def save(keep: list[tuple[int, dict, importer.Origin]]) -> list[importer.RowError]:
-	"""Write a chunk's new customers and commit. Should the batch fail, each row is written on its
-	own, so one row the database refuses costs only that row. Returns the rows that failed."""
-	if not keep:
-		return []
-	try:
-		names = importer.write_customers([values for _row, values, _origin in keep])
-	except Exception:
-		frappe.db.rollback()
-	else:
+	def write(chunk: Chunk) -> None:
+		existing = {key: name for key, name in chunk.existing().items() if name not in created}
+		chunk.keep, chunk.duplicates = importer.sort_out(chunk.candidates, existing, seen)
+		duplicates.extend(chunk.duplicates)
+		batch = writer.prepare([values for _row, values, _origin in chunk.keep])
+		# the names are the chunk's, whatever becomes of it
 		frappe.db.commit()
-		for (_row, _values, origin), name in zip(keep, names, strict=True):
+		created.update(batch.names)
+		for (_row, _values, origin), name in zip(chunk.keep, batch.names, strict=True):
 			origin.customer = name
+		batch.tag = chunk
+		if not chunk.keep:
+			progress.add(chunk)
+			return
+		writer.build(batch)
+		writers.submit(batch)
+		for written in writers.finished():
+			progress.add(written.tag, save_refused(writer, written, created))
+
+	with importer.BackgroundWriters(WRITERS) as writers, importer.BackgroundLookups(WRITERS > 0) as lookups:
+		# a chunk is written once the next is checked: its lookup has had that long
+		previous = None
+		for chunk in checked():
+			if previous:
+				write(previous)
+			previous = chunk
+		if previous:
+			write(previous)
+		for written in writers.stop():
+			progress.add(written.tag, save_refused(writer, written, created))
+	# the reasons name the customers the duplicates belong to, all written now
+	progress.errors.extend(duplicate.error(rules.labels) for duplicate in duplicates)
+	return progress.errors, unknown
+
+
+@dataclass
+class Chunk:
+	"""Some rows of the file, on their way through the import."""
+
+	size: int
+	rejected: int = 0
+	candidates: list[tuple[int, dict]] = field(default_factory=list)
+	existing: Callable[[], dict] | None = None  # what the table has of their keys (BackgroundLookups)
+	keep: list[tuple[int, dict, importer.Origin]] = field(default_factory=list)
+	duplicates: list[importer.Duplicate] = field(default_factory=list)
+
+
+class Progress:
+	"""The import's counts, kept on its record (committed) and shown to the user as chunks finish."""
+
+	def __init__(self, doc: CustomerImport, total: int):
+		self.doc, self.total, self.done = doc, total, 0
+		self.counts = dict.fromkeys(COUNTS, 0)
+		self.counts["total_rows"] = total
+		self.errors: list[importer.RowError] = []
+
+	def add(self, chunk: Chunk, failed: list[importer.RowError] = ()) -> None:
+		self.errors.extend(failed)
+		self.counts["inserted"] += len(chunk.keep) - len(failed)
+		self.counts["rejected"] += chunk.rejected + len(failed)
+		self.counts["duplicates"] += len(chunk.duplicates)
+		self.done += chunk.size
+		percent = 100 * self.done / max(self.total, 1)
+		self.doc.db_set({**self.counts, "progress": percent}, commit=True)
+		frappe.publish_progress(
+			percent,
+			title=_("Importing customers"),
+			doctype=DOCTYPE,
+			docname=self.doc.name,
+			description=_("{0} of {1} rows").format(self.done, self.total),
+		)
+
+
+def save_refused(
+	writer: importer.CustomerWriter, batch: importer.Batch, created: set[str]
+) -> list[importer.RowError]:
+	"""For a chunk the database refused (rolled back whole): each row written on its own, so one row
+	the database refuses costs only that row. Returns the rows that failed."""
+	if batch.error is None or frappe.db.exists("Customer", batch.names[0]):
+		# written (if an error came after the commit, the chunk's customers are there)
 		return []
 	failed = []
-	for row, values, origin in keep:
+	for row, values, origin in batch.tag.keep:
 		try:
-			origin.customer = importer.write_customers([values])[0]
+			origin.customer = writer.write([values])[0]
 			frappe.db.commit()
+			created.add(origin.customer)
 		except Exception as e:
 			frappe.db.rollback()
+			origin.customer = None
 			failed.append(importer.RowError(row, "", "", "Could not be saved: {0}", (str(e),)))
 	return failed
 
