@@ -60,6 +60,9 @@ ITEM_FIELDS = (
 )
 
 
+AGING_SAMPLES = 5
+
+
 def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
 	ensure_customers(customers, echo)
 	billable = frappe.get_all(
@@ -74,9 +77,13 @@ def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
 	open_invoices = frappe.db.count(INVOICE, {"docstatus": 1, "outstanding_amount": (">", 0)})
 	echo(f"{len(billable)} billable customers; {made} invoices made now; {open_invoices} open invoices")
 
+	# Receivables Aging is a Prepared Report: this is its background run (the reports suite times
+	# opening its result); a few runs, each reads every open invoice
 	rows = aging({})[1]
-	ms = time_each(lambda i: aging({}), samples)
-	echo(summary(f"Receivables Aging ({len(rows)} customers)", ms, "p95 <= 1 s"))
+	ms = time_each(lambda i: aging({}), min(samples, AGING_SAMPLES))
+	echo(
+		summary(f"Receivables Aging, live: the Prepared Report's background run ({len(rows)} customers)", ms)
+	)
 	figures = {"aging_p50_ms": percentile(ms, 50), "aging_p95_ms": percentile(ms, 95)}
 
 	customer = billable[0].name
