@@ -165,7 +165,7 @@ def test_a_chunk_the_database_refuses_leaves_nothing_and_is_saved_row_by_row(cle
 		if not refused and len(batch.names) > 1:
 			refused.append(batch)
 			# the chunk's first customer again: a duplicate key
-			batch.statements.append(f"insert into `tabCustomer` (`name`) values ('{batch.names[0]}')")
+			batch.tables.append(importer.TableRows("Customer", {}, ["name"], [[batch.names[0]]], 1))
 
 	monkeypatch.setattr(importer.CustomerWriter, "build", build_one_to_refuse)
 	monkeypatch.setattr(customer_import, "CHUNK", 8)
@@ -362,8 +362,12 @@ def test_each_customer_gets_its_contact_address_state_and_score(cleanup):
 	assert [a.name for a in pat.get_onload()["addr_list"]] == [address.name]
 
 
-def test_rows_are_the_records_the_controller_makes(make_customer):
-	"""write_customers and Customer.insert give the same Customer, Contact and Address values."""
+@pytest.mark.parametrize("transport", ["insert", "load"])
+def test_rows_are_the_records_the_controller_makes(cleanup, make_customer, transport):
+	"""Written by an import (as a background writer does, with LOAD DATA, or as a refused chunk's
+	rows are, with INSERT), a row gives the Customer, Contact and Address values Customer.insert
+	does."""
+	from customer_lifecycle.customers import importer
 	values = {
 		"customer_name": "Shape Compare",
 		"customer_type": "Individual",
@@ -381,7 +385,18 @@ def test_rows_are_the_records_the_controller_makes(make_customer):
 	}
 	from customer_lifecycle.customers.duplicates import name_key
 
-	bulk = write_customers([{**values, "name_key": name_key(values["customer_name"])}])[0]
+	row = {**values, "name_key": name_key(values["customer_name"])}
+	if transport == "insert":
+		bulk = write_customers([row])[0]
+	else:
+		writer = importer.CustomerWriter()
+		batch = writer.prepare([row])
+		writer.build(batch)
+		with importer.BackgroundWriters(1) as writers:
+			writers.submit(batch)
+		assert batch.error is None
+		bulk = batch.names[0]
+		frappe.db.commit()
 	saved = make_customer(
 		**{
 			**values,

@@ -21,12 +21,12 @@ from customer_lifecycle.customers.importer import (
 	e164_phone,
 	error_csv,
 	identity_keys,
-	insert_statements,
 	map_columns,
 	name_match_key,
 	read_table,
 	sort_out,
 	split_header,
+	table_rows,
 )
 from customer_lifecycle.utils.normalize import normalize_phone
 
@@ -401,53 +401,96 @@ def test_address_names_match_as_the_database_compares_them():
 	assert name_match_key("Ada-Billing") != name_match_key("Bob-Billing")
 
 
-def test_insert_statements_write_shared_values_once_and_escape_the_rest(monkeypatch):
-	"""Values escaped as pymysql escapes parameters; text frappe.db.sql would rewrite goes as hex."""
+def test_records_share_what_every_row_has_and_go_as_parameters_or_a_load_file():
+	"""A column with one value in every row (a constant, a default, the same type) is shared: SET
+	once in the LOAD DATA statement, a parameter per row in the INSERT. The name never is."""
+	from datetime import datetime
+
+	now = datetime(2026, 11, 23, 9, 30, 0, 125000)
 	rows = [
 		{"name": "a", "note": "it's", "n": 1, "flag": None, "doctype": "X"},
-		{"name": "b", "note": 'say "IFNULL(x)" \\ 100%', "n": 1, "flag": 2, "doctype": "X"},
+		{"name": "b", "note": "tab\there", "n": 1, "flag": 2, "doctype": "X"},
 	]
-	statements = insert_statements(
-		"Thing", rows, {"owner": "u@x"}, {"flag": 0, "kind": "Plain"}, skip={"doctype"}
+	table = table_rows(
+		"Thing", rows, {"owner": "o'brien@x", "creation": now}, {"flag": 0, "kind": "Plain"}, {"doctype"}
 	)
-	hexed = b'say "IFNULL(x)" \\ 100%'.hex()
-	assert statements == [
-		"INSERT INTO `tabThing` (`owner`, `kind`, `n`, `name`, `note`, `flag`) VALUES "
-		f"('u@x', 'Plain', 1, 'a', 'it\\'s', 0), ('u@x', 'Plain', 1, 'b', _utf8mb4 X'{hexed}', 2)"
+	assert table.shared == {"owner": "o'brien@x", "creation": now, "kind": "Plain", "n": 1}
+	assert (table.fields, table.columns, table.count) == (
+		["name", "note", "flag"],
+		[["a", "b"], ["it's", "tab\there"], [0, 2]],
+		2,
+	)
+	query, values = table.insert_query()
+	assert query == (
+		"INSERT INTO `tabThing` (`owner`, `creation`, `kind`, `n`, `name`, `note`, `flag`) VALUES "
+		"(%s, %s, %s, %s, %s, %s, %s), (%s, %s, %s, %s, %s, %s, %s)"
+	)
+	assert values == [
+		"o'brien@x",
+		now,
+		"Plain",
+		1,
+		"a",
+		"it's",
+		0,
+		"o'brien@x",
+		now,
+		"Plain",
+		1,
+		"b",
+		"tab\there",
+		2,
 	]
-	# one row: every value is shared; large files: a statement per INSERT_BATCH rows
-	assert insert_statements("Thing", rows[:1], {}) == [
-		"INSERT INTO `tabThing` (`name`, `note`, `n`, `flag`, `doctype`) VALUES ('a', 'it\\'s', 1, NULL, 'X')"
-	]
-	monkeypatch.setattr(importer, "INSERT_BATCH", 2)
-	statements = insert_statements("Thing", [{"name": str(i), "n": i % 2} for i in range(5)], {})
-	assert [s.split(" VALUES ")[1] for s in statements] == [
-		"('0', 0), ('1', 1)",
-		"('2', 0), ('3', 1)",
-		"('4', 0)",
-	]
-	assert statements[2].startswith("INSERT INTO `tabThing` (`name`, `n`)")
+	assert table.load_text() == b"a\tit's\t0\nb\ttab\\there\t2\n"
+	assert table.load_statement("/tmp/x'y.tsv") == (
+		"LOAD DATA LOCAL INFILE '/tmp/x\\'y.tsv' INTO TABLE `tabThing` CHARACTER SET utf8mb4 (`name`, `note`, `flag`) "
+		"SET `owner` = 'o\\'brien@x', `creation` = '2026-11-23 09:30:00.125000', `kind` = 'Plain', `n` = 1"
+	)
+	# one row: only its name is not shared
+	one = table_rows("Thing", rows[:1], {})
+	assert (one.fields, one.shared) == (["name"], {"note": "it's", "n": 1, "flag": None, "doctype": "X"})
+	assert one.load_text() == b"a\n"
 
 
-def test_a_column_of_text_is_escaped_as_each_value_would_be():
-	"""sql_column escapes a column of text in one piece: whatever the text (quotes, backslashes, line
-	breaks, NUL, unicode, the separator it joins them with, what frappe.db.sql would rewrite), each
-	value comes out as literal() gives it, and as pymysql escapes it."""
-	from pymysql.converters import escape_string
+def load_data_cells(line: str) -> list[str | None]:
+	"""A line as LOAD DATA reads it with its default FIELDS and LINES options (the server's rules:
+	a backslash escapes the next character, \\N alone is NULL)."""
+	meaning = {"t": "\t", "n": "\n", "r": "\r", "0": "\0", "\\": "\\", "b": "\b", "Z": "\x1a"}
+	cells, cell, escaped, null = [], [], False, False
+	for character in line + "\t":
+		if escaped:
+			if character == "N" and not cell:
+				null = True
+			else:
+				cell.append(meaning.get(character, character))
+			escaped = False
+		elif character == "\\":
+			escaped = True
+		elif character == "\t":
+			cells.append(None if null and not cell else "".join(cell))
+			cell, null = [], False
+		else:
+			assert character != "\n", line
+			cell.append(character)
+	return cells
 
-	from customer_lifecycle.customers.importer import SEPARATOR, escape_text, literal, sql_column
+
+def test_any_text_comes_back_from_a_load_file_as_it_was():
+	"""tsv_column writes a column of text in one piece: whatever the text (tabs, line breaks,
+	backslashes, NUL, the separator it joins them with, "\\N", unicode), each value is written as
+	tsv_value writes it, and read back as LOAD DATA reads it, it is the value again."""
+	from customer_lifecycle.customers.importer import SEPARATOR, tsv_column, tsv_value
 
 	awkward = [
 		"O'Brien",
-		'say "hi"',
-		"back\\slash",
+		"tab\tin",
 		"line\nbreak\r",
+		"back\\slash",
+		"\\N",
+		"N",
 		"nul\x00",
-		"sub\x1a",
-		"Zoë Ångström",
-		"名前",
+		"Zoë 名前",
 		"100%",
-		"%s",
 		"",
 	]
 	rng = random.Random(2026)
@@ -457,19 +500,14 @@ def test_a_column_of_text_is_escaped_as_each_value_would_be():
 		[None, None],
 		["plain", "text"],
 		["joined" + SEPARATOR + "by the separator", "x"],
-		["IfNull(a, b)", "x"],
-		["x", 1, 2.5, None],
-		[
-			"".join(rng.choice("ab'\"\\\n\r\x00\x1a\x1fé%") for _ in range(rng.randint(0, 8)))
-			for _ in range(500)
-		],
+		["x", 1, 2.5, None, True],
+		["".join(rng.choice("ab\t\n\r\\\x00\x1fNé'") for _ in range(rng.randint(0, 8))) for _ in range(500)],
 	]
 	for column in columns:
-		assert sql_column(column) == [literal(value) for value in column], column
-	for text in columns[-1] + awkward:
-		assert escape_text(text) == escape_string(text)
-		assert literal(text) == "'" + escape_string(text) + "'"
-	assert literal("IfNull(a)") == "_utf8mb4 X'" + b"IfNull(a)".hex() + "'"
+		cells = tsv_column(column)
+		assert cells == [tsv_value(value) for value in column], column
+		read = load_data_cells("\t".join(cells))
+		assert read == [None if v is None else str(int(v)) if v is True else str(v) for v in column], column
 
 
 def test_phone_numbers_are_normalised_as_normalize_phone_does():

@@ -210,7 +210,11 @@ def import_rows(doc: CustomerImport) -> tuple[list[importer.RowError], list[str]
 		for written in writers.finished():
 			progress.add(written.tag, save_refused(writer, written, created))
 
-	with importer.BackgroundWriters(WRITERS) as writers, importer.BackgroundLookups(WRITERS > 0) as lookups:
+	with (
+		importer.cycle_collection_paused(),
+		importer.BackgroundWriters(WRITERS) as writers,
+		importer.BackgroundLookups(WRITERS > 0) as lookups,
+	):
 		# a chunk is written once the next is checked: its lookup has had that long
 		previous = None
 		for chunk in checked():
