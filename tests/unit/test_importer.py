@@ -315,6 +315,49 @@ def short_cut(text):
 		return ValueError
 
 
+def test_the_national_short_cut_agrees_with_normalize_phone():
+	"""national_phone skips phonenumbers.parse for numbers written as dialled within the site's
+	region: wherever it answers, it answers as normalize_phone does (numbers of every region, in
+	their national and other forms, valid and not, with digits changed, dropped or added, with the
+	international prefix or the country code in front), and it answers for most national forms."""
+	from customer_lifecycle.customers.importer import national_phone
+
+	rng = random.Random(11)
+	answered = national = 0
+	for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+		for kind in (
+			phonenumbers.PhoneNumberType.MOBILE,
+			phonenumbers.PhoneNumberType.FIXED_LINE,
+			phonenumbers.PhoneNumberType.TOLL_FREE,
+		):
+			example = phonenumbers.example_number_for_type(region, kind)
+			if not example:
+				continue
+			written = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+			digits = "".join(ch for ch in written if ch.isdigit())
+			texts = [written, digits, f"({digits[:3]}) {digits[3:]}", written[:-1], written + "1"]
+			texts += [f"{example.country_code}{digits}", f"00{example.country_code}{example.national_number}"]
+			for _ in range(4):
+				changed = list(digits)
+				changed[rng.randrange(len(changed))] = str(rng.randint(0, 9))
+				texts += ["".join(changed), "0" + "".join(changed[1:])]
+			for text in texts:
+				for site_region in (region, "GB"):
+					got = national_phone(text, site_region)
+					if got is not None:
+						assert got == normalized(text, site_region), (text, site_region)
+						answered += 1
+			expected = normalized(written, region)
+			if expected is not ValueError:
+				national += 1
+				answered_national = national_phone(written, region) == expected
+				answered += answered_national
+	assert answered > 1500
+	assert national_phone("07400 123456", "GB") == "+447400123456"
+	assert national_phone("(020) 7946-0958", "gb") == "+442079460958"
+	assert national_phone("+44 20 7946 0958", "GB") is None
+
+
 def test_the_e164_short_cut_agrees_with_normalize_phone():
 	"""e164_phone skips phonenumbers.parse for text already in E.164 form: wherever it answers, it
 	answers as normalize_phone does, whatever the site's region (numbers of every country code,
@@ -354,13 +397,19 @@ def test_the_e164_short_cut_agrees_with_normalize_phone():
 
 
 def test_phone_numbers_are_checked_once_per_text(rules, monkeypatch):
+	"""Each text once: by the short cut for national forms, then (where it does not answer, as for
+	a number that is not valid) by normalize_phone."""
 	calls = []
 
-	def counting(value, region=None, is_valid=None):
-		calls.append(value)
-		return normalize_phone(value, region)
+	def counting(function):
+		def count(value, *args):
+			calls.append((function.__name__, value))
+			return function(value, *args)
 
-	monkeypatch.setattr(importer, "normalize_phone", counting)
+		return count
+
+	monkeypatch.setattr(importer, "normalize_phone", counting(normalize_phone))
+	monkeypatch.setattr(importer, "national_phone", counting(importer.national_phone))
 	header = ["Customer Name", "Phone"]
 	mapping, _unknown = map_columns(header, rules)
 	checker = RowChecker(mapping, header, rules)
@@ -369,7 +418,11 @@ def test_phone_numbers_are_checked_once_per_text(rules, monkeypatch):
 		assert values["phone"] == "+442079460958" and not errors
 		values, errors = checker.check([f"Bob {row}", "07700 900123"], row)
 		assert values is None and [e.field for e in errors] == ["Phone"]
-	assert calls == ["020 7946 0958", "07700 900123"]
+	assert calls == [
+		("national_phone", "020 7946 0958"),
+		("national_phone", "07700 900123"),
+		("normalize_phone", "07700 900123"),
+	]
 
 
 def test_the_cached_name_key_is_the_duplicates_name_key():
@@ -577,3 +630,21 @@ def test_child_rows_are_named_as_frappe_names_them_but_never_alike():
 	assert before <= int(names[0][:4], 32) <= after
 	for number in (0, 1, 31, 32, 2**30 - 1, 123_456_789):
 		assert base32hex(number) == base64.b32hexencode(number.to_bytes(5, "big")).decode().lower()[-6:]
+
+
+def test_chunks_are_smaller_at_either_end_of_a_large_file():
+	"""Every row in exactly one chunk, in order; a large file's first and last chunks are small (the
+	database starts writing soon, and the last writes are short), the rest of the full size; a file
+	too small for that is cut into full chunks."""
+	from customer_lifecycle.customers.doctype.customer_import.customer_import import chunk_bounds
+
+	for total in (0, 1, 8, 2500, 2600, 9999, 12_000, 100_000):
+		bounds = chunk_bounds(total, 2500)
+		assert [start for start, _end in bounds] == [0, *(end for _start, end in bounds)][: len(bounds)]
+		assert sum(end - start for start, end in bounds) == total
+		assert all(0 < end - start <= 2500 for start, end in bounds)
+	sizes = [end - start for start, end in chunk_bounds(100_000, 2500)]
+	assert sizes[:4] == [312, 625, 1250, 2500] and sizes[-3:] == [1250, 625, 312]
+	assert sizes.count(2500) == 38
+	assert [end - start for start, end in chunk_bounds(20, 8)] == [8, 8, 4]
+	assert [end - start for start, end in chunk_bounds(2600, 2500)] == [2500, 100]

@@ -23,6 +23,8 @@ from customer_lifecycle.customers import importer
 
 DOCTYPE = "Customer Import"
 CHUNK = 2500
+# the smallest chunk at either end of a file (chunk_bounds)
+MIN_CHUNK = 250
 # background writers, each on a database connection of its own (0: chunks are written on the site's)
 WRITERS = 3
 RUNNING = ("Queued", "Running")
@@ -179,9 +181,9 @@ def import_rows(doc: CustomerImport) -> tuple[list[importer.RowError], list[str]
 
 	def checked():
 		"""The file's chunks, checked, their keys being looked up in the table."""
-		for start in range(0, len(rows), CHUNK):
-			chunk = Chunk(size=len(rows[start : start + CHUNK]))
-			for number, cells in rows[start : start + CHUNK]:
+		for start, end in chunk_bounds(len(rows), CHUNK):
+			chunk = Chunk(size=end - start)
+			for number, cells in rows[start:end]:
 				values, problems = checker.check(cells, number)
 				if problems:
 					progress.errors.extend(problems)
@@ -228,6 +230,30 @@ def import_rows(doc: CustomerImport) -> tuple[list[importer.RowError], list[str]
 	# the reasons name the customers the duplicates belong to, all written now
 	progress.errors.extend(duplicate.error(rules.labels) for duplicate in duplicates)
 	return progress.errors, unknown
+
+
+def chunk_bounds(total: int, size: int) -> list[tuple[int, int]]:
+	"""Where the chunks of `total` rows start and end: `size` rows each, but smaller at either end,
+	halving towards the first and the last. The database has nothing to write until the first
+	chunk is checked, and the import's Python nothing to do while the last are written: small
+	chunks there keep both at work for more of the time."""
+	ramp = []
+	while size // 2 ** (len(ramp) + 1) >= MIN_CHUNK:
+		ramp.insert(0, size // 2 ** (len(ramp) + 1))
+	sizes, done = [], 0
+	for part in ramp:
+		if total - done < 2 * part + 2 * size:
+			break
+		sizes.append(part)
+		done += part
+	tail = list(reversed(sizes))
+	middle = total - done - sum(tail)
+	sizes += [size] * (middle // size) + ([middle % size] if middle % size else []) + tail
+	bounds, start = [], 0
+	for part in sizes:
+		bounds.append((start, start + part))
+		start += part
+	return bounds
 
 
 @dataclass
