@@ -1019,6 +1019,8 @@ class BackgroundWriters:
 	pymysql connection, made with the site's connection settings (open_connection). With no threads
 	(`count` 0), `submit` writes INSERTs and commits on the site's connection, there and then."""
 
+	LOAD = True  # LOAD DATA LOCAL where the server takes it (INSERTs otherwise)
+
 	def __init__(self, count: int):
 		self.todo: queue.Queue[Batch | None] = queue.Queue(maxsize=max(count, 1))
 		self.done: queue.Queue[Batch] = queue.Queue()
@@ -1082,7 +1084,7 @@ class BackgroundWriters:
 		cursor = connection.cursor()
 		try:
 			cursor.execute("SELECT @@local_infile")
-			load = bool(cursor.fetchone()[0])
+			load = self.LOAD and bool(cursor.fetchone()[0])
 			while (batch := self.todo.get()) is not None:
 				try:
 					for table in batch.tables:
