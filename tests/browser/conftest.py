@@ -60,7 +60,9 @@ def login(browser, base_url, personas, artifacts, request):
 	for i, context in enumerate(contexts):
 		if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
 			for page in context.pages:
-				page.screenshot(path=os.path.join(artifacts, f"FAILED-{request.node.name}-{i}.png"), full_page=True)
+				page.screenshot(
+					path=os.path.join(artifacts, f"FAILED-{request.node.name}-{i}.png"), full_page=True
+				)
 		context.close()
 
 

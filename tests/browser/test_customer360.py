@@ -7,6 +7,8 @@ import frappe
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.forms import until
+
 pytestmark = pytest.mark.browser
 
 
@@ -95,9 +97,18 @@ def test_my_favourites_filter_in_the_list(login, two_customers, artifacts):
 	liked, other = two_customers
 	page = login("user")
 	page.goto(f"/app/customer/{liked.name}")
-	page.locator(".cl-360-header .cl-360-favourite").click()
-	expect(page.locator(".cl-360-header .cl-360-favourite")).to_have_class(
-		"cl-360-favourite like-action liked"
+	favourite = page.locator(".cl-360-header .cl-360-favourite")
+
+	def like():
+		# only while not liked: a second click would take the like back
+		if "not-liked" in (favourite.get_attribute("class") or ""):
+			favourite.click()
+
+	until(
+		like,
+		lambda timeout: expect(favourite).to_have_class(
+			"cl-360-favourite like-action liked", timeout=timeout
+		),
 	)
 
 	page.goto("/app/customer?customer_type=Company")

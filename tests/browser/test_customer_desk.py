@@ -80,8 +80,14 @@ def test_create_customer_and_start_onboarding(login, intake_field, artifacts):
 		"referral_source": "Conference",
 		"lifecycle_status": "Onboarding",
 	}
-	change = frappe.db.get_value("Customer Lifecycle Change", {"customer": name}, ["to_state", "reason", "changed_by"], as_dict=True)
-	assert change == {"to_state": "Onboarding", "reason": "Signed the engagement letter", "changed_by": "cl.manager@example.com"}
+	change = frappe.db.get_value(
+		"Customer Lifecycle Change", {"customer": name}, ["to_state", "reason", "changed_by"], as_dict=True
+	)
+	assert change == {
+		"to_state": "Onboarding",
+		"reason": "Signed the engagement letter",
+		"changed_by": "cl.manager@example.com",
+	}
 	# the next run's Beatrix must not meet this one in the duplicate check
 	frappe.delete_doc("Customer", name, force=True)
 	frappe.db.commit()

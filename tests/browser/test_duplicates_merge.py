@@ -26,7 +26,9 @@ def committed():
 
 	yield make
 	frappe.db.rollback()
-	names = made + frappe.get_all("Customer", filters={"customer_name": ("like", "%Browserdup%")}, pluck="name")
+	names = made + frappe.get_all(
+		"Customer", filters={"customer_name": ("like", "%Browserdup%")}, pluck="name"
+	)
 	for name in set(names):
 		if frappe.db.exists("Customer", name):
 			frappe.delete_doc("Customer", name, force=True)
@@ -118,7 +120,9 @@ def test_manager_merges_a_likely_duplicate_into_this_customer(login, committed, 
 	# Frappe's rename-with-merge clears the whole site cache: the merge can take seconds
 	expect(page.get_by_text(f"{duplicate.name} merged into {survivor.name}")).to_be_visible(timeout=90_000)
 	page.reload()
-	expect(page.locator(".timeline-content").filter(has_text=f"merged {duplicate.name}").first).to_be_visible()
+	expect(
+		page.locator(".timeline-content").filter(has_text=f"merged {duplicate.name}").first
+	).to_be_visible()
 	frappe.db.rollback()
 	assert not frappe.db.exists("Customer", duplicate.name)
 	assert frappe.db.get_value("Customer", survivor.name, "lifecycle_status") == "Prospect"

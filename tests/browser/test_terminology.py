@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from customer_lifecycle.customers.terminology import PREFIX, SETTINGS
+from tests.browser.forms import until
 
 pytestmark = pytest.mark.browser
 
@@ -26,12 +27,17 @@ def standard_words_afterwards(site):
 def test_the_list_reads_the_chosen_word(login, standard_words_afterwards, artifacts):
 	page = login("manager")
 	page.goto("/app/customer-lifecycle-settings")
-	page.locator('.frappe-control[data-fieldname="customer_term"] input').fill("Client")
-	page.locator('.frappe-control[data-fieldname="customer_term_plural"] input').fill("Clients")
-	page.keyboard.press("Tab")
+
+	def choose_words():
+		page.locator('.frappe-control[data-fieldname="customer_term"] input').fill("Client")
+		page.locator('.frappe-control[data-fieldname="customer_term_plural"] input').fill("Clients")
+		page.keyboard.press("Tab")
+
 	# the preview shows how the desk will read (and that the form has taken both words)
 	preview = page.locator('.frappe-control[data-fieldname="customer_term_plural"] .help-box')
-	expect(preview).to_contain_text("Customers → Clients")
+	until(
+		choose_words, lambda timeout: expect(preview).to_contain_text("Customers → Clients", timeout=timeout)
+	)
 	expect(preview).to_contain_text("New Customer → New Client")
 	page.keyboard.press("Control+s")
 
