@@ -213,9 +213,11 @@ def map_columns(header: list[str], rules: Rules) -> tuple[dict[str, int], list[s
 
 
 class RowChecker:
-	"""Checks the rows of one file (clean_row for each), with what that needs worked out once: the
-	columns to read, the error file's titles, the choices by lower-cased name, and the phone numbers
-	seen so far (parsing one is most of the cost of a row)."""
+	"""Checks the rows of one file, with what that needs worked out once: the columns to read, the
+	error file's titles, the choices by lower-cased name, and the phone numbers seen so far (parsing
+	one is most of the cost of a row). `check` gives a row's values normalised as the Customer
+	controller stores them, or None with the reasons: every problem in the row, each naming its
+	column, so one pass over the error file is enough to fix the row."""
 
 	def __init__(self, mapping: dict[str, int], header: list[str], rules: Rules):
 		self.rules = rules
@@ -228,7 +230,8 @@ class RowChecker:
 		self.phones: dict[str, str | None | ValueError] = {}
 
 	def phone(self, raw: str | None) -> str | None:
-		"""normalize_phone, once per distinct text, with a short cut for text already in E.164 form."""
+		"""normalize_phone, once per distinct text, with short cuts for text already in E.164 form
+		and for numbers written as dialled at home."""
 		if not raw:
 			return normalize_phone(raw, self.rules.region)
 		found = self.phones.get(raw, self)
@@ -464,16 +467,6 @@ def matches_description(national: str, description) -> bool:
 		return False
 	pattern = description.national_number_pattern
 	return bool(pattern) and compiled(pattern).match(national) is not None
-
-
-def clean_row(
-	cells: list[str], mapping: dict[str, int], header: list[str], rules: Rules, row: int
-) -> tuple[dict | None, list[RowError]]:
-	"""A row's values normalised as the Customer controller stores them, or None with the reasons.
-
-	Every problem in the row is reported, each naming its column, so one pass over the error file
-	is enough to fix the row. (An import checks its rows with one RowChecker.)"""
-	return RowChecker(mapping, header, rules).check(cells, row)
 
 
 def pick(value: str | None, choices: dict[str, str]) -> str | None | bool:
@@ -842,7 +835,7 @@ class Batch:
 
 
 class CustomerWriter:
-	"""Writes checked rows (as clean_row makes them) as customers, each with the primary Contact and
+	"""Writes checked rows (as RowChecker.check makes them) as customers, each with the primary Contact and
 	billing Address its values make, as the controller would. One writer serves a whole import.
 
 	`prepare` asks the database what it must (names from the naming series in one step, the address
@@ -1116,12 +1109,6 @@ def cycle_collection_paused():
 	finally:
 		if paused:
 			gc.enable()
-
-
-def write_customers(rows: list[dict]) -> list[str]:
-	"""Insert customers from checked rows (as clean_row makes them), each with the primary Contact
-	and billing Address its values make, as the controller would. Returns the names, in order."""
-	return CustomerWriter().write(rows)
 
 
 def child_names(count: int) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from customer_lifecycle.customers.doctype.customer_import.customer_import import run_import, start_import
-from customer_lifecycle.customers.importer import read_table, remove_customers, write_customers
+from customer_lifecycle.customers.importer import CustomerWriter, read_table, remove_customers
 from customer_lifecycle.lifecycle.engine import get_workflow, initial_state
 from tests.helpers import as_user
 
@@ -250,7 +250,7 @@ def test_text_is_stored_as_written(cleanup):
 		"country": "United Kingdom",
 		"name_key": "obrn",
 	}
-	name = write_customers([values])[0]
+	name = CustomerWriter().write([values])[0]
 	stored = frappe.db.get_value("Customer", name, ["customer_name", "notes", "address_line1"], as_dict=True)
 	assert stored == {k: values[k] for k in ("customer_name", "notes", "address_line1")}
 	contact = frappe.get_doc("Contact", frappe.db.get_value("Customer", name, "primary_contact"))
@@ -392,7 +392,7 @@ def test_rows_are_the_records_the_controller_makes(cleanup, make_customer, trans
 
 	row = {**values, "name_key": name_key(values["customer_name"])}
 	if transport == "insert":
-		bulk = write_customers([row])[0]
+		bulk = CustomerWriter().write([row])[0]
 	else:
 		writer = importer.CustomerWriter()
 		batch = writer.prepare([row])

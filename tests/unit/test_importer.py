@@ -17,7 +17,6 @@ from customer_lifecycle.customers.importer import (
 	Rules,
 	SeenKeys,
 	cached_name_key,
-	clean_row,
 	e164_phone,
 	error_csv,
 	identity_keys,
@@ -83,7 +82,7 @@ def rules():
 def check(rules, **cells):
 	header = list(cells)
 	mapping, _unknown = map_columns(header, rules)
-	return clean_row(list(cells.values()), mapping, header, rules, 7)
+	return RowChecker(mapping, header, rules).check(list(cells.values()), 7)
 
 
 def test_csv_and_xlsx_read_alike():
@@ -192,7 +191,7 @@ def test_defaults_fill_what_is_left_blank(rules):
 def test_bad_values_are_reported_with_row_column_and_reason(rules, cells, field, reason):
 	header = list(cells)
 	mapping, _unknown = map_columns(header, rules)
-	values, errors = clean_row(list(cells.values()), mapping, header, rules, 12)
+	values, errors = RowChecker(mapping, header, rules).check(list(cells.values()), 12)
 	assert values is None
 	assert len(errors) == 1
 	assert (errors[0].row, errors[0].field) == (12, field)
@@ -262,8 +261,9 @@ def test_messy_fixture_rows_sort_out_as_the_readme_says(rules):
 	mapping, unknown = map_columns(header, rules)
 	assert unknown == []
 	errors, candidates = [], []
+	checker = RowChecker(mapping, header, rules)
 	for number, cells in rows:
-		values, problems = clean_row(cells, mapping, header, rules, number)
+		values, problems = checker.check(cells, number)
 		errors.extend(problems)
 		if values:
 			candidates.append((number, values))

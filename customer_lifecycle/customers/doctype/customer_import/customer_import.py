@@ -161,9 +161,9 @@ def import_rows(doc: CustomerImport) -> tuple[list[importer.RowError], list[str]
 
 	Each chunk is checked, its keys looked up in the table (one query, in the background while the
 	next chunk is checked), sorted out (duplicates within the file and in the table), given its
-	names (committed at once, so the naming series is not held) and built into INSERT statements
-	here, then written by a background writer on a connection of its own, as one transaction,
-	while the next chunks are checked and built (importer.BackgroundWriters)."""
+	names (committed at once, so the naming series is not held) and built into its records by
+	table here, then written by a background writer on a connection of its own, as one
+	transaction, while the next chunks are checked and built (importer.BackgroundWriters)."""
 	content = frappe.get_doc("File", {"file_url": doc.import_file}).get_content()
 	if isinstance(content, str):
 		content = content.encode()
