@@ -13,7 +13,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BENCH_DIR="${CL_BENCH_DIR:-/home/frappe/frappe-bench}"
 BENCH_USER="${CL_BENCH_USER:-frappe}"
-FRAPPE_BRANCH="${CL_FRAPPE_BRANCH:-v15.41.0}"
+FRAPPE_BRANCH="${CL_FRAPPE_BRANCH:-version-15}"
 FRAPPE_PATH="${CL_FRAPPE_PATH:-}"
 DB_ROOT_PASSWORD="${CL_DB_ROOT_PASSWORD:-root}"
 DEMO_SITE="${CL_DEMO_SITE:-customer-lifecycle.localhost}"
@@ -139,7 +139,11 @@ cmd_test() {
 	new_site "$TEST_SITE"
 	cd "$BENCH_DIR"
 	bench --site "$TEST_SITE" set-config allow_tests true >/dev/null
+	# links in emails and PDFs point at the served test site
+	bench --site "$TEST_SITE" set-config host_name "http://127.0.0.1:$TEST_PORT" >/dev/null
 	bench --site "$TEST_SITE" scheduler disable >/dev/null
+	# the workflow tests include a Server Script (Frappe reads this from the bench's common config)
+	bench set-config -g server_script_enabled 1 >/dev/null
 	mkdir -p "$ARTIFACTS"
 	say "serving $TEST_SITE on port $TEST_PORT for HTTP and browser tests"
 	stop_test_server

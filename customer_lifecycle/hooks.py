@@ -137,10 +137,10 @@ scheduler_events = {
 	],
 }
 
-# The desk's workflow actions, so that their saves count as lifecycle actions
+# The desk's action menu: Frappe's apply_workflow, taking the reason its prompt adds to the document
+# (any call of Frappe's apply_workflow counts as a workflow action without it; lifecycle/engine.py)
 override_whitelisted_methods = {
 	"frappe.model.workflow.apply_workflow": "customer_lifecycle.api.lifecycle.apply_workflow",
-	"frappe.model.workflow.bulk_workflow_approval": "customer_lifecycle.api.lifecycle.bulk_workflow_approval",
 }
 
 additional_timeline_content = {

@@ -8,16 +8,9 @@ from frappe.utils import flt, nowdate
 
 from customer_lifecycle.billing import engagements, payments, rates, reminders
 from customer_lifecycle.billing.invoices import INVOICE
+from customer_lifecycle.utils.args import names_arg
 
 CUSTOMER = "Customer"
-
-
-def parse_names(names: str | list) -> list[str]:
-	"""Names from a JSON list or a list, stripped, without blanks or repeats."""
-	values = frappe.parse_json(names) if isinstance(names, str) else names
-	if isinstance(values, str):
-		values = [values]
-	return list(dict.fromkeys(str(n).strip() for n in values or [] if str(n).strip()))
 
 
 @frappe.whitelist(methods=["POST"])
@@ -33,7 +26,7 @@ def mark_undelivered(names: str | list) -> list[str]:
 
 
 def set_delivered(names: str | list, delivered: bool) -> list[str]:
-	names = parse_names(names)
+	names = names_arg(names, "names")
 	if not names:
 		frappe.throw(_("Choose at least one engagement."), title=_("No Engagement"))
 	for name in names:
@@ -105,7 +98,7 @@ def send_payment_reminders(invoices: str | list) -> dict:
 	"""Remind customers of overdue invoices, one or many. Up to reminders.INLINE_LIMIT run now and
 	return {"sent", "skipped"}; more run as a background job ({"queued": True}) whose result arrives
 	as the realtime event `payment_reminders_sent`."""
-	names = parse_names(invoices)
+	names = names_arg(invoices, "invoices")
 	for name in names:
 		frappe.has_permission(INVOICE, "email", name, throw=True)
 	if len(names) > reminders.INLINE_LIMIT:

@@ -17,9 +17,13 @@ from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionErr
 from frappe.utils import getdate, strip_html
 
 from customer_lifecycle.api.customer import set_archived
-from customer_lifecycle.api.lifecycle import BULK_INLINE, BULK_LIMIT, apply_action
+from customer_lifecycle.lifecycle import engine
 from customer_lifecycle.lifecycle.engine import CUSTOMER, STATE_FIELD, get_workflow
+from customer_lifecycle.utils.args import json_arg, names_arg
 
+# at most this many customers a bulk action; up to BULK_INLINE of them in the request
+BULK_LIMIT = 500
+BULK_INLINE = 20
 DONE = "done"
 FAILED = "failed"
 # realtime event for a background run: {job_id, done, total, finished}
@@ -46,7 +50,7 @@ def run(action: str, customers: str | list, params: str | dict | None = None) ->
 			title=_("Unknown Action"),
 		)
 	names = parse_customers(customers)
-	params = PREPARE.get(action, lambda p: frappe._dict())(frappe._dict(frappe.parse_json(params) or {}))
+	params = PREPARE.get(action, lambda p: frappe._dict())(json_arg(params, "params", dict) or frappe._dict())
 	job_id = frappe.generate_hash(length=12)
 	state = new_state(job_id, action, names, params)
 	if len(names) <= BULK_INLINE:
@@ -222,9 +226,9 @@ def assign(name: str, params: frappe._dict) -> str:
 
 
 def apply_lifecycle(name: str, params: frappe._dict) -> str:
-	"""The lifecycle action, through the app's API (workflow guard, roles, change log)."""
-	result = apply_action(name, params.action, params.reason)
-	return _("Moved to {0}").format(_(result[STATE_FIELD]))
+	"""The lifecycle action (workflow guard, roles, change log)."""
+	doc = engine.apply_action(name, params.action, params.reason)
+	return _("Moved to {0}").format(_(doc.get(STATE_FIELD)))
 
 
 def explain_lifecycle(e: Exception, name: str, params: frappe._dict) -> str | None:
@@ -283,9 +287,7 @@ EXPLAIN = {"lifecycle": explain_lifecycle}
 
 def parse_customers(customers: str | list) -> list[str]:
 	"""The selected names, without blanks or repeats, in their order; at most BULK_LIMIT."""
-	names = list(
-		dict.fromkeys(str(n).strip() for n in (frappe.parse_json(customers) or []) if str(n).strip())
-	)
+	names = names_arg(customers, "customers")
 	if not names:
 		frappe.throw(_("Select at least one {0}.").format(_(CUSTOMER)), title=_("Nothing Selected"))
 	if len(names) > BULK_LIMIT:

@@ -1,64 +1,46 @@
 """Lifecycle actions over HTTP.
 
-`apply_workflow` and `bulk_workflow_approval` stand in for Frappe's methods of the same names
-(hooks.py `override_whitelisted_methods`), so the desk's action menu and list bulk actions mark
-their saves as workflow actions; they then call Frappe's own code unchanged.
+A state change is a workflow action when Frappe's own `apply_workflow` makes it (engine.py), so the
+desk's action menu, Frappe's list bulk approval and Workflow Action links need nothing from here.
+`apply_workflow` stands in for Frappe's method of the same name (hooks.py
+`override_whitelisted_methods`) only to take the optional reason the desk's prompt adds to the
+document (`_lifecycle_reason`); it then calls Frappe's code unchanged.
 """
 
 import frappe
 from frappe import _
 from frappe.model import workflow as frappe_workflow
+from frappe.model.document import Document
 
-from customer_lifecycle.lifecycle.engine import CHANGE_FIELDS, CHANGE_LOG, CUSTOMER, STATE_FIELD, workflow_action
-
-BULK_LIMIT = 500
-BULK_INLINE = 20
+from customer_lifecycle.lifecycle import engine
+from customer_lifecycle.lifecycle.engine import (
+	CHANGE_FIELDS,
+	CHANGE_LOG,
+	CUSTOMER,
+	STATE_FIELD,
+	action_reason,
+)
+from customer_lifecycle.utils.args import json_arg
 
 
 @frappe.whitelist(methods=["POST"])
-def apply_workflow(doc: str | dict, action: str):
-	"""Frappe's apply_workflow, with an optional `_lifecycle_reason` carried in the doc."""
-	data = frappe.parse_json(doc)
-	reason = data.pop("_lifecycle_reason", None) if isinstance(data, dict) else None
-	with workflow_action(action, reason):
+def apply_workflow(doc: str | dict | Document, action: str):
+	"""Frappe's apply_workflow, with an optional `_lifecycle_reason` carried in the doc (a Server
+	Script's frappe.call may pass the document itself)."""
+	if isinstance(doc, Document):
+		return frappe_workflow.apply_workflow(doc, action)
+	data = json_arg(doc, "doc", dict)
+	if not data:
+		frappe.throw(_("{0} is required.").format(frappe.bold("doc")), frappe.MandatoryError)
+	reason = data.pop("_lifecycle_reason", None)
+	with action_reason(data.get("name"), reason):
 		return frappe_workflow.apply_workflow(data, action)
-
-
-@frappe.whitelist(methods=["POST"])
-def bulk_workflow_approval(docnames: str | list, doctype: str, action: str):
-	"""Frappe's bulk workflow action from the list view, marked as workflow actions."""
-	frappe.has_permission(doctype, "write", throw=True)
-	names = frappe.parse_json(docnames)
-	if len(names) > BULK_LIMIT:
-		frappe.throw(_("Bulk actions support up to {0} documents.").format(BULK_LIMIT), title=_("Too Many Documents"))
-	if len(names) < BULK_INLINE:
-		return run_bulk_workflow_action(names, doctype, action)
-	frappe.msgprint(_("Bulk {0} is enqueued in background.").format(_(action)), alert=True)
-	frappe.enqueue(
-		run_bulk_workflow_action,
-		docnames=names,
-		doctype=doctype,
-		action=action,
-		queue="short",
-		timeout=1000,
-		enqueue_after_commit=True,
-	)
-
-
-def run_bulk_workflow_action(docnames: list, doctype: str, action: str):
-	with workflow_action(action):
-		frappe_workflow._bulk_workflow_action(docnames, doctype, action)
 
 
 @frappe.whitelist(methods=["POST"])
 def apply_action(customer: str, action: str, reason: str | None = None) -> dict:
 	"""Apply a lifecycle action (as named in the workflow) to one customer, with an optional reason."""
-	# one read of the customer for the permission check and the action (Frappe's apply_workflow
-	# reloads it, and its save reads it again as it was)
-	doc = frappe.get_doc(CUSTOMER, customer)
-	doc.check_permission("write")
-	with workflow_action(action, reason):
-		doc = frappe_workflow.apply_workflow(doc, action)
+	doc = engine.apply_action(customer, action, reason)
 	return {"name": doc.name, STATE_FIELD: doc.get(STATE_FIELD)}
 
 

@@ -15,8 +15,7 @@ import time
 import frappe
 from frappe.desk.search import search_link
 
-from customer_lifecycle.api.bulk import run
-from customer_lifecycle.api.lifecycle import BULK_INLINE
+from customer_lifecycle.api.bulk import BULK_INLINE, run
 from customer_lifecycle.benchmarks.foundation import ensure_bench_user
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.benchmarks.volume import ensure_customers

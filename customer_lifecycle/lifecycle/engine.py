@@ -3,18 +3,31 @@
 Frappe's Workflow `Customer Lifecycle` holds the states and transitions; admins change them in the
 Workflow editor. This module adds what the workflow engine does not do by itself:
 
-- the state field changes only through a workflow action (the desk's action menu, the app's
-  API, bulk workflow actions) or the app's own automation, never by a plain write;
+- the state field changes only through a workflow action or the app's own automation, never by a
+  plain write (REST `PUT`, `set_value`, Data Import, bulk edit, a `save()` with the state changed
+  by hand);
 - the state named "anonymized" in Customer Lifecycle Settings is final;
 - every change is recorded as a Customer Lifecycle Change, with the time spent in the old state.
+
+What counts as a workflow action is decided by the save itself, not by the HTTP entry point: every
+path that applies one through Frappe's code (the desk's action menu, list bulk approval, the links
+in Workflow Action emails, a Server Script, another app, a scheduled job) goes through
+`frappe.model.workflow.apply_workflow`, which checks the user's roles, sets the state and saves
+the document. A save of a customer whose state changed is a workflow action when that function is
+applying an action to this very document further up the call stack; the action is the one it was
+given. Frappe's role check (the transition must be allowed to one of the user's roles, with its
+condition met) is made again here on every such save.
 
 No state is named here: the states the app acts on come from Customer Lifecycle Settings.
 """
 
+import inspect
+import sys
 from contextlib import contextmanager
 
 import frappe
 from frappe import _
+from frappe.model import workflow as frappe_workflow
 from frappe.model.workflow import (
 	WorkflowPermissionError,
 	get_workflow_name,
@@ -73,15 +86,46 @@ def terminal_states() -> list[str]:
 	return [anonymized] if anonymized else []
 
 
+# the code of Frappe's apply_workflow(doc, action), the one door of every workflow action (under the
+# argument-type check that frappe.whitelist wraps it in)
+APPLY_WORKFLOW = inspect.unwrap(frappe_workflow.apply_workflow).__code__
+
+
+def applied_action(doc) -> str | None:
+	"""The action Frappe's apply_workflow is applying to this very document object, when this save
+	is its save (found up the call stack); None for any other save."""
+	frame = sys._getframe(1)
+	while frame is not None:
+		if frame.f_code is APPLY_WORKFLOW:
+			local = frame.f_locals
+			if local.get("doc") is doc:
+				return local.get("action")
+		frame = frame.f_back
+	return None
+
+
 @contextmanager
-def workflow_action(action: str, reason: str | None = None):
-	"""Mark the saves made inside the block as the result of a workflow action."""
-	previous = frappe.flags.lifecycle_action
-	frappe.flags.lifecycle_action = frappe._dict(action=action, reason=reason, automatic=0)
+def action_reason(customer: str | None, reason: str | None):
+	"""The reason a person gave for the workflow action applied to `customer` inside the block
+	(the desk's prompt, the app's API); it grants nothing by itself."""
+	previous = frappe.flags.lifecycle_reasons
+	frappe.flags.lifecycle_reasons = {**(previous or {}), customer: reason}
 	try:
 		yield
 	finally:
-		frappe.flags.lifecycle_action = previous
+		frappe.flags.lifecycle_reasons = previous
+
+
+def action_context(doc) -> frappe._dict | None:
+	"""How this save changes the state: the app's automation, or a workflow action (with the
+	reason given for it); None for a plain write."""
+	if doc.flags.lifecycle_automation:
+		return doc.flags.lifecycle_automation
+	action = applied_action(doc)
+	if action is None:
+		return None
+	reason = (frappe.flags.lifecycle_reasons or {}).get(doc.name)
+	return frappe._dict(action=action, reason=reason, automatic=0)
 
 
 def validate_workflow(doc) -> None:
@@ -124,17 +168,17 @@ def validate_workflow(doc) -> None:
 			title=_("Lifecycle"),
 		)
 
-	context = doc.flags.lifecycle_automation or frappe.flags.lifecycle_action
+	context = action_context(doc)
 	if not context:
 		frappe.throw(
 			_(
-				"{0} cannot be changed directly (from {1} to {2}). Use a lifecycle action from the Actions menu or the lifecycle API."
+				"{0} cannot be changed directly (from {1} to {2}). Use a lifecycle action: the Actions menu, the lifecycle API, or Frappe's apply_workflow."
 			).format(frappe.bold(label), frappe.bold(_(old)), frappe.bold(_(new))),
 			LifecycleBypassError,
 			title=_("Lifecycle"),
 		)
 	if not doc.flags.lifecycle_automation:
-		# the desk, the API and bulk actions: the user's roles must allow this transition
+		# a workflow action: the user's roles must allow this transition
 		check_roles_allow(workflow, before, old, new)
 	now = now_datetime()
 	doc.flags.lifecycle_change = frappe._dict(
@@ -188,6 +232,16 @@ def record_change(doc) -> None:
 	log.set_new_name()
 	log.set_user_and_timestamp()
 	log.db_insert()
+
+
+def apply_action(customer: str, action: str, reason: str | None = None):
+	"""A person's workflow action on one customer, with an optional reason: the user must be able to
+	write the customer; Frappe's apply_workflow checks the action against their roles. Returns the
+	saved customer."""
+	doc = frappe.get_doc(CUSTOMER, customer)
+	doc.check_permission("write")
+	with action_reason(doc.name, reason):
+		return frappe_workflow.apply_workflow(doc, action)
 
 
 def move_to(customer, target_state: str, reason: str | None = None, automatic: bool = True) -> bool:
@@ -255,8 +309,9 @@ __all__ = [
 	"LifecycleBypassError",
 	"LifecycleTransitionError",
 	"WorkflowPermissionError",
+	"action_reason",
+	"apply_action",
 	"move_to",
 	"record_change",
 	"validate_workflow",
-	"workflow_action",
 ]

@@ -19,6 +19,7 @@ from customer_lifecycle.lifecycle import engine
 from customer_lifecycle.onboarding import checklists
 from customer_lifecycle.portal import access
 from customer_lifecycle.utils.normalize import normalize_phone
+from customer_lifecycle.utils.uploads import check_upload
 
 CUSTOMER = access.CUSTOMER
 INVOICE = "Customer Invoice"
@@ -38,24 +39,6 @@ ADDRESS_FIELDS = (
 	"state",
 	"pincode",
 	"country",
-)
-# uploads: documents and pictures, up to the site's own file size limit
-UPLOAD_EXTENSIONS = frozenset(
-	{
-		".pdf",
-		".png",
-		".jpg",
-		".jpeg",
-		".gif",
-		".webp",
-		".doc",
-		".docx",
-		".odt",
-		".txt",
-		".csv",
-		".xls",
-		".xlsx",
-	}
 )
 
 
@@ -372,18 +355,7 @@ def upload_document(customer: str, item: str, filename: str, content: bytes) -> 
 	"""A document for an item: a private file of the customer's (in its folder), owned by the
 	portal user; it marks the item provided."""
 	row = own_item(customer, item)
-	extension = os.path.splitext(filename or "")[1].lower()
-	if extension not in UPLOAD_EXTENSIONS:
-		frappe.throw(
-			_("{0}: {1} files cannot be uploaded here. Upload one of: {2}.").format(
-				frappe.bold(_("File")),
-				frappe.bold(escape_html(extension or filename)),
-				", ".join(sorted(UPLOAD_EXTENSIONS)),
-			),
-			frappe.ValidationError,
-		)
-	if not content:
-		frappe.throw(_("{0}: the file is empty.").format(frappe.bold(_("File"))), frappe.ValidationError)
+	check_upload(filename, content)
 	file = frappe.get_doc(
 		{
 			"doctype": "File",

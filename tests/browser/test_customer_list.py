@@ -10,7 +10,7 @@ import frappe
 import pytest
 from playwright.sync_api import expect
 
-from customer_lifecycle.api.lifecycle import BULK_INLINE
+from customer_lifecycle.api.bulk import BULK_INLINE
 from customer_lifecycle.demo import FakeCustomers
 from tests.integration.test_bulk import engagement_doctype  # noqa: F401 (a fixture)
 

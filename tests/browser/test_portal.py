@@ -9,6 +9,7 @@ import pytest
 from frappe.utils.password import update_password
 from playwright.sync_api import expect
 
+from tests.factories import pdf_bytes
 from tests.helpers import PASSWORD
 from tests.integration.portal_world import committed_world, insert_customer
 
@@ -80,7 +81,7 @@ def test_a_portal_customer_uses_the_portal_on_a_phone(world, portal_page, tmp_pa
 	item = page.locator(f".cl-portal-item[data-item='{mine.staff_item}']")
 	expect(item).to_have_count(0)  # the firm's own items take no uploads
 	document = tmp_path / "utility-bill.pdf"
-	document.write_bytes(b"%PDF-1.4 utility bill")
+	document.write_bytes(pdf_bytes("utility bill"))
 	item = page.locator(".card.cl-portal-item").first
 	item.locator("input[type=file]").set_input_files(str(document))
 	item.get_by_role("button", name="Upload", exact=True).click()

@@ -5,7 +5,8 @@ import uuid
 import frappe
 
 from customer_lifecycle.portal import showcase
-from tests.helpers import PASSWORD
+from tests.factories import pdf_bytes
+from tests.helpers import PASSWORD, as_user
 
 
 def portal_customer(label: str = "portal") -> frappe._dict:
@@ -28,13 +29,12 @@ def committed_world() -> frappe._dict:
 	mine = portal_customer("mine")
 	theirs = portal_customer("theirs")
 	for who in (mine, theirs):
-		frappe.set_user(who.user)
 		# contents differ: Frappe stores equal contents once, under the first upload's URL
-		who.file_content = f"%PDF-1.4 proof of {who.customer_name}".encode()
-		pages.upload_document(
-			who.name, who.provided_item, f"proof-{uuid.uuid4().hex[:6]}.pdf", who.file_content
-		)
+		who.file_content = pdf_bytes(f"proof of {who.customer_name}")
+		with as_user(who.user):
+			pages.upload_document(
+				who.name, who.provided_item, f"proof-{uuid.uuid4().hex[:6]}.pdf", who.file_content
+			)
 		who.file_url = frappe.db.get_value("Onboarding Checklist Item", who.provided_item, "attachment")
-	frappe.set_user("Administrator")
 	frappe.db.commit()
 	return frappe._dict(mine=mine, theirs=theirs)

@@ -19,6 +19,7 @@ from customer_lifecycle.demo import FakeCustomers
 from customer_lifecycle.lifecycle.engine import get_settings
 from customer_lifecycle.onboarding import checklists
 from customer_lifecycle.portal import pages, users
+from tests.factories import pdf_bytes
 from tests.helpers import as_user
 
 TEXT_TYPES = ("char", "varchar", "tinytext", "text", "mediumtext", "longtext")
@@ -208,7 +209,7 @@ def fill_everything(person, personas, make_customer) -> dict:
 		)[0]
 		portal.answer_item(portal_item, answer=f"I am {person.name}")
 		pages.upload_document(
-			doc.name, portal_item, f"id-{person.surname}.pdf", f"%PDF {person.name}".encode()
+			doc.name, portal_item, f"id-{person.surname}.pdf", pdf_bytes(f"ID of {person.name}")
 		)
 		portal.update_profile(mobile_no=person.phone)
 	for action in ("Activate", "Start Offboarding", "Complete Offboarding"):

@@ -3,8 +3,8 @@
 import frappe
 import pytest
 
-from customer_lifecycle.api.bulk import get_results, run, run_job
-from customer_lifecycle.api.lifecycle import BULK_INLINE, BULK_LIMIT, apply_action
+from customer_lifecycle.api.bulk import BULK_INLINE, BULK_LIMIT, get_results, run, run_job
+from customer_lifecycle.api.lifecycle import apply_action
 from tests.helpers import as_user
 
 ENGAGEMENT = "CL Test Engagement"

@@ -9,6 +9,7 @@ from frappe.permissions import add_permission
 from customer_lifecycle.api import portal as api
 from customer_lifecycle.portal import access, pages, users
 from customer_lifecycle.portal.context import build
+from tests.factories import BROKEN_PDF, pdf_bytes
 from tests.helpers import as_user
 from tests.integration.portal_world import portal_customer
 
@@ -173,9 +174,13 @@ def test_answers_and_uploads_mark_items_provided(mine, theirs):
 			api.answer_item(mine.staff_item, answer="I did it myself")
 		with pytest.raises(frappe.PermissionError):
 			api.answer_item(theirs.provided_item, answer="hello")
-		pages.upload_document(mine.name, mine.provided_item, "proof.pdf", b"%PDF-1.4 proof")
+		pages.upload_document(mine.name, mine.provided_item, "proof.pdf", pdf_bytes("proof"))
 		with pytest.raises(frappe.ValidationError, match="File"):
 			pages.upload_document(mine.name, mine.provided_item, "virus.exe", b"MZ")
+		# a damaged PDF is refused with a message that names the file, and nothing is stored
+		with pytest.raises(frappe.ValidationError, match=r"broken\.pdf.*cannot be read as a PDF"):
+			pages.upload_document(mine.name, mine.provided_item, "broken.pdf", BROKEN_PDF)
+		assert not frappe.db.exists("File", {"file_name": "broken.pdf"})
 	item = frappe.db.get_value(
 		"Onboarding Checklist Item",
 		mine.provided_item,

@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from customer_lifecycle.portal import access
+from tests.factories import BROKEN_PDF, pdf_bytes
 from tests.helpers import PASSWORD
 from tests.integration.portal_world import committed_world
 
@@ -80,6 +81,23 @@ def test_own_invoice_pdf_and_own_upload_download(client, base_url, world):
 	assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 	own_file = get(client, base_url, world.mine.file_url)
 	assert own_file.status_code == 200 and own_file.content == world.mine.file_content
+
+
+def test_a_damaged_pdf_is_refused_with_a_message_and_the_upload_before_it_stays(client, base_url, world):
+	"""Frappe reads every uploaded PDF: a damaged one is a 417 that names the file, not a 500, and
+	the document uploaded before is still the item's."""
+	files = {"file": ("scan-cut-short.pdf", BROKEN_PDF, "application/pdf")}
+	r = client.post(
+		f"{base_url}/api/method/customer_lifecycle.api.portal.upload_document",
+		data={"item": world.mine.provided_item},
+		files=files,
+		timeout=30,
+	)
+	assert r.status_code == 417, r.text[:300]
+	assert "scan-cut-short.pdf" in r.text and "cannot be read as a PDF" in r.text
+	frappe.db.rollback()
+	assert frappe.db.get_value("Onboarding Checklist Item", world.mine.provided_item, "attachment") == world.mine.file_url
+	assert not frappe.db.exists("File", {"file_name": "scan-cut-short.pdf"})
 
 
 def test_the_portal_user_has_no_desk(client, base_url):
@@ -217,7 +235,7 @@ def test_another_customers_private_file_is_refused(client, base_url, world):
 )
 def test_portal_methods_refuse_another_customers_ids(client, base_url, world, method, data):
 	t = world.theirs
-	files = {"file": ("x.pdf", b"%PDF-1.4 x", "application/pdf")} if method == "upload_document" else None
+	files = {"file": ("x.pdf", pdf_bytes("x"), "application/pdf")} if method == "upload_document" else None
 	r = client.post(
 		f"{base_url}/api/method/customer_lifecycle.api.portal.{method}", data=data(t), files=files, timeout=30
 	)

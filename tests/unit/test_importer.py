@@ -613,19 +613,34 @@ def test_phone_numbers_are_normalised_as_normalize_phone_does():
 
 
 def test_child_rows_are_named_as_frappe_names_them_but_never_alike():
+	"""Frappe's hash names (15.9x): one character of the request's trace id, three of the time in
+	tenths of a second, six random. The importer's names start as Frappe's own do in the same
+	request, then count on."""
 	import base64
+	from types import SimpleNamespace
 
+	import frappe
 	from frappe.model.naming import make_autoname
 
 	from customer_lifecycle.customers.importer import base32hex, child_names
 
-	before = int(make_autoname("hash")[:4], 32)
-	names = child_names(50_000)
-	after = int(make_autoname("hash")[:4], 32)
+	# as in a request or a job: Frappe's monitor holds the trace id
+	frappe.local.monitor = SimpleNamespace(data=SimpleNamespace(uuid="3f2a9c0e-trace-7"))
+	try:
+		before = make_autoname("hash")
+		names = child_names(50_000)
+		after = make_autoname("hash")
+	finally:
+		del frappe.local.monitor
+	assert before[0] == "7"
 	assert len(set(names)) == len(names)
-	assert all(len(name) == 10 and set(name) <= set("0123456789abcdefghijklmnopqrstuv") for name in names)
-	# the time part, as Frappe's own: the time (in tenths of a second) when they were made
-	assert before <= int(names[0][:4], 32) <= after
+	assert all(len(name) == len(before) and set(name) <= set("0123456789abcdefghijklmnopqrstuv") for name in names)
+	# the request part, as Frappe's own in this request
+	assert {name[0] for name in names} == {before[0]} == {after[0]}
+	# the time part: between Frappe's own names made just before and just after (a wrap of the
+	# three characters' 54 minutes apart)
+	elapsed = (int(after[1:4], 32) - int(before[1:4], 32)) % 32**3
+	assert (int(names[0][1:4], 32) - int(before[1:4], 32)) % 32**3 <= elapsed
 	for number in (0, 1, 31, 32, 2**30 - 1, 123_456_789):
 		assert base32hex(number) == base64.b32hexencode(number.to_bytes(5, "big")).decode().lower()[-6:]
 
