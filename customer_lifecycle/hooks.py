@@ -12,7 +12,12 @@ require_type_annotated_api_methods = True
 # Desk assets: the two-step new-customer dialog
 app_include_js = "customer_lifecycle.bundle.js"
 
-# Installation
+# Installation. One owner per DocType name: installing this app where another app or an admin made
+# a DocType of one of its names (ERPNext's Customer), or such an app where this one is, is refused
+# before anything is written, and so is a migrate that would swap one for the other (coexistence.py)
+before_install = "customer_lifecycle.coexistence.before_install"
+before_app_install = "customer_lifecycle.coexistence.before_app_install"
+before_migrate = "customer_lifecycle.coexistence.before_migrate"
 after_sync = "customer_lifecycle.install.after_sync"
 after_migrate = "customer_lifecycle.install.after_migrate"
 before_uninstall = "customer_lifecycle.install.before_uninstall"
