@@ -25,7 +25,8 @@ from customer_lifecycle.lifecycle import engine
 from customer_lifecycle.onboarding.checklists import MANAGER_ROLE, notify
 
 # moves per transaction. Each save through the workflow leaves Frappe bookkeeping for the commit
-# (realtime messages it queues, each new one compared with all queued before; writes counted
+# (realtime messages it queues, each new one compared with all queued before, still so in 15.101;
+# writes counted
 # against its limit per transaction): in one transaction of 13k moves, a few thousand moves in,
 # each took several times as long as the first ones. Committed in chunks, a run that stops half
 # way keeps what it moved, and the next run finds the rest.
@@ -115,9 +116,9 @@ def run(commit: bool = True) -> dict:
 
 
 def forget_finished_saves() -> None:
-	"""Between two moves no document is being saved, yet Frappe (v15) leaves an entry (doctype,
-	None) in frappe.flags.currently_saving for each document inserted under a name it only gets
-	while saving (each move's Customer Lifecycle Change and Version), and every later save looks
+	"""Between two moves no document is being saved, yet Frappe (v15, still in 15.101.1) leaves an
+	entry (doctype, None) in frappe.flags.currently_saving for each document inserted under a name
+	it only gets while saving (each move's Version, an onboarding checklist), and every later save looks
 	through them: thousands of moves in, that search was a quarter of a move's time. Entries
 	without a name cannot be any document's, so they go."""
 	saving = frappe.flags.currently_saving

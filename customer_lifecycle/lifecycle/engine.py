@@ -229,8 +229,11 @@ def record_change(doc) -> None:
 	# An append-only log row with no controller of its own and every link just validated on the
 	# customer: one INSERT, without the whole document save (hooks for "*", notifications, ...)
 	# that would double the cost of every move. The timeline reads these rows by query (timeline).
+	# (owner and timestamps set here: Document.set_user_and_timestamp would also list the row in
+	# frappe.flags.currently_saving, which only a full save clears)
 	log.set_new_name()
-	log.set_user_and_timestamp()
+	log.owner = log.modified_by = frappe.session.user
+	log.creation = log.modified = change.changed_on
 	log.db_insert()
 
 
