@@ -2,7 +2,6 @@
 site that `./dev.sh test` created (CL_SITE in CL_BENCH_DIR, served at CL_BASE_URL)."""
 
 import os
-import uuid
 
 import pytest
 
@@ -41,7 +40,12 @@ def ensure_personas():
 	for email, roles in PERSONAS.values():
 		if not frappe.db.exists("User", email):
 			user = frappe.get_doc(
-				{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+				{
+					"doctype": "User",
+					"email": email,
+					"first_name": email.split("@")[0],
+					"send_welcome_email": 0,
+				}
 			)
 			user.add_roles(*roles)
 		update_password(email, PASSWORD)
@@ -73,26 +77,49 @@ def faker():
 
 
 @pytest.fixture
-def make_customer(site, faker):
+def make_customer(site):
 	"""Factory: a saved Customer with Faker data; keyword arguments override fields."""
+	from tests.factories import make_customer
+
+	return make_customer
+
+
+@pytest.fixture
+def active_customer(site):
+	"""Factory: a customer moved through onboarding to the active state."""
+	from tests.factories import make_active_customer
+
+	return make_active_customer
+
+
+ENGAGEMENT = "CL Test Engagement"
+
+
+@pytest.fixture(scope="session")
+def engagement_doctype(site):
+	"""A record type that links to Customer from outside the app: a custom DocType with a Link
+	field. Creating a table commits, so it is made once and dropped at the end."""
 	import frappe
 
-	from customer_lifecycle.demo import FakeCustomers
-
-	phones = FakeCustomers(seed=7, region="GB")
-
-	def make(**fields):
-		data = {
-			"doctype": "Customer",
-			"customer_name": faker.name(),
-			# unique across runs too: customers committed by HTTP tests stay on the site
-			"email": f"{uuid.uuid4().hex[:8]}.{faker.unique.email()}",
-			"phone": phones.phone(),
-		}
-		data.update(fields)
-		return frappe.get_doc(data).insert()
-
-	return make
+	if not frappe.db.exists("DocType", ENGAGEMENT):
+		frappe.get_doc(
+			{
+				"doctype": "DocType",
+				"name": ENGAGEMENT,
+				"module": "Customers",
+				"custom": 1,
+				"autoname": "hash",
+				"fields": [
+					{"fieldname": "customer", "fieldtype": "Link", "options": "Customer", "label": "Customer"}
+				],
+				"permissions": [{"role": "System Manager", "read": 1, "write": 1, "create": 1, "delete": 1}],
+			}
+		).insert()
+		frappe.db.commit()
+	yield ENGAGEMENT
+	frappe.db.rollback()
+	frappe.delete_doc("DocType", ENGAGEMENT, force=True)
+	frappe.db.commit()
 
 
 @pytest.fixture(scope="session")
@@ -113,7 +140,9 @@ def http(base_url, personas):
 		s = requests.Session()
 		s.headers["Accept"] = "application/json"
 		if persona:
-			r = s.post(f"{base_url}/api/method/login", data={"usr": personas[persona], "pwd": PASSWORD}, timeout=30)
+			r = s.post(
+				f"{base_url}/api/method/login", data={"usr": personas[persona], "pwd": PASSWORD}, timeout=30
+			)
 			assert r.status_code == 200, r.text
 		sessions[persona] = s
 		return s

@@ -12,7 +12,6 @@ from playwright.sync_api import expect
 
 from customer_lifecycle.api.bulk import BULK_INLINE
 from customer_lifecycle.demo import FakeCustomers
-from tests.integration.test_bulk import engagement_doctype  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -79,7 +78,7 @@ def row(dialog, name: str):
 	return dialog.locator(f'.cl-bulk-row[data-customer="{name}"]')
 
 
-def test_bulk_delete_reports_each_customer(login, customers, engagement_doctype, artifacts):  # noqa: F811
+def test_bulk_delete_reports_each_customer(login, customers, engagement_doctype, artifacts):
 	prefix = unique("Bulkdel")
 	free_one, free_two, linked = customers(prefix, {}, {}, {})
 	engagement = frappe.get_doc({"doctype": engagement_doctype, "customer": linked}).insert()

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from customer_lifecycle.api.lifecycle import apply_action
 from customer_lifecycle.onboarding.checklists import set_item_done
 from tests.browser.forms import show_tab
+from tests.factories import delete_customer
 from tests.helpers import as_user
-from tests.integration.test_onboarding import delete_customer
 
 pytestmark = pytest.mark.browser
 

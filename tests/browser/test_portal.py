@@ -9,9 +9,8 @@ import pytest
 from frappe.utils.password import update_password
 from playwright.sync_api import expect
 
-from tests.factories import pdf_bytes
+from tests.factories import make_customer, make_portal_world, pdf_bytes
 from tests.helpers import PASSWORD
-from tests.integration.portal_world import committed_world, insert_customer
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -19,7 +18,7 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="module")
 def world(site):
-	return committed_world()
+	return make_portal_world()
 
 
 @pytest.fixture
@@ -45,7 +44,7 @@ def portal_page(browser, base_url):
 
 
 def test_a_manager_invites_a_contact_from_the_customer_form(login, site):
-	customer = insert_customer(
+	customer = make_customer(
 		customer_name="Harriet Vane", email=f"harriet.{frappe.generate_hash(length=6)}@example.org"
 	)
 	frappe.db.commit()

@@ -10,8 +10,8 @@ from frappe.utils import add_days, nowdate
 
 from customer_lifecycle.billing import segments
 from customer_lifecycle.billing.report.at_risk_customers.at_risk_customers import execute
+from tests.factories import make_invoice, make_payment
 from tests.helpers import as_user
-from tests.integration.test_billing import active_customer, make_invoice, make_payment  # noqa: F401
 
 
 def days_ago(n: int) -> str:
@@ -34,7 +34,7 @@ def reasons_by_customer(filters=None) -> dict[str, str]:
 
 
 @pytest.fixture
-def dataset(active_customer):  # noqa: F811
+def dataset(active_customer):
 	"""Four active customers, each at risk for its own reasons, and a healthy one."""
 	late = active_customer()
 	make_invoice(late.name, days_ago=40, due_in=10)  # 30 days overdue

@@ -10,62 +10,12 @@ from frappe.utils import add_days, flt, nowdate
 from customer_lifecycle.api.lifecycle import apply_action
 from customer_lifecycle.billing.gate import NotBillableError
 from customer_lifecycle.billing.payments import OverAllocationError
-from customer_lifecycle.lifecycle.engine import get_settings
+from tests.factories import make_invoice, make_payment
 from tests.helpers import as_user, run_in_threads
-
-
-@pytest.fixture
-def active_customer(make_customer):
-	"""Factory: a customer moved through onboarding to the active state."""
-
-	def make(**fields):
-		customer = make_customer(**fields)
-		apply_action(customer.name, "Start Onboarding")
-		apply_action(customer.name, "Activate")
-		assert state(customer.name) == get_settings().active_state
-		return customer
-
-	return make
 
 
 def state(customer):
 	return frappe.db.get_value("Customer", customer, "lifecycle_status")
-
-
-def make_invoice(customer, items=((1, 100),), submit=True, days_ago=0, due_in=30, **fields):
-	posting = add_days(nowdate(), -days_ago)
-	invoice = frappe.get_doc(
-		{
-			"doctype": "Customer Invoice",
-			"customer": customer,
-			"posting_date": posting,
-			"due_date": add_days(posting, due_in),
-			"items": [
-				{"description": f"Work {i}", "qty": qty, "rate": rate} for i, (qty, rate) in enumerate(items)
-			],
-			**fields,
-		}
-	).insert()
-	if submit:
-		invoice.submit()
-	return invoice
-
-
-def make_payment(customer, amount, allocations=None, submit=True, **fields):
-	payment = frappe.get_doc(
-		{
-			"doctype": "Customer Payment",
-			"customer": customer,
-			"amount": amount,
-			"method": "Bank Transfer",
-			"allocate_oldest_first": 0 if allocations is not None else 1,
-			"allocations": [{"invoice": i, "allocated_amount": a} for i, a in (allocations or [])],
-			**fields,
-		}
-	).insert()
-	if submit:
-		payment.submit()
-	return payment
 
 
 def invoice_row(name):

@@ -7,33 +7,6 @@ from customer_lifecycle.api.bulk import BULK_INLINE, BULK_LIMIT, get_results, ru
 from customer_lifecycle.api.lifecycle import apply_action
 from tests.helpers import as_user
 
-ENGAGEMENT = "CL Test Engagement"
-
-
-@pytest.fixture(scope="session")
-def engagement_doctype(site):
-	"""A record type that links to Customer, as the app's projects and invoices will: a custom DocType
-	with a Link field. Creating a table commits, so it is made once and dropped at the end."""
-	if not frappe.db.exists("DocType", ENGAGEMENT):
-		frappe.get_doc(
-			{
-				"doctype": "DocType",
-				"name": ENGAGEMENT,
-				"module": "Customers",
-				"custom": 1,
-				"autoname": "hash",
-				"fields": [
-					{"fieldname": "customer", "fieldtype": "Link", "options": "Customer", "label": "Customer"}
-				],
-				"permissions": [{"role": "System Manager", "read": 1, "write": 1, "create": 1, "delete": 1}],
-			}
-		).insert()
-		frappe.db.commit()
-	yield ENGAGEMENT
-	frappe.db.rollback()
-	frappe.delete_doc("DocType", ENGAGEMENT, force=True)
-	frappe.db.commit()
-
 
 def outcome(state):
 	"""{customer: (result, message)} of a finished run."""

@@ -9,38 +9,16 @@ Each refusal leaves the site as it was: the same tables with the same columns an
 refused app not among the installed ones.
 """
 
-import json
 import os
-import shutil
-import subprocess
-import uuid
 
 import pytest
 
-from tests.conftest import require_env
+from tests.bench import Bench
 
 APP = "customer_lifecycle"
-DB_ROOT_PASSWORD = os.environ.get("CL_DB_ROOT_PASSWORD", "root")
-
-# prints {table: [columns, rows]} for the site named in argv[1]
-SNAPSHOT = """
-import json, sys, frappe
-frappe.init(site=sys.argv[1], sites_path=".")
-frappe.connect()
-tables = {}
-for (table,) in frappe.db.sql("show tables"):
-	columns = [c[0] for c in frappe.db.sql(f"show columns from `{table}`")]
-	[[rows]] = frappe.db.sql(f"select count(*) from `{table}`")
-	tables[table] = [columns, rows]
-print(json.dumps(tables))
-"""
 
 # a custom DocType "Customer" with one record, as an admin makes it in the desk
 CUSTOM_CUSTOMER = """
-import sys, frappe
-frappe.init(site=sys.argv[1], sites_path=".")
-frappe.connect()
-frappe.set_user("Administrator")
 frappe.get_doc({
 	"doctype": "DocType", "name": "Customer", "module": "Custom", "custom": 1, "autoname": "hash",
 	"fields": [{"fieldname": "full_name", "label": "Full Name", "fieldtype": "Data"}],
@@ -52,93 +30,16 @@ frappe.db.commit()
 
 # a customer of this app's, with its contact
 OUR_CUSTOMER = """
-import sys, frappe
-frappe.init(site=sys.argv[1], sites_path=".")
-frappe.connect()
-frappe.set_user("Administrator")
 frappe.get_doc({"doctype": "Customer", "customer_name": "Ours Stays", "email": "ours.stays@example.com"}).insert()
 frappe.db.commit()
 """
 
 # what a site made by an older install would hold: both apps listed as installed
 BOTH_INSTALLED = """
-import json, sys, frappe
-frappe.init(site=sys.argv[1], sites_path=".")
-frappe.connect()
+import json
 frappe.db.set_global("installed_apps", json.dumps([*frappe.get_installed_apps(), "erpnext"]))
 frappe.db.commit()
 """
-
-
-def bench_cli() -> str:
-	found = shutil.which("bench") or os.path.expanduser("~/bench-env/bin/bench")
-	assert os.path.exists(found), "the bench CLI is not on PATH"
-	return found
-
-
-class Bench:
-	def __init__(self):
-		self.dir = require_env("CL_BENCH_DIR")
-		self.cli = bench_cli()
-
-	def run(self, *args: str) -> subprocess.CompletedProcess:
-		return subprocess.run(
-			[self.cli, *args], cwd=self.dir, capture_output=True, text=True, timeout=900, check=False
-		)
-
-	def python(self, script: str, site: str) -> str:
-		done = subprocess.run(
-			[os.path.join(self.dir, "env", "bin", "python"), "-c", script, site],
-			cwd=os.path.join(self.dir, "sites"),
-			capture_output=True,
-			text=True,
-			timeout=300,
-			check=False,
-		)
-		assert done.returncode == 0, done.stderr[-2000:]
-		return done.stdout
-
-	def new_site(self, *apps: str) -> str:
-		site = f"coexist-{uuid.uuid4().hex[:8]}.localhost"
-		install = [arg for app in apps for arg in ("--install-app", app)]
-		done = self.run(
-			"new-site",
-			site,
-			"--db-root-username",
-			"root",
-			"--db-root-password",
-			DB_ROOT_PASSWORD,
-			"--admin-password",
-			"admin",
-			*install,
-		)
-		assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-		self.sites.append(site)
-		return site
-
-	def installed_apps(self, site: str) -> list[str]:
-		return json.loads(
-			self.python(
-				"import json, sys, frappe\nfrappe.init(site=sys.argv[1], sites_path='.')\nfrappe.connect()\n"
-				"print(json.dumps(frappe.get_installed_apps()))",
-				site,
-			)
-		)
-
-	def snapshot(self, site: str) -> dict:
-		return json.loads(self.python(SNAPSHOT, site))
-
-	def drop(self, site: str) -> None:
-		self.run(
-			"drop-site",
-			site,
-			"--force",
-			"--no-backup",
-			"--db-root-username",
-			"root",
-			"--db-root-password",
-			DB_ROOT_PASSWORD,
-		)
 
 
 @pytest.fixture(scope="module")
@@ -147,14 +48,12 @@ def bench(site):
 	assert os.path.isdir(os.path.join(b.dir, "apps", "erpnext")), (
 		"ERPNext is not in the bench: the coexistence tests install it on new sites (README: the bench)"
 	)
-	b.sites = []
 	yield b
-	for made in b.sites:
-		b.drop(made)
+	b.drop_all()
 
 
 def assert_refused_and_unchanged(bench: Bench, site: str, app: str, before: dict, owner_text: str) -> str:
-	done = bench.run("--site", site, "install-app", app)
+	done = bench.run("--site", site, "install-app", app, check=False)
 	output = done.stdout + done.stderr
 	assert done.returncode != 0, output[-2000:]
 	assert "Incompatible" in output and owner_text in output, output[-2000:]
@@ -165,7 +64,7 @@ def assert_refused_and_unchanged(bench: Bench, site: str, app: str, before: dict
 
 
 def test_a_custom_customer_doctype_refuses_the_install(bench):
-	site = bench.new_site()
+	site = bench.new_site(prefix="coexist")
 	bench.python(CUSTOM_CUSTOMER, site)
 	before = bench.snapshot(site)
 	output = assert_refused_and_unchanged(
@@ -175,7 +74,7 @@ def test_a_custom_customer_doctype_refuses_the_install(bench):
 
 
 def test_erpnext_first_then_this_app_is_refused(bench):
-	site = bench.new_site("erpnext")
+	site = bench.new_site("erpnext", prefix="coexist")
 	before = bench.snapshot(site)
 	assert_refused_and_unchanged(bench, site, APP, before, "ERPNext's Customer (module Selling)")
 	# ERPNext's Customer is ERPNext's still
@@ -183,7 +82,7 @@ def test_erpnext_first_then_this_app_is_refused(bench):
 
 
 def test_this_app_first_then_erpnext_is_refused_and_a_migrate_never_swaps_them(bench):
-	site = bench.new_site(APP)
+	site = bench.new_site(APP, prefix="coexist")
 	bench.python(OUR_CUSTOMER, site)
 	before = bench.snapshot(site)
 	output = assert_refused_and_unchanged(
@@ -195,7 +94,7 @@ def test_this_app_first_then_erpnext_is_refused_and_a_migrate_never_swaps_them(b
 	# a site from an older install that lists both: migrate refuses before it syncs anything
 	bench.python(BOTH_INSTALLED, site)
 	with_both = bench.snapshot(site)
-	done = bench.run("--site", site, "migrate")
+	done = bench.run("--site", site, "migrate", check=False)
 	output = done.stdout + done.stderr
 	assert done.returncode != 0 and "both define Customer" in output, output[-2000:]
 	assert bench.snapshot(site) == with_both

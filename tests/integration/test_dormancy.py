@@ -10,8 +10,9 @@ from customer_lifecycle.billing import dormancy
 from customer_lifecycle.billing.activity import customers_with_activity
 from customer_lifecycle.billing.segment_rules import dormancy_target
 from customer_lifecycle.lifecycle.engine import get_settings
-from tests.integration.test_billing import active_customer, make_invoice, make_payment, state  # noqa: F401
-from tests.integration.test_lifecycle import changes, edited_workflow
+from tests.factories import customer_state as state
+from tests.factories import edited_workflow, make_invoice, make_payment
+from tests.factories import lifecycle_changes as changes
 
 
 def backdate_state(customer: str, days: int) -> None:
@@ -153,7 +154,7 @@ def test_a_move_the_workflow_refuses_is_reported_not_forced(quiet_customer, pers
 		assert (customer, settings.dormant_state) in dormancy.candidates(settings, frappe.utils.getdate())
 
 
-def test_the_candidate_query_finds_whom_the_rule_would_move(quiet_customer, active_customer):  # noqa: F811
+def test_the_candidate_query_finds_whom_the_rule_would_move(quiet_customer, active_customer):
 	"""The one query of index probes finds exactly the customers segment_rules.dormancy_target moves
 	when given every active and dormant customer's last activity (billing.activity's aggregates):
 	quiet ones, one quiet to the day, one that became active at an unknown time, dormant ones with and

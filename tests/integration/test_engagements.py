@@ -7,11 +7,8 @@ from frappe.utils import nowdate
 
 from customer_lifecycle.api.billing import mark_delivered, mark_undelivered
 from customer_lifecycle.customers.summary import customer_summary
+from tests import factories as billing
 from tests.helpers import as_user
-from tests.integration import test_billing as billing
-
-# the billing tests' factory of customers in a billable state
-active_customer = billing.active_customer
 
 
 def make_engagement(customer, status="Open", **fields):

@@ -1,8 +1,5 @@
 """The lifecycle is Frappe's Workflow: actions, roles, the terminal state, admin changes, automation."""
 
-import copy
-from contextlib import contextmanager
-
 import frappe
 import pytest
 from frappe.client import set_value
@@ -17,23 +14,9 @@ from customer_lifecycle.lifecycle.engine import (
 	move_to,
 	timeline,
 )
+from tests.factories import edited_workflow
+from tests.factories import lifecycle_changes as changes
 from tests.helpers import as_user
-
-WORKFLOW = "Customer Lifecycle"
-
-
-@contextmanager
-def edited_workflow():
-	"""Yield the lifecycle Workflow to change as an admin would; put it back afterwards."""
-	doc = frappe.get_doc("Workflow", WORKFLOW)
-	original = copy.deepcopy(doc.as_dict())
-	try:
-		yield doc
-	finally:
-		restored = frappe.get_doc("Workflow", WORKFLOW)
-		restored.set("states", [{k: v for k, v in s.items() if k not in ("name",)} for s in original["states"]])
-		restored.set("transitions", [{k: v for k, v in t.items() if k not in ("name",)} for t in original["transitions"]])
-		restored.save()
 
 
 def ensure_state(name, style=""):
@@ -44,15 +27,6 @@ def ensure_state(name, style=""):
 def ensure_action(name):
 	if not frappe.db.exists("Workflow Action Master", name):
 		frappe.get_doc({"doctype": "Workflow Action Master", "workflow_action_name": name}).insert()
-
-
-def changes(customer):
-	return frappe.get_all(
-		"Customer Lifecycle Change",
-		filters={"customer": customer},
-		fields=["from_state", "to_state", "action", "reason", "automatic", "changed_by", "seconds_in_from_state"],
-		order_by="changed_on asc, creation asc",
-	)
 
 
 def test_action_moves_the_customer_and_records_the_change(make_customer):

@@ -1,11 +1,8 @@
 """`bench migrate` keeps an admin's lifecycle edits, and a second migrate changes nothing."""
 
-import os
-import shutil
-import subprocess
-
 import frappe
-import pytest
+
+from tests.bench import Bench
 
 FINGERPRINT = [
 	("Workflow", {"name": "Customer Lifecycle"}),
@@ -36,18 +33,8 @@ def fingerprint():
 
 
 def migrate(site):
-	bench = shutil.which("bench")
-	if not bench:
-		pytest.fail("the bench CLI is not on PATH (./dev.sh test puts it there)", pytrace=False)
 	frappe.db.commit()
-	result = subprocess.run(
-		[bench, "--site", site, "migrate"],
-		cwd=os.environ["CL_BENCH_DIR"],
-		capture_output=True,
-		text=True,
-		timeout=600,
-	)
-	assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+	Bench().run("--site", site, "migrate")
 	frappe.clear_cache()
 
 

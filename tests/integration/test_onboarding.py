@@ -12,8 +12,8 @@ from customer_lifecycle.api.onboarding import get_onboarding, set_item_done
 from customer_lifecycle.install import ensure_onboarding_template
 from customer_lifecycle.lifecycle.engine import get_settings
 from customer_lifecycle.onboarding.checklists import notify_overdue_items, start_round
+from tests.factories import delete_customer, edited_workflow
 from tests.helpers import as_user, run_in_threads
-from tests.integration.test_lifecycle import edited_workflow
 
 STANDARD = "Standard Onboarding"
 REQUIRED = ("Verify identity", "Signed terms", "Billing details")
@@ -379,14 +379,6 @@ def delete_rounds(customer):
 	names = [r.name for r in rounds(customer)]
 	frappe.db.delete("Onboarding Checklist Item", {"parent": ("in", names)})
 	frappe.db.delete("Onboarding Checklist", {"name": ("in", names)})
-
-
-def delete_customer(name):
-	"""Delete a committed test customer (its checklists go with it) and its lifecycle log, which
-	would otherwise reappear on the next customer given the same number."""
-	frappe.delete_doc("Customer", name, force=True)
-	frappe.db.delete("Customer Lifecycle Change", {"customer": name})
-	frappe.db.commit()
 
 
 @pytest.fixture

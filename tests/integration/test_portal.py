@@ -10,8 +10,8 @@ from customer_lifecycle.api import portal as api
 from customer_lifecycle.portal import access, pages, users
 from customer_lifecycle.portal.context import build
 from tests.factories import BROKEN_PDF, pdf_bytes
+from tests.factories import make_portal_customer as portal_customer
 from tests.helpers import as_user
-from tests.integration.portal_world import portal_customer
 
 
 @pytest.fixture

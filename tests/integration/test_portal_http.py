@@ -9,14 +9,13 @@ import pytest
 import requests
 
 from customer_lifecycle.portal import access
-from tests.factories import BROKEN_PDF, pdf_bytes
+from tests.factories import BROKEN_PDF, make_portal_world, pdf_bytes
 from tests.helpers import PASSWORD
-from tests.integration.portal_world import committed_world
 
 
 @pytest.fixture(scope="module")
 def world(site):
-	return committed_world()
+	return make_portal_world()
 
 
 @pytest.fixture(scope="module")

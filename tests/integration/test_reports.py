@@ -16,8 +16,8 @@ from customer_lifecycle.billing import analytics
 from customer_lifecycle.demo import CHANGE_ROW_FIELDS, change_row
 from customer_lifecycle.lifecycle.engine import CHANGE_LOG, get_settings
 from customer_lifecycle.lifecycle.rules import Transition
+from tests.factories import make_invoice, make_payment
 from tests.helpers import as_user
-from tests.integration.test_billing import active_customer, make_invoice, make_payment  # noqa: F401
 
 DAY = 86400
 # the reports a Customer User may run too (each refuses outsiders itself: test_at_risk, test_billing)
@@ -42,7 +42,7 @@ def by_customer(rows) -> dict:
 
 
 @pytest.fixture
-def shop(make_customer, active_customer):  # noqa: F811
+def shop(make_customer, active_customer):
 	"""Three customers of a category of their own, made today. `a` is active, with invoices of 100
 	(60 days ago, due 30 days ago) and 300 (10 days ago, due in 20 days) and a payment of 100 today for
 	the first one (30 days after its due date); `b` is active, with one unpaid, overdue invoice of 50
@@ -115,7 +115,7 @@ def test_lifetime_value(shop):
 	assert only.customer == shop.b
 
 
-def test_lifetime_value_of_a_customer_that_only_paid(shop, active_customer):  # noqa: F811
+def test_lifetime_value_of_a_customer_that_only_paid(shop, active_customer):
 	"""A customer with payments and no invoices has a row (every figure of its invoices 0), last."""
 	d = active_customer(customer_category=shop.category).name
 	make_payment(d, 70)  # nothing to allocate it to: all of it unallocated
@@ -346,7 +346,7 @@ def test_the_prepared_result_is_the_live_one(title, shop, personas):
 # ---- a fixed number of queries ----
 
 
-def test_query_count_does_not_grow_with_the_data(shop, active_customer):  # noqa: F811
+def test_query_count_does_not_grow_with_the_data(shop, active_customer):
 	"""Every report makes as many queries over the small dataset as over one with more customers,
 	invoices and payments."""
 	filters = {

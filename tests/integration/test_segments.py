@@ -8,8 +8,8 @@ from frappe.utils import add_days, getdate, now_datetime, nowdate
 
 from customer_lifecycle.billing import segments
 from customer_lifecycle.lifecycle.engine import SETTINGS
+from tests.factories import make_invoice, make_payment
 from tests.helpers import as_user
-from tests.integration.test_billing import active_customer, make_invoice, make_payment  # noqa: F401
 
 FIELDS = ["revenue_segment", "activity_segment", "payment_segment", "last_activity_on"]
 

@@ -116,17 +116,21 @@ def data(filters) -> list[dict]:
 			)
 		)
 		category = " and `tabCustomer`.customer_category = %(category)s"
-	# Raw SQL: the query builder cannot join a derived table with the per-statement optimizer switch
-	# (the grouped query's values are escaped by the query builder)
+	# Raw SQL: the query builder cannot join a derived table with the per-statement optimizer switch.
+	# Every value is a bound parameter: walk() renders the grouped query with %(paramN)s placeholders
+	# and returns their values (its get_sql() would paste them in, quoted for SQL but not for
+	# MariaDB's backslash escapes); the bucket columns are the app's own names (AGING_BUCKETS).
+	grouped, values = per_customer.walk()
+	values["category"] = filters.customer_category
 	return frappe.db.sql(
 		f"""{NO_LATERAL_DERIVED}
 		select per_customer.customer, `tabCustomer`.customer_name, per_customer.invoices,
 			per_customer.outstanding{"".join(f", per_customer.{bucket_key(label)}" for label, _f, _l in AGING_BUCKETS)},
 			per_customer.oldest_due_date
-		from ({per_customer.get_sql().replace("%", "%%")}) as per_customer
+		from ({grouped}) as per_customer
 		straight_join `tabCustomer` on `tabCustomer`.name = per_customer.customer
 		where 1=1{category}
 		order by per_customer.outstanding desc, per_customer.customer""",
-		{"category": filters.customer_category},
+		values,
 		as_dict=True,
 	)
