@@ -42,6 +42,7 @@ def customers_with_activity(states: list[str] | None = None, stored: tuple[str, 
 	columns named in `stored`, each as `current_<column>`."""
 	condition = "where c.lifecycle_status in %(states)s" if states else ""
 	columns = "".join(f", c.`{field}` as `current_{field}`" for field in stored)
+	# SQL text: the columns are the caller's stored-field constants; the states are a parameter
 	return frappe.db.sql(
 		f"""
 		select c.name, c.lifecycle_status, c.lifecycle_since, c.creation,

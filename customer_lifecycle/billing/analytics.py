@@ -166,6 +166,7 @@ def customer_rows(
 	conditions, more = customer_conditions(filters)
 	values.update(more)
 	columns = "".join(f", `tabCustomer`.`{field}`" for field in fields)
+	# SQL text: `aggregate`, `conditions` and `order_by` are the app's own SQL with placeholders; values are parameters
 	return frappe.db.sql(
 		f"""{NO_LATERAL_DERIVED}
 		select per_customer.*{columns}
@@ -196,6 +197,7 @@ def customer_figures(
 	columns = "".join(f", `{field}`" for field in fields)
 	customers = {
 		row[0]: row[1:]
+		# SQL text: `columns` are the caller's Customer field constants; `conditions` placeholders only
 		for row in frappe.db.sql(
 			f"select `tabCustomer`.name{columns} from `tabCustomer` where {conditions}", values
 		)
@@ -239,6 +241,7 @@ def last_activity(scope: str = "", kinds: tuple = ACTIVITY) -> dict[str, date]:
 	on-disk temporary tables, several times slower."""
 	latest: dict[str, date] = {}
 	for doctype, rows, day in kinds:
+		# SQL text: doctype, rows and day come from ACTIVITY, `scope` from customer_scope (placeholders)
 		for customer, on in frappe.db.sql(
 			f"select customer, max({day}) from `tab{doctype}` where {rows}{scope} group by customer"
 		):

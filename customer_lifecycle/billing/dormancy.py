@@ -60,6 +60,7 @@ def candidates(settings, today) -> list[tuple[str, str]]:
 		return []
 	quiet_from = getdate(today) - timedelta(days=days - 1)
 	# Raw SQL: correlated EXISTS per kind of activity, which the query builder would spell longer
+	# SQL text: any_activity pastes ACTIVITY's constants; the states and the day are parameters
 	rows = frappe.db.sql(
 		f"""
 		select c.name, %(dormant)s from `tabCustomer` c

@@ -33,6 +33,7 @@ def invoice_figures(since, today) -> list[dict]:
 	many there are, how many are late (overdue now, or paid by a payment dated after the due date)
 	and how many are partly paid. Raw SQL for the correlated EXISTS on the payments' allocations
 	(the covering index invoice_parent of Customer Payment Allocation, then the payment)."""
+	# SQL text: the doctype names are the app's constants; values are parameters
 	return frappe.db.sql(
 		f"""
 		select i.customer,
@@ -59,6 +60,7 @@ def customers_with_segments() -> list[dict]:
 	"""Every customer with its creation, its stored segment fields (as `current_<field>`) and its
 	last activity (analytics.last_activity, None when it has had none)."""
 	columns = "".join(f", `{field}` as `current_{field}`" for field in SEGMENT_FIELDS)
+	# SQL text: SEGMENT_FIELDS, the app's own column names
 	customers = frappe.db.sql(f"select name, creation{columns} from `tab{CUSTOMER}`", as_dict=True)
 	latest = last_activity()
 	for customer in customers:
@@ -140,6 +142,7 @@ def write_changes(customers: list[dict], values: dict[str, dict]) -> int:
 	assignments = ", ".join(f"c.`{field}` = v.`{field}`" for field in SEGMENT_FIELDS)
 	for start in range(0, len(changed), WRITE_CHUNK):
 		chunk = changed[start : start + WRITE_CHUNK]
+		# SQL text: SEGMENT_FIELDS for the columns, one placeholder per value
 		frappe.db.sql(
 			f"""
 			update `tab{CUSTOMER}` c

@@ -790,6 +790,7 @@ def existing_customers(rows: list[dict], sql: Callable | None = None) -> dict[tu
 			wanted.setdefault(fieldname, set()).add(value)
 	if not wanted:
 		return {}
+	# SQL text: field names are identity_keys' own constants; the values are parameters
 	query = " union all ".join(
 		f"select '{fieldname}', `name`, `{fieldname}` from `tab{CUSTOMER}` where `{fieldname}` in %s"
 		for fieldname in wanted
@@ -811,6 +812,7 @@ def taken_names(doctype: str, names: Iterable[str]) -> set[str]:
 	names = list(names)
 	if not names:
 		return set()
+	# SQL text: the doctype is the importer's own; the names are parameters
 	rows = frappe.db.sql(
 		f"with wanted(n) as (values {', '.join(['(%s)'] * len(names))}) "
 		f"select n from wanted where n in (select `name` from `tab{doctype}`)",

@@ -391,6 +391,7 @@ def remove_logins(users: list[str]) -> int:
 			frappe.db.delete("Email Queue", {"name": ("in", queued)})
 	if users:
 		for table, column, replacement in user_columns():
+			# SQL text: table and column names come from information_schema (user_columns); values are parameters
 			frappe.db.sql(
 				f"update `{table}` set `{column}` = %(to)s where `{column}` in %(users)s",
 				{"to": replacement, "users": users},

@@ -111,6 +111,7 @@ def query_rows(filters, today) -> list[dict]:
 	# every figure but invoiced_on counts the invoices posted up to today only
 	invoices = {
 		row.customer: row
+		# SQL text: only the app's table names and customer_scope's placeholders; every value is a parameter
 		for row in frappe.db.sql(
 			f"""
 			select inv.customer,

@@ -76,6 +76,7 @@ def columns() -> list[dict]:
 def overview(conditions: str, scope: str, values: dict) -> frappe._dict:
 	"""The period's figures: total, new and buying customers, invoices, revenue, average value and
 	purchase frequency."""
+	# SQL text: `conditions` and `scope` hold column names and placeholders only (analytics.customer_conditions); values are parameters
 	[customers] = frappe.db.sql(
 		f"""
 		select count(*) as total, coalesce(sum(creation >= %(from_date)s and creation < %(end)s), 0) as new
@@ -107,6 +108,7 @@ def overview(conditions: str, scope: str, values: dict) -> frappe._dict:
 
 def top_customers(scope: str, values: dict, limit: int, revenue) -> list[dict]:
 	"""The `limit` customers with the most revenue in the period; only their names are read."""
+	# SQL text: invoice_totals_sql's own columns; `limit` is an int
 	rows = frappe.db.sql(
 		f"""{analytics.NO_LATERAL_DERIVED}
 		select top.customer, `tabCustomer`.customer_name, top.revenue, top.invoices

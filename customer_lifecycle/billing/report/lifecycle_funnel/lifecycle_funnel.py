@@ -46,6 +46,7 @@ def data(filters) -> list[dict]:
 	values.update(analytics.period_values(filters))
 	by_state = {
 		r.lifecycle_status: r
+		# SQL text: `conditions` are analytics.customer_conditions' column names and placeholders, with Frappe's escaped match conditions; every filter value is a parameter
 		for r in frappe.db.sql(
 			f"""
 			select lifecycle_status, count(*) as current,

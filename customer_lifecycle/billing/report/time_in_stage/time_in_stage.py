@@ -50,6 +50,7 @@ def data(filters) -> list[dict]:
 	values.update(analytics.period_values(filters), now=now_datetime())
 	left = {
 		r.from_state: r
+		# SQL text: `scope` and `conditions` are analytics.customer_conditions' column names and placeholders, with Frappe's escaped match conditions; every filter value is a parameter
 		for r in frappe.db.sql(
 			f"""
 			select ch.from_state, count(*) as exits, avg(ch.seconds_in_from_state) as avg_seconds,

@@ -120,4 +120,5 @@ def on_doctype_update():
 	frappe.db.add_index("Customer", ["modified", "archived", "lifecycle_status"], "modified_archived_lifecycle")
 	for index in SUPERSEDED_INDEXES:
 		if frappe.db.has_index("tabCustomer", index):
+			# SQL text: the index name is one of SUPERSEDED_INDEXES, the app's own constants
 			frappe.db.sql_ddl(f"alter table `tabCustomer` drop index `{index}`")

@@ -92,6 +92,7 @@ def group_members(key: str) -> list[dict]:
 	"""The customers whose `key` is shared with at least one other customer, in two queries: the
 	shared values (a GROUP BY that reads only the key's index), then their rows by that index.
 	One query joining a grouped derived table is slower here: MariaDB splits it per row."""
+	# SQL text: `key` is one of the report's own KEY fields, never a filter value
 	shared = frappe.db.sql_list(f"select `{key}` from `tabCustomer` where `{key}` > '' group by `{key}` having count(*) > 1")
 	if not shared:
 		return []
