@@ -130,9 +130,10 @@ cmd_start() {
 }
 
 stop_test_server() {
-	# bench starts the server and worker as child processes: stop them by what they run
+	# bench starts the server and worker as child processes: stop them by what they run (this
+	# bench's own worker only: another bench on the machine keeps its own)
 	pkill -f -- "--site $TEST_SITE serve --port $TEST_PORT" 2>/dev/null || true
-	pkill -f -- "frappe worker --queue short,default,long" 2>/dev/null || true
+	pkill -f -- "$BENCH_DIR/env/bin/python.* frappe worker --queue short,default,long" 2>/dev/null || true
 }
 
 cmd_test() {
