@@ -17,35 +17,20 @@ A refusal raises frappe.IncompatibleApp, which `bench install-app` reports as th
 incompatible with the site, without a traceback; nothing has been written by then.
 """
 
-import json
-import os
 from functools import cache
 
 import frappe
 from frappe import _
+
+from customer_lifecycle.utils.app_files import records_in_files
 
 APP = "customer_lifecycle"
 
 
 @cache
 def doctypes_of(app: str) -> dict[str, str]:
-	"""DocType name -> module, for every DocType that `app` defines in its files
-	(<module>/doctype/<folder>/<folder>.json)."""
-	root = frappe.get_app_path(app)
-	found = {}
-	for module_folder in sorted(os.listdir(root)):
-		doctype_root = os.path.join(root, module_folder, "doctype")
-		if not os.path.isdir(doctype_root):
-			continue
-		for folder in sorted(os.listdir(doctype_root)):
-			path = os.path.join(doctype_root, folder, f"{folder}.json")
-			if not os.path.isfile(path):
-				continue
-			with open(path) as f:
-				definition = json.load(f)
-			if definition.get("doctype") == "DocType" and definition.get("name"):
-				found[definition["name"]] = definition.get("module")
-	return found
+	"""DocType name -> module, for every DocType that `app` defines in its files."""
+	return {name: module for _doctype, name, module in records_in_files(app, ("doctype",))}
 
 
 def app_title(app: str) -> str:

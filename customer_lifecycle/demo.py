@@ -19,7 +19,6 @@ from frappe.utils import now_datetime
 from customer_lifecycle.customers import completeness, contacts
 from customer_lifecycle.customers.doctype.customer.customer import site_country_code
 from customer_lifecycle.customers.duplicates import name_key
-from customer_lifecycle.customers.privacy import anonymous_name
 from customer_lifecycle.lifecycle.engine import (
 	CHANGE_FIELDS,
 	CHANGE_LOG,
@@ -30,6 +29,7 @@ from customer_lifecycle.lifecycle.engine import (
 	initial_state,
 )
 from customer_lifecycle.lifecycle.rules import path_between
+from customer_lifecycle.privacy.records import anonymous_name
 from customer_lifecycle.utils.normalize import normalize_email, normalize_phone
 
 CHUNK = 5000

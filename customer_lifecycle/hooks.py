@@ -72,7 +72,7 @@ doc_events = {
 		"on_update": "customer_lifecycle.customers.contacts.on_linked_update",
 		"on_trash": "customer_lifecycle.customers.contacts.on_linked_trash",
 		# marketing consent: its date, and withdrawal on unsubscribe
-		"before_save": "customer_lifecycle.customers.privacy.set_consent_date",
+		"before_save": "customer_lifecycle.privacy.consent.set_consent_date",
 	},
 	"Address": {
 		"on_update": "customer_lifecycle.customers.contacts.on_linked_update",
@@ -137,8 +137,8 @@ scheduler_events = {
 		"customer_lifecycle.onboarding.checklists.notify_overdue_items",
 		"customer_lifecycle.billing.invoices.mark_overdue",
 		# nightly segments (revenue, activity, payment) and dormancy moves through the workflow
-		"customer_lifecycle.billing.segments.update_segments",
-		"customer_lifecycle.billing.dormancy.run",
+		"customer_lifecycle.analytics.segments.update_segments",
+		"customer_lifecycle.lifecycle.dormancy.run",
 	],
 }
 

@@ -1,15 +1,13 @@
 """Install, migrate and uninstall steps. Each is safe to run again."""
 
-import json
-import os
-
 import frappe
 
 from customer_lifecycle.billing.setup import ensure_billing_records
 from customer_lifecycle.customers import terminology
 from customer_lifecycle.customers.list_filters import ensure_list_filters
 from customer_lifecycle.customers.search import ensure_contact_company_index
-from customer_lifecycle.lifecycle.engine import SETTINGS
+from customer_lifecycle.utils.doctypes import SETTINGS
+from customer_lifecycle.utils.seeds import load_seed
 
 WORKFLOW = "Customer Lifecycle"
 CATEGORIES = ("Retail", "Wholesale", "VIP", "Corporate", "Member")
@@ -101,7 +99,9 @@ def ensure_core_permissions():
 
 	for doctype, roles in CORE_RIGHTS.items():
 		for role, rights in roles.items():
-			if frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0, "if_owner": 0}):
+			if frappe.db.exists(
+				"Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0, "if_owner": 0}
+			):
 				continue
 			add_permission(doctype, role, 0)
 			for right in rights:
@@ -118,11 +118,6 @@ def ensure_address_template():
 		frappe.get_doc({"doctype": "Address Template", "country": country, "is_default": 1}).insert(
 			ignore_permissions=True
 		)
-
-
-def load_seed(filename: str):
-	with open(os.path.join(os.path.dirname(__file__), "seeds", filename)) as f:
-		return json.load(f)
 
 
 def before_uninstall():

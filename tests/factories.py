@@ -180,7 +180,7 @@ def make_portal_customer(label: str = "portal") -> frappe._dict:
 def make_portal_world() -> frappe._dict:
 	"""Two portal customers ("mine" and "theirs"), each with a document its portal user uploaded,
 	committed so that a served site sees them."""
-	from customer_lifecycle.portal import pages
+	from customer_lifecycle.portal import writes
 	from tests.helpers import as_user
 
 	frappe.set_user("Administrator")
@@ -190,7 +190,7 @@ def make_portal_world() -> frappe._dict:
 		# contents differ: Frappe stores equal contents once, under the first upload's URL
 		who.file_content = pdf_bytes(f"proof of {who.customer_name}")
 		with as_user(who.user):
-			pages.upload_document(
+			writes.upload_document(
 				who.name, who.provided_item, f"proof-{uuid.uuid4().hex[:6]}.pdf", who.file_content
 			)
 		who.file_url = frappe.db.get_value("Onboarding Checklist Item", who.provided_item, "attachment")

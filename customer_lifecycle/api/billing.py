@@ -7,10 +7,8 @@ from frappe import _
 from frappe.utils import flt, nowdate
 
 from customer_lifecycle.billing import engagements, payments, rates, reminders
-from customer_lifecycle.billing.invoices import INVOICE
 from customer_lifecycle.utils.args import names_arg
-
-CUSTOMER = "Customer"
+from customer_lifecycle.utils.doctypes import CUSTOMER, ENGAGEMENT, INVOICE, PAYMENT
 
 
 @frappe.whitelist(methods=["POST"])
@@ -30,7 +28,7 @@ def set_delivered(names: str | list, delivered: bool) -> list[str]:
 	if not names:
 		frappe.throw(_("Choose at least one engagement."), title=_("No Engagement"))
 	for name in names:
-		frappe.has_permission(engagements.ENGAGEMENT, "write", name, throw=True)
+		frappe.has_permission(ENGAGEMENT, "write", name, throw=True)
 	return engagements.set_delivered(names, delivered)
 
 
@@ -61,11 +59,11 @@ def record_payment(
 ) -> dict:
 	"""Record and submit a payment from the customer's form, allocated oldest first. Returns the
 	payment's name and allocations and the customer's balance afterwards."""
-	frappe.has_permission(payments.PAYMENT, "submit", throw=True)
+	frappe.has_permission(PAYMENT, "submit", throw=True)
 	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
 	payment = frappe.get_doc(
 		{
-			"doctype": payments.PAYMENT,
+			"doctype": PAYMENT,
 			"customer": customer,
 			"amount": flt(amount),
 			"method": method,

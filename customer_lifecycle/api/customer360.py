@@ -17,9 +17,9 @@ from frappe.desk.form import assign_to as frappe_assign
 from frappe.utils import escape_html, get_fullname, getdate, strip_html_tags
 
 from customer_lifecycle.customers.summary import customer_summary
+from customer_lifecycle.utils.doctypes import CUSTOMER
 from customer_lifecycle.utils.normalize import normalize_text
 
-CUSTOMER = "Customer"
 TODO = "ToDo"
 TASK_FIELDS = ["name", "description", "status", "date", "allocated_to", "assigned_by", "modified"]
 # closed tasks shown under the open ones, newest first

@@ -3,7 +3,8 @@
 import frappe
 
 from customer_lifecycle.customers.doctype.customer.customer import site_country_code
-from customer_lifecycle.customers.duplicates import CUSTOMER, find_duplicates
+from customer_lifecycle.customers.duplicates import find_duplicates
+from customer_lifecycle.utils.doctypes import CUSTOMER
 from customer_lifecycle.utils.normalize import normalize_email, normalize_phone, normalize_text
 
 

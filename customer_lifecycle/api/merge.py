@@ -13,8 +13,9 @@ from frappe import _
 from frappe.utils import escape_html, format_datetime, now_datetime
 
 from customer_lifecycle.customers import contacts, flags
-from customer_lifecycle.customers.duplicates import CUSTOMER, is_manager
-from customer_lifecycle.lifecycle.engine import STATE_FIELD, get_settings
+from customer_lifecycle.customers.duplicates import is_manager
+from customer_lifecycle.lifecycle.engine import get_settings
+from customer_lifecycle.utils.doctypes import CUSTOMER, STATE_FIELD
 
 # the survivor takes these from the merged customer only where it has none
 FILL_EMPTY = ("primary_contact", "billing_address", "email", "phone", "id_number")
@@ -33,14 +34,18 @@ def check_merge(customer: str, into: str) -> None:
 	for fieldname, name in (("customer", customer), ("into", into)):
 		if not name or not frappe.db.exists(CUSTOMER, name):
 			frappe.throw(
-				_("{0}: {1} {2} does not exist.").format(fieldname, _(CUSTOMER), frappe.bold(escape_html(name or ""))),
+				_("{0}: {1} {2} does not exist.").format(
+					fieldname, _(CUSTOMER), frappe.bold(escape_html(name or ""))
+				),
 				frappe.DoesNotExistError,
 				title=_("Merge"),
 			)
 	if customer == into:
 		frappe.throw(_("A customer cannot be merged into itself."), frappe.ValidationError, title=_("Merge"))
 	if not is_manager():
-		frappe.throw(_("Only a Customer Manager may merge customers."), frappe.PermissionError, title=_("Merge"))
+		frappe.throw(
+			_("Only a Customer Manager may merge customers."), frappe.PermissionError, title=_("Merge")
+		)
 	frappe.has_permission(CUSTOMER, "delete", customer, throw=True)
 	frappe.has_permission(CUSTOMER, "write", into, throw=True)
 	anonymized = get_settings().anonymized_state
@@ -55,12 +60,16 @@ def check_merge(customer: str, into: str) -> None:
 
 def merge_customers(customer: str, into: str) -> dict:
 	"""The merge itself, once check_merge has passed."""
-	merged = frappe.db.get_value(CUSTOMER, customer, ["customer_name", STATE_FIELD, *FILL_EMPTY], as_dict=True)
+	merged = frappe.db.get_value(
+		CUSTOMER, customer, ["customer_name", STATE_FIELD, *FILL_EMPTY], as_dict=True
+	)
 	survivor = frappe.db.get_value(CUSTOMER, into, list(FILL_EMPTY), as_dict=True)
 	# Frappe caches which doctypes hold dynamic links to which, per process; rebuild it from the
 	# tables now so that links made since then (a first ToDo on a customer) are moved too
 	frappe.local.dynamic_link_map = None
-	frappe.rename_doc(CUSTOMER, customer, into, merge=True, force=True, show_alert=False, rebuild_search=False)
+	frappe.rename_doc(
+		CUSTOMER, customer, into, merge=True, force=True, show_alert=False, rebuild_search=False
+	)
 	remove_repeated_links(into)
 	fill = {f: merged[f] for f in FILL_EMPTY if merged.get(f) and not survivor.get(f)}
 	if fill:

@@ -9,9 +9,9 @@ import frappe
 from frappe.utils import cint, get_fullname, sbool
 
 from customer_lifecycle.customers import flags
-from customer_lifecycle.customers.notes import NOTE, may_change
+from customer_lifecycle.customers.notes import may_change
+from customer_lifecycle.utils.doctypes import CUSTOMER, FLAG, NOTE
 
-CUSTOMER = "Customer"
 NOTE_FIELDS = (
 	"name",
 	"customer",
@@ -30,7 +30,7 @@ MAX_PAGE_LENGTH = 100
 def get_active_flags(customer: str) -> list[dict]:
 	"""A customer's active flags, most severe first."""
 	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
-	frappe.has_permission(flags.FLAG, "read", throw=True)
+	frappe.has_permission(FLAG, "read", throw=True)
 	return [dict(f, raised_by_name=get_fullname(f.raised_by)) for f in flags.active_flags(customer)]
 
 
@@ -38,16 +38,14 @@ def get_active_flags(customer: str) -> list[dict]:
 def raise_flag(customer: str, reason: str, severity: str = "Medium") -> dict:
 	"""Raise a flag on a customer; returns the customer's flag fields as they are now."""
 	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
-	frappe.get_doc(
-		{"doctype": flags.FLAG, "customer": customer, "reason": reason, "severity": severity}
-	).insert()
+	frappe.get_doc({"doctype": FLAG, "customer": customer, "reason": reason, "severity": severity}).insert()
 	return customer_flag_fields(customer)
 
 
 @frappe.whitelist(methods=["POST"])
 def resolve_flag(flag: str, note: str) -> dict:
 	"""Resolve a flag with a note saying how; returns the customer's flag fields as they are now."""
-	doc = frappe.get_doc(flags.FLAG, flag)
+	doc = frappe.get_doc(FLAG, flag)
 	doc.check_permission("write")
 	doc.status = flags.RESOLVED
 	doc.resolution_note = note

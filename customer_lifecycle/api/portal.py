@@ -9,7 +9,8 @@ Manager with write permission on the contact's customer.
 import frappe
 from frappe import _
 
-from customer_lifecycle.portal import access, pages, users
+from customer_lifecycle.portal import access, users, writes
+from customer_lifecycle.utils.doctypes import CUSTOMER
 
 MANAGER_ROLES = ("Customer Manager", "System Manager")
 
@@ -26,17 +27,15 @@ def check_manager_of_contact(contact: str) -> None:
 	for customer in customers:
 		if not customer:
 			frappe.throw(
-				_("{0} {1} is not linked to any {2}.").format(
-					_("Contact"), frappe.bold(contact), _(access.CUSTOMER)
-				)
+				_("{0} {1} is not linked to any {2}.").format(_("Contact"), frappe.bold(contact), _(CUSTOMER))
 			)
-		frappe.has_permission(access.CUSTOMER, "write", customer, throw=True)
+		frappe.has_permission(CUSTOMER, "write", customer, throw=True)
 
 
 @frappe.whitelist(methods=["GET"])
 def get_portal_access(customer: str) -> list[dict]:
 	"""The customer's contacts, with who has a portal login."""
-	frappe.has_permission(access.CUSTOMER, "read", customer, throw=True)
+	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
 	return users.access_rows(customer)
 
 
@@ -76,7 +75,7 @@ def update_profile(
 		"mobile_no": mobile_no,
 		"marketing_consent": marketing_consent,
 	}
-	return pages.update_profile(
+	return writes.update_profile(
 		access.customer_for(customer), {k: v for k, v in sent.items() if v is not None}
 	)
 
@@ -105,13 +104,13 @@ def save_address(
 		"pincode": pincode,
 		"country": country,
 	}
-	return pages.save_address(access.customer_for(customer), address, values)
+	return writes.save_address(access.customer_for(customer), address, values)
 
 
 @frappe.whitelist(methods=["POST"])
 def answer_item(item: str, answer: str | None = None, customer: str | None = None) -> dict:
 	"""Answer an onboarding item the customer provides (an empty answer takes it back)."""
-	return pages.answer_item(access.customer_for(customer), item, answer or "")
+	return writes.answer_item(access.customer_for(customer), item, answer or "")
 
 
 @frappe.whitelist(methods=["POST"])
@@ -121,10 +120,10 @@ def upload_document(item: str, customer: str | None = None) -> dict:
 	upload = frappe.request.files.get("file") if frappe.request else None
 	if not upload:
 		frappe.throw(_("{0}: choose a file to upload.").format(frappe.bold(_("File"))), frappe.MandatoryError)
-	return pages.upload_document(customer, item, upload.filename, upload.stream.read())
+	return writes.upload_document(customer, item, upload.filename, upload.stream.read())
 
 
 @frappe.whitelist(methods=["POST"])
 def request_data(kind: str, customer: str | None = None) -> str:
 	"""Ask for an export ("export") or the deletion ("deletion") of the user's personal data."""
-	return pages.request_data(access.customer_for(customer), kind)
+	return writes.request_data(access.customer_for(customer), kind)

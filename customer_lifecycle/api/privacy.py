@@ -1,16 +1,12 @@
 """Data rights over HTTP: anonymizing a customer.
 
-`anonymize` is the only way into the anonymized state (privacy.validate_anonymize refuses the
-workflow action otherwise): the customer's name must be typed to confirm, the workflow action is
-applied as any other lifecycle action (its roles and conditions hold), and the personal data is
-removed in the same transaction.
+`anonymize` is the only way into the anonymized state (privacy/anonymize.py).
 """
 
 import frappe
 
-from customer_lifecycle.api.lifecycle import apply_action
-from customer_lifecycle.customers import privacy
-from customer_lifecycle.lifecycle.engine import CUSTOMER
+from customer_lifecycle.privacy import anonymize as anonymizing
+from customer_lifecycle.utils.doctypes import CUSTOMER
 
 
 @frappe.whitelist(methods=["POST"])
@@ -18,13 +14,7 @@ def anonymize(customer: str, confirm_name: str) -> dict:
 	"""Anonymize a customer for good, once its name was typed to confirm: {name, lifecycle_status,
 	removed: counts by kind}."""
 	frappe.has_permission(CUSTOMER, "write", customer, throw=True)
-	doc = frappe.get_doc(CUSTOMER, customer)
-	privacy.check_confirmation(doc, confirm_name)
-	action = privacy.check_can_anonymize(doc)
-	with privacy.confirmed(doc.name):
-		result = apply_action(doc.name, action, privacy.anonymized_reason())
-	removed = privacy.scrub(doc.name)
-	return {**result, "removed": removed}
+	return anonymizing.anonymize(customer, confirm_name)
 
 
 @frappe.whitelist(methods=["GET"])
@@ -32,4 +22,4 @@ def anonymize_action(customer: str) -> str | None:
 	"""The workflow action that would anonymize this customer now for the current user (the desk
 	asks for the name before it), or None."""
 	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
-	return privacy.anonymize_action(frappe.get_doc(CUSTOMER, customer))
+	return anonymizing.anonymize_action(frappe.get_doc(CUSTOMER, customer))

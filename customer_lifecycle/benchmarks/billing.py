@@ -19,11 +19,10 @@ from frappe.utils import add_days, now, nowdate
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.billing.gate import billable_states
-from customer_lifecycle.billing.invoices import INVOICE
-from customer_lifecycle.billing.payments import PAYMENT
 from customer_lifecycle.billing.report.receivables_aging.receivables_aging import execute as aging
 from customer_lifecycle.customers.summary import customer_summary
 from customer_lifecycle.demo import reserve_names
+from customer_lifecycle.utils.doctypes import INVOICE, PAYMENT
 
 INVOICES_PER_CUSTOMER = 5
 INVOICE_FIELDS = (

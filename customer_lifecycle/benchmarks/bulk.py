@@ -15,13 +15,15 @@ import time
 import frappe
 from frappe.desk.search import search_link
 
-from customer_lifecycle.api.bulk import BULK_INLINE, run
+from customer_lifecycle.api.bulk import run
 from customer_lifecycle.benchmarks.foundation import ensure_bench_user
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.benchmarks.volume import ensure_customers
+from customer_lifecycle.customers.bulk_actions import BULK_INLINE
 from customer_lifecycle.customers.search import customers_by_contact_company
 from customer_lifecycle.demo import STANDARD_FIELDS, FakeCustomers
-from customer_lifecycle.lifecycle.engine import CUSTOMER, get_transitions, get_workflow, initial_state
+from customer_lifecycle.lifecycle.engine import get_transitions, get_workflow, initial_state
+from customer_lifecycle.utils.doctypes import CUSTOMER
 
 MARKER = "CL Benchmark Contact"  # first_name of the contacts this suite adds, and removes
 CHUNK = 5000

@@ -16,7 +16,8 @@ from customer_lifecycle.api.customer360 import summary as summary_api
 from customer_lifecycle.benchmarks.foundation import ensure_bench_user
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.customers.files import customer_folder, ensure_folder
-from customer_lifecycle.customers.summary import CUSTOMER, customer_summary
+from customer_lifecycle.customers.summary import customer_summary
+from customer_lifecycle.utils.doctypes import CUSTOMER
 
 BENCH_CUSTOMER = "Customer 360 Benchmark"
 NOTES, FLAGS, ACTIVE_FLAGS, FILES, TASKS = 1000, 50, 5, 200, 20

@@ -1,4 +1,4 @@
-"""Speed of the daily dormancy job (billing.dormancy) on `customers` customers with their billing
+"""Speed of the daily dormancy job (lifecycle.dormancy) on `customers` customers with their billing
 history.
 
 Data: the reports suite's billing history (benchmarks.reports.ensure_history: ten submitted
@@ -24,7 +24,7 @@ from frappe.utils import getdate, nowdate
 from customer_lifecycle.benchmarks.reports import ensure_history
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.benchmarks.volume import ensure_customers
-from customer_lifecycle.billing import dormancy
+from customer_lifecycle.lifecycle import dormancy
 from customer_lifecycle.lifecycle.engine import get_settings
 
 

@@ -14,9 +14,10 @@ import frappe
 from customer_lifecycle.api.duplicates import check
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.benchmarks.volume import ensure_customers
-from customer_lifecycle.customers.duplicates import CUSTOMER, find_duplicates
+from customer_lifecycle.customers.duplicates import find_duplicates
 from customer_lifecycle.customers.report.possible_duplicate_customers import possible_duplicate_customers
 from customer_lifecycle.demo import FakeCustomers
+from customer_lifecycle.utils.doctypes import CUSTOMER
 
 
 def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
@@ -31,7 +32,12 @@ def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
 
 	def api_call(i):
 		row = existing[i]
-		check(customer_name=row["customer_name"], email=row["email"], phone=row["phone"], id_number=row["id_number"])
+		check(
+			customer_name=row["customer_name"],
+			email=row["email"],
+			phone=row["phone"],
+			id_number=row["id_number"],
+		)
 
 	api_call(0)
 	ms = time_each(api_call, len(existing))
@@ -67,6 +73,8 @@ def report_time(echo) -> dict:
 		start = time.perf_counter()
 		_columns, data, _message = possible_duplicate_customers.execute({"min_score": min_score})
 		seconds = time.perf_counter() - start
-		echo(f"Report Possible Duplicate Customers (min score {min_score}): {seconds:.2f} s, {len(data)} pairs")
+		echo(
+			f"Report Possible Duplicate Customers (min score {min_score}): {seconds:.2f} s, {len(data)} pairs"
+		)
 		figures[f"report_min{min_score}_s"] = seconds
 	return figures

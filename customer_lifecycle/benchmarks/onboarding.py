@@ -21,6 +21,7 @@ from customer_lifecycle.lifecycle.engine import (
 	initial_state,
 )
 from customer_lifecycle.onboarding import checklists
+from customer_lifecycle.utils.doctypes import CHECKLIST
 
 
 def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
@@ -74,7 +75,7 @@ def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
 		)
 
 	# every running round's items overdue, for one run of the daily job, then undone
-	running = frappe.get_all(checklists.CHECKLIST, filters={"ended_on": ("is", "not set")}, pluck="name")
+	running = frappe.get_all(CHECKLIST, filters={"ended_on": ("is", "not set")}, pluck="name")
 	if running:
 		frappe.db.set_value(
 			checklists.ITEM, {"parent": ("in", running), "done": 0}, "due_date", add_days(nowdate(), -1)

@@ -23,28 +23,27 @@ import random
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-from importlib import import_module
 
 import frappe
 from frappe.core.doctype.prepared_report.prepared_report import (
 	generate_report,
 	process_filters_for_prepared_report,
 )
+from frappe.core.doctype.report.report import get_report_module_dotted_path
 from frappe.desk import query_report
 from frappe.utils import add_days, getdate, now, nowdate
 
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.billing import rules
-from customer_lifecycle.billing.invoices import INVOICE
-from customer_lifecycle.billing.payments import PAYMENT
 from customer_lifecycle.demo import reserve_names
+from customer_lifecycle.utils.doctypes import INVOICE, PAYMENT
 
 INVOICES_PER_CUSTOMER = 10
 REPORT_SAMPLES = 5
 # customers whose history is written per round of bulk inserts (and commit)
 CHUNK = 5000
-# report title -> module under customer_lifecycle.billing.report
+# report title -> the key its figures are printed under
 REPORTS = {
 	"Customer Lifetime Value": "customer_lifetime_value",
 	"Revenue by Customer": "revenue_by_customer",
@@ -115,7 +114,8 @@ def counting_queries():
 
 def report_runner(title: str, filters: dict | None = None) -> Callable[[], tuple]:
 	"""A function that runs the report's execute() with `filters`."""
-	execute = import_module(f"customer_lifecycle.billing.report.{REPORTS[title]}.{REPORTS[title]}").execute
+	module = get_report_module_dotted_path(frappe.db.get_value("Report", title, "module"), title)
+	execute = frappe.get_attr(f"{module}.execute")
 	return lambda: execute(dict(filters or {}))
 
 

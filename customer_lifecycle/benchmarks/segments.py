@@ -20,17 +20,15 @@ import frappe
 from frappe.desk.doctype.number_card.number_card import get_result
 from frappe.utils import add_days, getdate, now, nowdate
 
+from customer_lifecycle.analytics import segments
+from customer_lifecycle.analytics.report.at_risk_customers.at_risk_customers import execute as at_risk
 from customer_lifecycle.benchmarks.billing import ensure_invoices
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.benchmarks.volume import ensure_customers
-from customer_lifecycle.billing import segments
 from customer_lifecycle.billing.gate import billable_states
-from customer_lifecycle.billing.invoices import INVOICE
-from customer_lifecycle.billing.payments import PAYMENT
-from customer_lifecycle.billing.report.at_risk_customers.at_risk_customers import execute as at_risk
 from customer_lifecycle.demo import reserve_names
+from customer_lifecycle.utils.doctypes import ALLOCATION, INVOICE, PAYMENT
 
-ALLOCATION = "Customer Payment Allocation"
 BENCHMARK_REFERENCE = "segments-benchmark"
 PAYMENT_FIELDS = (
 	"name",

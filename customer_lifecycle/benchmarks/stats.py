@@ -1,17 +1,9 @@
-"""Timing helpers for the benchmark commands (no database)."""
+"""Timing helpers for the benchmark commands (no database); percentile is the app's own."""
 
-import math
 import time
 from collections.abc import Callable
 
-
-def percentile(values: list[float], pct: float) -> float:
-	"""Nearest-rank percentile: the smallest value with at least pct% of values at or below it."""
-	if not values:
-		raise ValueError("no values")
-	ordered = sorted(values)
-	rank = max(1, math.ceil(pct / 100 * len(ordered)))
-	return ordered[rank - 1]
+from customer_lifecycle.utils.stats import percentile
 
 
 def time_each(fn: Callable[[int], object], count: int) -> list[float]:

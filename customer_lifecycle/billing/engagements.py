@@ -11,8 +11,8 @@ from frappe import _
 from frappe.utils import nowdate
 
 from customer_lifecycle.customers.files import ensure_folder, make_folder
+from customer_lifecycle.utils.doctypes import ENGAGEMENT
 
-ENGAGEMENT = "Engagement"
 DELIVERED = "Delivered"
 CANCELLED = "Cancelled"
 # where an undelivered engagement goes when no earlier status is known

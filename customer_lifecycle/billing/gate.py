@@ -5,7 +5,8 @@ customers are refused with a message that names the customer's state. No state i
 import frappe
 from frappe import _
 
-from customer_lifecycle.lifecycle.engine import STATE_FIELD, get_settings
+from customer_lifecycle.lifecycle.engine import get_settings
+from customer_lifecycle.utils.doctypes import STATE_FIELD
 
 
 class NotBillableError(frappe.ValidationError):

@@ -13,8 +13,8 @@ from frappe.query_builder import DocType
 from frappe.utils import flt, getdate, nowdate
 
 from customer_lifecycle.billing import rules
+from customer_lifecycle.utils.doctypes import INVOICE
 
-INVOICE = "Customer Invoice"
 # payment terms when an invoice is saved without a due date
 DEFAULT_TERMS_DAYS = 30
 

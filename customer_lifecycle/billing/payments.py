@@ -12,8 +12,7 @@ from frappe import _
 from frappe.utils import flt
 
 from customer_lifecycle.billing import invoices, rules
-
-PAYMENT = "Customer Payment"
+from customer_lifecycle.utils.doctypes import INVOICE
 
 
 class OverAllocationError(frappe.ValidationError):
@@ -31,7 +30,7 @@ def open_invoices(rows) -> list[rules.OpenInvoice]:
 def read_open_invoices(customer: str) -> list[frappe._dict]:
 	"""The customer's submitted invoices that owe money, read without locks (previews, the form)."""
 	return frappe.get_all(
-		invoices.INVOICE,
+		INVOICE,
 		filters={"customer": customer, "docstatus": 1, "outstanding_amount": (">", 0)},
 		fields=["name", "outstanding_amount", "total", "due_date", "posting_date", "status"],
 		order_by="due_date asc, posting_date asc, name asc",

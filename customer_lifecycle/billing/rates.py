@@ -3,7 +3,7 @@ category price list); an invoice row with an item code and no rate takes the rat
 
 import frappe
 
-RATE = "Customer Rate"
+from customer_lifecycle.utils.doctypes import RATE
 
 
 def find_rates(customer: str, item_codes: list[str]) -> dict[str, frappe._dict]:

@@ -3,8 +3,9 @@ Kanban board. Made once at install or migrate; the admins' to change afterwards.
 
 import frappe
 
-from customer_lifecycle.billing.engagements import ENGAGEMENT
 from customer_lifecycle.billing.reminders import REMINDER_TEMPLATE
+from customer_lifecycle.utils.doctypes import ENGAGEMENT
+from customer_lifecycle.utils.seeds import load_seed
 
 KANBAN_BOARD = "Engagements"
 # the engagement statuses as Kanban columns, with their colours
@@ -24,7 +25,6 @@ def ensure_billing_records() -> None:
 
 def ensure_reminder_template() -> None:
 	"""The payment reminder email, once: an admin's edits survive migrate."""
-	from customer_lifecycle.install import load_seed
 
 	if not frappe.db.exists("Email Template", REMINDER_TEMPLATE):
 		frappe.get_doc(load_seed("payment_reminder_email.json")).insert(ignore_permissions=True)

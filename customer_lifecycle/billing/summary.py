@@ -8,9 +8,9 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Avg, Coalesce, Count, Max, Min, Sum
 from pypika.queries import QueryBuilder
 
-from customer_lifecycle.billing.engagements import CLOSED_STATUSES, ENGAGEMENT
-from customer_lifecycle.billing.invoices import INVOICE
+from customer_lifecycle.billing.engagements import CLOSED_STATUSES
 from customer_lifecycle.customers.summary import Figure
+from customer_lifecycle.utils.doctypes import ENGAGEMENT, INVOICE
 
 
 def open_engagements(customer: str) -> QueryBuilder:

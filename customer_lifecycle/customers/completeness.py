@@ -11,9 +11,8 @@ from frappe import _
 from frappe.model import no_value_fields
 
 from customer_lifecycle.utils.bulk import chunks, set_column
+from customer_lifecycle.utils.doctypes import CUSTOMER, SETTINGS
 
-CUSTOMER = "Customer"
-SETTINGS = "Customer Lifecycle Settings"
 FIELD = "completeness"
 JOB_ID = "customer_lifecycle.completeness.recompute_all"
 CHUNK = 2000
@@ -54,7 +53,9 @@ def refresh(customer: str) -> float | None:
 	"""Recompute one saved customer's score from the database (after its contacts or addresses
 	changed). Writes only when the figure changed and leaves `modified` alone."""
 	rules = get_rules()
-	values = frappe.db.get_value(CUSTOMER, customer, [fieldname for fieldname, _weight in rules] + [FIELD], as_dict=True)
+	values = frappe.db.get_value(
+		CUSTOMER, customer, [fieldname for fieldname, _weight in rules] + [FIELD], as_dict=True
+	)
 	if not values:
 		return None
 	figure = score(values, rules)
@@ -129,7 +130,9 @@ def recompute_all(commit: bool = True) -> int:
 		done += len(rows)
 		if commit:
 			frappe.db.commit()
-		frappe.publish_progress(min(100, done * 100 / max(total, 1)), title=title, description=f"{done} / {total}")
+		frappe.publish_progress(
+			min(100, done * 100 / max(total, 1)), title=title, description=f"{done} / {total}"
+		)
 	frappe.publish_realtime(
 		"msgprint",
 		_("Completeness recomputed: {0} of {1} customers changed.").format(changed, done),

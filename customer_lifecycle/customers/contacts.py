@@ -16,8 +16,8 @@ from frappe import _
 from frappe.contacts.address_and_contact import delete_contact_and_address, load_address_and_contact
 
 from customer_lifecycle.customers import completeness
+from customer_lifecycle.utils.doctypes import CUSTOMER
 
-CUSTOMER = "Customer"
 LINE_FIELDS = ("address_line1", "address_line2", "city", "county", "pincode", "country")
 # Customer field -> (linked DocType, the record's own "this one is the main one" flag)
 PRIMARY = {
@@ -28,7 +28,11 @@ GRAVATAR_SKIP = "__no_gravatar__"
 
 
 def link_row(customer: dict) -> dict:
-	return {"link_doctype": CUSTOMER, "link_name": customer["name"], "link_title": customer.get("customer_name")}
+	return {
+		"link_doctype": CUSTOMER,
+		"link_name": customer["name"],
+		"link_title": customer.get("customer_name"),
+	}
 
 
 def contact_dict(customer: dict) -> dict:
@@ -81,7 +85,12 @@ def linked_names(doctype: str, customer: str) -> list[str]:
 	"""The Contacts (or Addresses) linked to a customer, oldest first."""
 	return frappe.get_all(
 		"Dynamic Link",
-		filters={"parenttype": doctype, "parentfield": "links", "link_doctype": CUSTOMER, "link_name": customer},
+		filters={
+			"parenttype": doctype,
+			"parentfield": "links",
+			"link_doctype": CUSTOMER,
+			"link_name": customer,
+		},
 		pluck="parent",
 		order_by="creation asc",
 	)
@@ -114,7 +123,9 @@ def validate_customer(doc) -> None:
 	for fieldname in ("address_line1", "city", "country"):
 		if not (doc.get(fieldname) or "").strip():
 			frappe.throw(
-				_("{0} is required for the billing address.").format(frappe.bold(_(doc.meta.get_label(fieldname)))),
+				_("{0} is required for the billing address.").format(
+					frappe.bold(_(doc.meta.get_label(fieldname)))
+				),
 				frappe.MandatoryError,
 			)
 
@@ -234,7 +245,11 @@ def refresh_customer(customer: str, leaving: str | None = None) -> None:
 		linked = [name for name in linked_names(doctype, customer) if name != leaving]
 		choice = values.get(fieldname)
 		if choice not in linked:
-			flagged = frappe.get_all(doctype, filters={"name": ("in", linked), flag: 1}, pluck="name") if linked else []
+			flagged = (
+				frappe.get_all(doctype, filters={"name": ("in", linked), flag: 1}, pluck="name")
+				if linked
+				else []
+			)
 			choice = (flagged or linked or [None])[0]
 			frappe.db.set_value(CUSTOMER, customer, fieldname, choice, update_modified=False)
 		if choice:

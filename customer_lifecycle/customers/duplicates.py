@@ -24,6 +24,8 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, get_link_to_form
 
+from customer_lifecycle.utils.doctypes import CUSTOMER
+
 # ---------------------------------------------------------------------------------------------
 # Pure rules
 # ---------------------------------------------------------------------------------------------
@@ -198,7 +200,6 @@ def score(new: dict, existing: dict) -> Match | None:
 # Lookup and the Customer controller
 # ---------------------------------------------------------------------------------------------
 
-CUSTOMER = "Customer"
 KEY_FIELDS = ("email", "phone", "id_number", "name_key")
 CANDIDATE_FIELDS = (
 	"name",

@@ -7,7 +7,8 @@ and names nobody, so it stays right after the customer is renamed or anonymized.
 
 import frappe
 
-CUSTOMER = "Customer"
+from customer_lifecycle.utils.doctypes import CUSTOMER
+
 HOME = "Home"
 ATTACHMENTS_FOLDER = "Home/Attachments"  # Frappe's default for attachments
 CUSTOMERS_FOLDER = "Home/Customers"

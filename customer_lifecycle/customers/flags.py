@@ -8,8 +8,8 @@ module writes those two fields; a customer form saved while a flag changed keeps
 
 import frappe
 
-CUSTOMER = "Customer"
-FLAG = "Customer Flag"
+from customer_lifecycle.utils.doctypes import CUSTOMER, FLAG
+
 ACTIVE = "Active"
 RESOLVED = "Resolved"
 # least to most severe, as Customer Flag's severity options

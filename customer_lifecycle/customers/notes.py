@@ -12,9 +12,8 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html
 
-CUSTOMER = "Customer"
-NOTE = "Customer Note"
-SETTINGS = "Customer Lifecycle Settings"
+from customer_lifecycle.utils.doctypes import CUSTOMER, NOTE, SETTINGS
+
 # roles that may change any note, not only their own
 NOTE_ADMIN_ROLES = frozenset({"Customer Manager", "System Manager"})
 # what a change of a note is, for the permission check

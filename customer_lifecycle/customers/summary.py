@@ -16,7 +16,8 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count
 from pypika.queries import QueryBuilder
 
-CUSTOMER = "Customer"
+from customer_lifecycle.utils.doctypes import CUSTOMER
+
 # header fields read with the counts
 FIELDS = (
 	"name",

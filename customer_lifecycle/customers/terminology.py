@@ -33,8 +33,9 @@ from frappe import _
 from frappe.translate import clear_cache, get_messages_for_app
 from frappe.utils import escape_html, is_html, strip_html_tags
 
+from customer_lifecycle.utils.doctypes import SETTINGS
+
 APP = "customer_lifecycle"
-SETTINGS = "Customer Lifecycle Settings"
 TRANSLATION = "Translation"
 SINGULAR, PLURAL = "Customer", "Customers"
 TERM_FIELDS = ("customer_term", "customer_term_plural")

@@ -36,11 +36,8 @@ from frappe.model.workflow import (
 from frappe.utils import escape_html, now_datetime, time_diff_in_seconds
 
 from customer_lifecycle.lifecycle.rules import LifecycleRuleError, Transition, check_move, find_transition
+from customer_lifecycle.utils.doctypes import CHANGE_LOG, CUSTOMER, SETTINGS, STATE_FIELD
 
-CUSTOMER = "Customer"
-STATE_FIELD = "lifecycle_status"
-SETTINGS = "Customer Lifecycle Settings"
-CHANGE_LOG = "Customer Lifecycle Change"
 # the columns of a Customer Lifecycle Change, as the log, its API and the demo data write them
 CHANGE_FIELDS = (
 	"customer",
@@ -144,9 +141,9 @@ def validate_workflow(doc) -> None:
 		first = initial_state(workflow)
 		if new and new != first and not doc.flags.lifecycle_automation:
 			frappe.throw(
-				_("A new customer starts as {0}; {1} cannot be set to {2} when the customer is created.").format(
-					frappe.bold(_(first)), frappe.bold(label), frappe.bold(_(new))
-				),
+				_(
+					"A new customer starts as {0}; {1} cannot be set to {2} when the customer is created."
+				).format(frappe.bold(_(first)), frappe.bold(label), frappe.bold(_(new))),
 				LifecycleBypassError,
 				title=_("Lifecycle"),
 			)
@@ -202,7 +199,9 @@ def check_roles_allow(workflow, before, old: str, new: str) -> None:
 		lambda t: t.allowed in roles and is_transition_condition_satisfied(t, before),
 	):
 		frappe.throw(
-			_("Workflow State transition not allowed from {0} to {1}").format(frappe.bold(old), frappe.bold(new)),
+			_("Workflow State transition not allowed from {0} to {1}").format(
+				frappe.bold(old), frappe.bold(new)
+			),
 			WorkflowPermissionError,
 		)
 
@@ -291,8 +290,10 @@ def timeline(doctype: str, docname: str) -> list[dict]:
 	)
 	items = []
 	for row in rows:
-		who = _("automatically") if row.automatic else _("by {0}").format(
-			escape_html(frappe.utils.get_fullname(row.changed_by))
+		who = (
+			_("automatically")
+			if row.automatic
+			else _("by {0}").format(escape_html(frappe.utils.get_fullname(row.changed_by)))
 		)
 		content = _("Lifecycle moved from {0} to {1} ({2}) {3}").format(
 			frappe.bold(escape_html(_(row.from_state))),

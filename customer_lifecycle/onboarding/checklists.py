@@ -17,18 +17,21 @@ from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
 from frappe.utils import escape_html, get_fullname, getdate, now_datetime, nowdate, strip_html
 from frappe.utils.user import get_users_with_role
 
 from customer_lifecycle.lifecycle import engine
 from customer_lifecycle.onboarding import rules
+from customer_lifecycle.utils.doctypes import (
+	CHECKLIST,
+	CHECKLIST_ITEM,
+	CUSTOMER,
+	MANAGER_ROLE,
+	STATE_FIELD,
+	TEMPLATE,
+)
+from customer_lifecycle.utils.notify import notify
 
-CUSTOMER = engine.CUSTOMER
-CHECKLIST = "Onboarding Checklist"
-ITEM = "Onboarding Checklist Item"
-TEMPLATE = "Onboarding Checklist Template"
-MANAGER_ROLE = "Customer Manager"
 # the customers a daily overdue notification names (the rest are counted), and where it leads
 DIGEST_CUSTOMERS = 10
 RUNNING_ROUNDS = "/app/onboarding-checklist?status=In%20Progress"
@@ -53,7 +56,7 @@ def on_customer_update(doc) -> None:
 	if change and change.from_state == settings.onboarding_state:
 		end_rounds(doc.name)
 	# a customer the app's automation creates straight into onboarding enters it too
-	entered = change.to_state if change else (doc.get(engine.STATE_FIELD) if doc.flags.in_insert else None)
+	entered = change.to_state if change else (doc.get(STATE_FIELD) if doc.flags.in_insert else None)
 	if entered and entered == settings.onboarding_state:
 		start_round(doc)
 
@@ -140,7 +143,7 @@ def end_rounds(customer: str) -> None:
 		CHECKLIST, filters={"customer": customer, "ended_on": ("is", "not set")}, pluck="name"
 	):
 		items = frappe.get_all(
-			ITEM, filters={"parent": name, "parenttype": CHECKLIST}, fields=["required", "done"]
+			CHECKLIST_ITEM, filters={"parent": name, "parenttype": CHECKLIST}, fields=["required", "done"]
 		)
 		frappe.db.set_value(
 			CHECKLIST, name, {"ended_on": now_datetime(), "status": rules.ended_round_status(items)}
@@ -156,7 +159,7 @@ def complete_round(checklist) -> None:
 	managers."""
 	settings = engine.get_settings()
 	target = settings.onboarding_complete_state
-	if frappe.db.get_value(CUSTOMER, checklist.customer, engine.STATE_FIELD) != settings.onboarding_state:
+	if frappe.db.get_value(CUSTOMER, checklist.customer, STATE_FIELD) != settings.onboarding_state:
 		return
 	frappe.db.savepoint("onboarding_complete")
 	messages = len(frappe.local.message_log)
@@ -181,16 +184,6 @@ def notify_refusal(checklist, target: str, reason: str) -> None:
 		escape_html(reason),
 	)
 	notify(get_users_with_role(MANAGER_ROLE), subject, customer=checklist.customer)
-
-
-def notify(users: list[str], subject: str, customer: str | None = None, **fields) -> None:
-	"""Notification Logs (the desk's bell, and email where the user wants it), about a customer
-	when one is given."""
-	if users:
-		doc = frappe._dict(type="Alert", subject=subject, from_user=frappe.session.user, **fields)
-		if customer:
-			doc.update(document_type=CUSTOMER, document_name=customer)
-		make_notification_logs(doc, users)
 
 
 # --- ticking ---------------------------------------------------------------------------------
@@ -226,7 +219,7 @@ def set_item_done(
 	doc.save(ignore_permissions=ignore_permissions)
 	return {
 		"moved": bool(doc.flags.moved),
-		engine.STATE_FIELD: frappe.db.get_value(CUSTOMER, doc.customer, engine.STATE_FIELD),
+		STATE_FIELD: frappe.db.get_value(CUSTOMER, doc.customer, STATE_FIELD),
 		"checklist": checklist_data(doc.name),
 	}
 
@@ -238,7 +231,7 @@ def form_data(customer: str) -> dict:
 	"""What the customer form's Onboarding tab shows: the running round while the customer is
 	onboarding, and the finished rounds."""
 	settings = engine.get_settings()
-	onboarding = frappe.db.get_value(CUSTOMER, customer, engine.STATE_FIELD) == settings.onboarding_state
+	onboarding = frappe.db.get_value(CUSTOMER, customer, STATE_FIELD) == settings.onboarding_state
 	names = frappe.get_list(
 		CHECKLIST,
 		filters={"customer": customer},
@@ -320,7 +313,11 @@ def notify_overdue_items() -> None:
 	for user, customers in by_user.items():
 		notify_overdue(user, customers)
 	frappe.db.set_value(
-		ITEM, {"name": ("in", [row.name for row in rows])}, "reminded_on", today, update_modified=False
+		CHECKLIST_ITEM,
+		{"name": ("in", [row.name for row in rows])},
+		"reminded_on",
+		today,
+		update_modified=False,
 	)
 
 
@@ -342,7 +339,7 @@ def notify_overdue(user: str, customers: dict) -> None:
 
 def overdue_items(today) -> list:
 	"""Undone items of running rounds, due before today, not yet reminded about today."""
-	item, checklist = frappe.qb.DocType(ITEM), frappe.qb.DocType(CHECKLIST)
+	item, checklist = frappe.qb.DocType(CHECKLIST_ITEM), frappe.qb.DocType(CHECKLIST)
 	return (
 		frappe.qb.from_(item)
 		.join(checklist)

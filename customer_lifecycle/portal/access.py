@@ -26,10 +26,8 @@ import frappe
 from frappe import _
 
 from customer_lifecycle.lifecycle import engine
+from customer_lifecycle.utils.doctypes import CUSTOMER, NOTE, PORTAL_ROLE, STATE_FIELD
 
-CUSTOMER = engine.CUSTOMER
-PORTAL_ROLE = "Customer Portal User"
-NOTE = "Customer Note"
 VISIBLE_NOTE = "Customer-visible"
 # the DocTypes a portal shows, and the field that names their customer (None: the record is one)
 CUSTOMER_FIELD = {
@@ -88,7 +86,7 @@ def query_customers(user: str) -> list[str]:
 	)
 	anonymized = engine.get_settings().anonymized_state
 	if anonymized:
-		query = query.where(customer[engine.STATE_FIELD] != anonymized)
+		query = query.where(customer[STATE_FIELD] != anonymized)
 	return [row[0] for row in query.run()]
 
 

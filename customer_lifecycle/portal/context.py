@@ -7,7 +7,7 @@ import frappe
 from frappe import _
 from frappe.utils import fmt_money
 
-from customer_lifecycle.portal import access, pages
+from customer_lifecycle.portal import access, reads
 
 
 def build(context, title: str) -> str:
@@ -21,7 +21,7 @@ def build(context, title: str) -> str:
 	context.no_cache = 1
 	context.show_sidebar = True
 	context.title = _(title)
-	context.update(pages.header(customer))
+	context.update(reads.header(customer))
 	context.money = lambda amount: fmt_money(amount or 0, currency=context.currency)
 	# a person of several customers carries the chosen one from page to page
 	context.customer_query = f"?customer={quote(customer)}" if len(context.choices) > 1 else ""

@@ -9,7 +9,7 @@ billing address, then offboarded and re-engaged, so that an onboarding round run
 import frappe
 from frappe.utils.password import update_password
 
-from customer_lifecycle.api.lifecycle import apply_action
+from customer_lifecycle.lifecycle.engine import apply_action
 from customer_lifecycle.onboarding import checklists
 from customer_lifecycle.portal import users
 

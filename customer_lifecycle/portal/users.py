@@ -17,6 +17,7 @@ from frappe.sessions import clear_sessions
 from frappe.utils import escape_html
 
 from customer_lifecycle.portal import access
+from customer_lifecycle.utils.doctypes import CUSTOMER, PORTAL_ROLE
 
 CONTACT = "Contact"
 
@@ -25,9 +26,7 @@ def contact_customers(contact) -> list[str]:
 	customers = access.customers_of_doc(contact)
 	if not customers:
 		frappe.throw(
-			_("{0} {1} is not linked to any {2}.").format(
-				_(CONTACT), frappe.bold(contact.name), _(access.CUSTOMER)
-			),
+			_("{0} {1} is not linked to any {2}.").format(_(CONTACT), frappe.bold(contact.name), _(CUSTOMER)),
 			frappe.ValidationError,
 		)
 	return customers
@@ -50,7 +49,7 @@ def invite(contact_name: str) -> str:
 		frappe.throw(
 			_(
 				"{0} is a staff login. A portal login is for the {1}'s own people: use another email address."
-			).format(frappe.bold(email), _(access.CUSTOMER)),
+			).format(frappe.bold(email), _(CUSTOMER)),
 			frappe.ValidationError,
 		)
 	if user:
@@ -58,7 +57,7 @@ def invite(contact_name: str) -> str:
 		set_notifications(user.name, 1)
 		doc.enabled = 1
 		doc.flags.ignore_permissions = True
-		doc.add_roles(access.PORTAL_ROLE)  # saves
+		doc.add_roles(PORTAL_ROLE)  # saves
 		doc.flags.delay_emails = True
 		try:
 			doc.send_welcome_mail_to_user()
@@ -75,7 +74,7 @@ def invite(contact_name: str) -> str:
 				"last_name": contact.last_name,
 				"user_type": "Website User",
 				"send_welcome_email": 1,
-				"roles": [{"role": access.PORTAL_ROLE}],
+				"roles": [{"role": PORTAL_ROLE}],
 			}
 		)
 		doc.flags.delay_emails = True
@@ -110,7 +109,7 @@ def close_login(user: str) -> None:
 	"""A website login with no customer left: no portal role, disabled, logged out."""
 	doc = frappe.get_doc("User", user)
 	doc.flags.ignore_permissions = True
-	doc.remove_roles(access.PORTAL_ROLE)  # saves
+	doc.remove_roles(PORTAL_ROLE)  # saves
 	if doc.user_type != "System User" and doc.enabled:
 		set_notifications(user, 0)
 		doc.enabled = 0
@@ -131,7 +130,7 @@ def set_notifications(user: str, enabled: int) -> None:
 
 
 def log(customer: str, text: str) -> None:
-	frappe.get_doc(access.CUSTOMER, customer).add_comment("Info", text)
+	frappe.get_doc(CUSTOMER, customer).add_comment("Info", text)
 
 
 def access_rows(customer: str) -> list[dict]:
@@ -154,7 +153,7 @@ def access_rows(customer: str) -> list[dict]:
 			user.enabled,
 			user.last_login,
 		)
-		.where((link.link_doctype == access.CUSTOMER) & (link.link_name == customer))
+		.where((link.link_doctype == CUSTOMER) & (link.link_name == customer))
 		.orderby(contact.creation)
 		.run(as_dict=True)
 	)

@@ -10,7 +10,7 @@ import frappe
 import pytest
 from playwright.sync_api import expect
 
-from customer_lifecycle.api.bulk import BULK_INLINE
+from customer_lifecycle.customers.bulk_actions import BULK_INLINE
 from customer_lifecycle.demo import FakeCustomers
 
 pytestmark = pytest.mark.browser

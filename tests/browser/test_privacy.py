@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from customer_lifecycle.api.lifecycle import apply_action
-from customer_lifecycle.customers import privacy
+from customer_lifecycle.privacy import records
 
 pytestmark = pytest.mark.browser
 
@@ -45,14 +45,14 @@ def test_anonymize_from_the_actions_menu_asks_for_the_name(login, prospect, arti
 	confirm.get_by_role("button", name="Anonymize").click()
 
 	expect(page.locator(".page-head .indicator-pill:visible").first).to_have_text("Anonymized")
-	expect(page.locator(".page-title .title-text")).to_have_text(privacy.anonymous_name(prospect.name))
+	expect(page.locator(".page-title .title-text")).to_have_text(records.anonymous_name(prospect.name))
 	page.screenshot(path=os.path.join(artifacts, "customer-anonymized.png"), full_page=True)
 	frappe.db.rollback()
 	saved = frappe.db.get_value(
 		"Customer", prospect.name, ["customer_name", "email", "lifecycle_status"], as_dict=True
 	)
 	assert saved == {
-		"customer_name": privacy.anonymous_name(prospect.name),
+		"customer_name": records.anonymous_name(prospect.name),
 		"email": None,
 		"lifecycle_status": "Anonymized",
 	}

@@ -6,7 +6,8 @@ import frappe
 import pytest
 from playwright.sync_api import expect
 
-from customer_lifecycle.customers.terminology import PREFIX, SETTINGS
+from customer_lifecycle.customers.terminology import PREFIX
+from customer_lifecycle.utils.doctypes import SETTINGS
 from tests.browser.forms import until
 
 pytestmark = pytest.mark.browser

@@ -13,12 +13,13 @@ from frappe.desk.form.assign_to import add as assign
 from customer_lifecycle.api import portal
 from customer_lifecycle.api.lifecycle import apply_action
 from customer_lifecycle.api.privacy import anonymize
-from customer_lifecycle.customers import privacy
-from customer_lifecycle.customers.notes import NOTE
 from customer_lifecycle.demo import FakeCustomers
 from customer_lifecycle.lifecycle.engine import get_settings
 from customer_lifecycle.onboarding import checklists
-from customer_lifecycle.portal import pages, users
+from customer_lifecycle.portal import users, writes
+from customer_lifecycle.privacy import anonymize as anonymizing
+from customer_lifecycle.privacy import records, scrub
+from customer_lifecycle.utils.doctypes import NOTE
 from tests.factories import pdf_bytes
 from tests.helpers import as_user
 
@@ -208,7 +209,7 @@ def fill_everything(person, personas, make_customer) -> dict:
 			pluck="name",
 		)[0]
 		portal.answer_item(portal_item, answer=f"I am {person.name}")
-		pages.upload_document(
+		writes.upload_document(
 			doc.name, portal_item, f"id-{person.surname}.pdf", pdf_bytes(f"ID of {person.name}")
 		)
 		portal.update_profile(mobile_no=person.phone)
@@ -254,7 +255,7 @@ def test_anonymize_leaves_no_personal_data_anywhere(person, personas, make_custo
 		assert not os.path.exists(path), path
 
 	customer = frappe.get_doc("Customer", person.doc.name)
-	assert customer.customer_name == privacy.anonymous_name(customer.name)
+	assert customer.customer_name == records.anonymous_name(customer.name)
 	assert not (
 		customer.email or customer.phone or customer.id_number or customer.notes or customer.address_line1
 	)
@@ -265,9 +266,9 @@ def test_anonymize_leaves_no_personal_data_anywhere(person, personas, make_custo
 	shared = frappe.get_doc("Contact", made["shared"])
 	assert [link.link_name for link in shared.links] == [made["other"]]
 	# the records stay, without their text
-	assert frappe.db.get_value(NOTE, made["note"], "content") == privacy.REDACTED
+	assert frappe.db.get_value(NOTE, made["note"], "content") == scrub.REDACTED
 	assert frappe.db.get_value("Customer Flag", made["flag"], ["reason", "resolution_note"]) == (
-		privacy.REDACTED,
+		scrub.REDACTED,
 		None,
 	)
 	answers = frappe.get_all(
@@ -286,7 +287,7 @@ def test_the_log_entry_names_no_personal_data(person, personas):
 		order_by="changed_on",
 	)
 	assert changes[-1].to_state == get_settings().anonymized_state
-	assert changes[-1].reason == privacy.anonymized_reason()
+	assert changes[-1].reason == records.anonymized_reason()
 	log = frappe.get_all(
 		"Comment",
 		filters={"reference_doctype": "Customer", "reference_name": person.doc.name, "comment_type": "Info"},
@@ -297,7 +298,7 @@ def test_the_log_entry_names_no_personal_data(person, personas):
 
 
 def test_a_wrong_name_is_refused_and_nothing_changes(person, personas):
-	with as_user(personas["manager"]), pytest.raises(privacy.AnonymizeConfirmationError) as error:
+	with as_user(personas["manager"]), pytest.raises(anonymizing.AnonymizeConfirmationError) as error:
 		anonymize(person.doc.name, confirm_name=person.surname)
 	assert "Confirm Name" in str(error.value)
 	customer = frappe.get_doc("Customer", person.doc.name)
@@ -308,7 +309,7 @@ def test_a_wrong_name_is_refused_and_nothing_changes(person, personas):
 def test_the_desk_workflow_action_alone_is_refused(person, personas):
 	"""The Actions menu (Frappe's apply_workflow) and the lifecycle API cannot anonymize without the
 	typed confirmation: the personal data would stay under an Anonymized label."""
-	with as_user(personas["manager"]), pytest.raises(privacy.AnonymizeConfirmationError):
+	with as_user(personas["manager"]), pytest.raises(anonymizing.AnonymizeConfirmationError):
 		apply_action(person.doc.name, "Anonymize")
 	assert frappe.db.get_value("Customer", person.doc.name, "lifecycle_status") == "Prospect"
 
@@ -322,7 +323,7 @@ def test_an_anonymized_customer_gets_no_personal_data_again(person, personas):
 		customer.save()
 	assert "Email" in str(error.value)
 	with as_user(personas["manager"]), pytest.raises(frappe.ValidationError):
-		anonymize(person.doc.name, confirm_name=privacy.anonymous_name(person.doc.name))
+		anonymize(person.doc.name, confirm_name=records.anonymous_name(person.doc.name))
 
 
 def test_anonymize_only_from_states_the_workflow_allows(person, personas):
@@ -388,13 +389,13 @@ def test_billing_records_keep_amounts_and_dates(person, personas):
 		"2026-10-31",
 		1,
 	)
-	assert kept.customer_name == privacy.anonymous_name(name) and not kept.notes
+	assert kept.customer_name == records.anonymous_name(name) and not kept.notes
 	row = frappe.get_all(
 		"Customer Invoice Item", filters={"parent": invoice.name}, fields=["description", "amount"]
 	)[0]
-	assert (row.description, float(row.amount)) == (privacy.REDACTED, 300.0)
+	assert (row.description, float(row.amount)) == (scrub.REDACTED, 300.0)
 	assert frappe.db.get_value("Engagement", engagement.name, ["title", "description"]) == (
-		privacy.REDACTED,
+		scrub.REDACTED,
 		None,
 	)
 	assert not os.path.exists(document.get_full_path())

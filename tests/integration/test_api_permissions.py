@@ -344,7 +344,7 @@ class World:
 
 	@cached_property
 	def job_state(self) -> frappe._dict:
-		from customer_lifecycle.api import bulk
+		from customer_lifecycle.customers import bulk_actions as bulk
 
 		with as_user(persona_email("manager")):
 			return bulk.finish(bulk.new_state(frappe.generate_hash(length=12), "archive", [], frappe._dict()))
@@ -354,7 +354,7 @@ class World:
 		"""The results of a bulk run of the Customer Manager's, kept in the cache as bulk.run keeps them;
 		stored again on each use, for Frappe empties the whole cache whenever a User is made (as
 		inviting a portal user does)."""
-		from customer_lifecycle.api import bulk
+		from customer_lifecycle.customers import bulk_actions as bulk
 
 		bulk.store(self.job_state)
 		return self.job_state.job_id
@@ -671,8 +671,9 @@ PORTAL: dict[str, Case] = {
 		customer_args(kind="export"),
 		writes=True,
 		ok=expect(
-			lambda m, w: frappe.db.get_value("Personal Data Download Request", m, "user")
-			== persona_email(PORTAL_USER)
+			lambda m, w: (
+				frappe.db.get_value("Personal Data Download Request", m, "user") == persona_email(PORTAL_USER)
+			)
 		),
 		**AS_PORTAL_USER,
 	),
@@ -717,9 +718,9 @@ def discover() -> dict[str, list[str]]:
 	}
 	for module, count in modules.items():
 		registered = sorted(key for key in found if module_of(key) == module)
-		assert (
-			len(registered) == count
-		), f"{module}: {count} decorators in the source, registered {registered}"
+		assert len(registered) == count, (
+			f"{module}: {count} decorators in the source, registered {registered}"
+		)
 	return found
 
 

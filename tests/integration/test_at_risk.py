@@ -8,8 +8,8 @@ import pytest
 from frappe.desk.doctype.number_card.number_card import get_result
 from frappe.utils import add_days, nowdate
 
-from customer_lifecycle.billing import segments
-from customer_lifecycle.billing.report.at_risk_customers.at_risk_customers import execute
+from customer_lifecycle.analytics import segments
+from customer_lifecycle.analytics.report.at_risk_customers.at_risk_customers import execute
 from tests.factories import make_invoice, make_payment
 from tests.helpers import as_user
 

@@ -256,7 +256,9 @@ def submit_concurrently(site, customer, allocations_per_payment):
 		for amount, allocations in allocations_per_payment
 	]
 	frappe.db.commit()
-	outcomes = run_in_threads(site, lambda i: frappe.get_doc("Customer Payment", drafts[i]).submit(), len(drafts))
+	outcomes = run_in_threads(
+		site, lambda i: frappe.get_doc("Customer Payment", drafts[i]).submit(), len(drafts)
+	)
 	return ["submitted" if outcome == "ok" else outcome for outcome in outcomes]
 
 

@@ -3,8 +3,9 @@
 import frappe
 import pytest
 
-from customer_lifecycle.api.bulk import BULK_INLINE, BULK_LIMIT, get_results, run, run_job
+from customer_lifecycle.api.bulk import get_results, run
 from customer_lifecycle.api.lifecycle import apply_action
+from customer_lifecycle.customers.bulk_actions import BULK_INLINE, BULK_LIMIT, run_job
 from tests.helpers import as_user
 
 

@@ -6,7 +6,8 @@ import uuid
 import frappe
 import pytest
 
-from customer_lifecycle.customers.completeness import SETTINGS, get_rules, recompute_all
+from customer_lifecycle.customers.completeness import get_rules, recompute_all
+from customer_lifecycle.utils.doctypes import SETTINGS
 
 
 def stored(name: str) -> float:
@@ -42,7 +43,9 @@ def test_changed_settings_recompute_everyone_and_count_intake_fields(make_custom
 	customer = make_customer(id_number=f"ID-{uuid.uuid4().hex[:8]}")
 	before = stored(customer.name)
 	settings = frappe.get_single(SETTINGS)
-	settings.set("completeness_rules", [{"fieldname": "id_number", "weight": 1}, {"fieldname": "notes", "weight": 3}])
+	settings.set(
+		"completeness_rules", [{"fieldname": "id_number", "weight": 1}, {"fieldname": "notes", "weight": 3}]
+	)
 	settings.save()
 	assert get_rules() == [("id_number", 1.0), ("notes", 3.0)]
 	assert settings.completeness_rules[1].label == "Notes"

@@ -46,7 +46,11 @@ def test_email_and_phone_make_one_primary_contact(make_customer):
 	assert contacts_of(customer.name) == [customer.primary_contact]
 	contact = frappe.get_doc("Contact", customer.primary_contact)
 	assert (contact.first_name, contact.last_name) == ("Ada", "Lovelace")
-	assert (contact.email_id, contact.phone, contact.is_primary_contact) == ("ada@example.com", "+442079460958", 1)
+	assert (contact.email_id, contact.phone, contact.is_primary_contact) == (
+		"ada@example.com",
+		"+442079460958",
+		1,
+	)
 	assert not contact.image  # no Gravatar lookup, and no marker left behind
 	assert frappe.db.get_value("Customer", customer.name, "primary_contact") == contact.name
 
@@ -121,7 +125,11 @@ def test_deleting_the_primary_contact_hands_over_to_the_next(make_customer):
 def test_address_lines_make_the_billing_address_and_then_mirror_it(make_customer):
 	customer = make_customer(address_line1="1 High Street", city="York", pincode="YO1 7HH")
 	address = frappe.get_doc("Address", customer.billing_address)
-	assert (address.address_type, address.is_primary_address, address.country) == ("Billing", 1, "United Kingdom")
+	assert (address.address_type, address.is_primary_address, address.country) == (
+		"Billing",
+		1,
+		"United Kingdom",
+	)
 	assert addresses_of(customer.name) == [address.name]
 
 	address.address_line1 = "2 Low Street"
@@ -166,7 +174,12 @@ def test_address_access_contact_fields(make_customer):
 	assert shown[address.name]["access_contact_name"] == "Tom Tenant"
 	assert shown[address.name]["access_contact_relationship"] == "Tenant"
 	meta = frappe.get_meta("Address")
-	assert meta.get_field("access_contact_relationship").options.split("\n") == ["", "Tenant", "Letting Agent", "Other"]
+	assert meta.get_field("access_contact_relationship").options.split("\n") == [
+		"",
+		"Tenant",
+		"Letting Agent",
+		"Other",
+	]
 
 
 def test_deleting_a_customer_removes_its_own_contacts_and_keeps_shared_ones(make_customer):
@@ -208,7 +221,9 @@ def test_concurrent_saves_make_exactly_one_contact(site, make_customer):
 		assert set(outcomes) <= {"ok", "TimestampMismatchError"}, outcomes
 		frappe.db.rollback()  # see what the threads committed
 		assert len(contacts_of(customer.name)) == 1
-		assert frappe.db.get_value("Customer", customer.name, "primary_contact") == contacts_of(customer.name)[0]
+		assert (
+			frappe.db.get_value("Customer", customer.name, "primary_contact") == contacts_of(customer.name)[0]
+		)
 	finally:
 		frappe.db.rollback()
 		frappe.delete_doc("Customer", customer.name, force=True)

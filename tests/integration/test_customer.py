@@ -29,7 +29,11 @@ def test_email_and_phone_are_normalised(make_customer):
 
 @pytest.mark.parametrize(
 	"field, value, label",
-	[("email", "not-an-email", "Email"), ("phone", "12345", "Phone"), ("customer_name", "   ", "Customer Name")],
+	[
+		("email", "not-an-email", "Email"),
+		("phone", "12345", "Phone"),
+		("customer_name", "   ", "Customer Name"),
+	],
 )
 def test_bad_values_are_refused_with_the_field_named(make_customer, field, value, label):
 	with pytest.raises(frappe.ValidationError) as error:
@@ -44,11 +48,20 @@ def test_a_refused_edit_leaves_the_saved_record_as_it_was(make_customer):
 	doc.id_number = "ID-123"
 	with pytest.raises(frappe.ValidationError):
 		doc.save()
-	assert frappe.db.get_value("Customer", customer.name, ["email", "id_number"]) == ("kept@example.com", None)
+	assert frappe.db.get_value("Customer", customer.name, ["email", "id_number"]) == (
+		"kept@example.com",
+		None,
+	)
 
 
 def test_category_must_exist(make_customer):
-	assert set(frappe.get_all("Customer Category", pluck="name")) >= {"Retail", "Wholesale", "VIP", "Corporate", "Member"}
+	assert set(frappe.get_all("Customer Category", pluck="name")) >= {
+		"Retail",
+		"Wholesale",
+		"VIP",
+		"Corporate",
+		"Member",
+	}
 	assert make_customer(customer_category="VIP").customer_category == "VIP"
 	with pytest.raises(frappe.LinkValidationError):
 		make_customer(customer_category="No Such Category")
@@ -56,7 +69,10 @@ def test_category_must_exist(make_customer):
 
 def test_search_by_name_email_phone_and_id_number(make_customer):
 	customer = make_customer(
-		customer_name="Zebedee Quartermaine", email="zq@quarter.example", phone="+44 20 7946 0111", id_number="ZQ-99177"
+		customer_name="Zebedee Quartermaine",
+		email="zq@quarter.example",
+		phone="+44 20 7946 0111",
+		id_number="ZQ-99177",
 	)
 	for txt in ["Quartermaine", "zq@quarter", "020 7946 0111", "+442079460111", "ZQ-99177"]:
 		names = [row[0] for row in customer_query("Customer", txt, "name", 0, 20, {})]
@@ -76,7 +92,9 @@ def test_archive_and_restore_keep_the_lifecycle(make_customer):
 
 def test_settings_refuse_a_state_the_workflow_does_not_have():
 	settings = frappe.get_doc("Customer Lifecycle Settings")
-	frappe.get_doc({"doctype": "Workflow State", "workflow_state_name": "Nowhere"}).insert(ignore_if_duplicate=True)
+	frappe.get_doc({"doctype": "Workflow State", "workflow_state_name": "Nowhere"}).insert(
+		ignore_if_duplicate=True
+	)
 	settings.dormant_state = "Nowhere"
 	with pytest.raises(frappe.ValidationError) as error:
 		settings.save()

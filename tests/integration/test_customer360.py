@@ -32,9 +32,13 @@ def attach(customer: str, text: str, **fields):
 
 def add_notes_and_flags(customer: str, notes: int, active: int, resolved: int):
 	for i in range(notes):
-		frappe.get_doc({"doctype": "Customer Note", "customer": customer, "content": f"<p>Note {i}</p>"}).insert()
+		frappe.get_doc(
+			{"doctype": "Customer Note", "customer": customer, "content": f"<p>Note {i}</p>"}
+		).insert()
 	for i in range(active + resolved):
-		flag = frappe.get_doc({"doctype": "Customer Flag", "customer": customer, "reason": f"Flag {i}"}).insert()
+		flag = frappe.get_doc(
+			{"doctype": "Customer Flag", "customer": customer, "reason": f"Flag {i}"}
+		).insert()
 		if i >= active:
 			flag.update({"status": "Resolved", "resolution_note": "Sorted out on the phone"})
 			flag.save()

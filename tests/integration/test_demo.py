@@ -11,7 +11,9 @@ def test_demo_customers_cover_the_states_with_consistent_history(site):
 	names = make_customers(60, seed=11)
 	assert len(set(names)) == 60
 	customers = frappe.get_all(
-		"Customer", filters={"name": ["in", names]}, fields=["name", "lifecycle_status", "email", "phone", "lifecycle_since"]
+		"Customer",
+		filters={"name": ["in", names]},
+		fields=["name", "lifecycle_status", "email", "phone", "lifecycle_since"],
 	)
 	assert len({c.lifecycle_status for c in customers}) >= 5
 	allowed = {(t.state, t.next_state) for t in get_workflow().transitions}

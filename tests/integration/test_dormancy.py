@@ -6,9 +6,9 @@ import frappe
 import pytest
 from frappe.utils import add_days, cint, getdate, now_datetime, nowdate
 
-from customer_lifecycle.billing import dormancy
-from customer_lifecycle.billing.activity import customers_with_activity
-from customer_lifecycle.billing.segment_rules import dormancy_target
+from customer_lifecycle.analytics.activity import customers_with_activity
+from customer_lifecycle.analytics.segment_rules import dormancy_target
+from customer_lifecycle.lifecycle import dormancy
 from customer_lifecycle.lifecycle.engine import get_settings
 from tests.factories import customer_state as state
 from tests.factories import edited_workflow, make_invoice, make_payment
@@ -156,7 +156,7 @@ def test_a_move_the_workflow_refuses_is_reported_not_forced(quiet_customer, pers
 
 def test_the_candidate_query_finds_whom_the_rule_would_move(quiet_customer, active_customer):
 	"""The one query of index probes finds exactly the customers segment_rules.dormancy_target moves
-	when given every active and dormant customer's last activity (billing.activity's aggregates):
+	when given every active and dormant customer's last activity (analytics.activity's aggregates):
 	quiet ones, one quiet to the day, one that became active at an unknown time, dormant ones with and
 	without activity since; customers with recent activity are not found."""
 	settings = get_settings()

@@ -18,7 +18,12 @@ from tests.helpers import as_user
 # the chosen columns, then `owner`: Frappe (15.9x and later) adds it to every export for its
 # export-if-owner permission check, and leaves it in the file
 EXPORTED_COLUMNS = ["Sr", "ID", "Customer Name", "Email", "Phone", "owner"]
-FIELDS = ["`tabCustomer`.`name`", "`tabCustomer`.`customer_name`", "`tabCustomer`.`email`", "`tabCustomer`.`phone`"]
+FIELDS = [
+	"`tabCustomer`.`name`",
+	"`tabCustomer`.`customer_name`",
+	"`tabCustomer`.`email`",
+	"`tabCustomer`.`phone`",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -35,15 +40,28 @@ def _access_log_keeps_the_transaction(site):
 def exported_customers(make_customer):
 	"""Three customers in one category and one in another, so a filter has something to leave out."""
 	made = [
-		make_customer(customer_name=f"Export Vip {i}", email=f"export.vip{i}@export-test.example", customer_category="VIP")
+		make_customer(
+			customer_name=f"Export Vip {i}",
+			email=f"export.vip{i}@export-test.example",
+			customer_category="VIP",
+		)
 		for i in range(3)
 	]
-	made.append(make_customer(customer_name="Export Retail", email="export.retail@export-test.example", customer_category="Retail"))
+	made.append(
+		make_customer(
+			customer_name="Export Retail",
+			email="export.retail@export-test.example",
+			customer_category="Retail",
+		)
+	)
 	return made
 
 
 def filters(category: str) -> list:
-	return [["Customer", "customer_category", "=", category], ["Customer", "email", "like", "%@export-test.example"]]
+	return [
+		["Customer", "customer_category", "=", category],
+		["Customer", "email", "like", "%@export-test.example"],
+	]
 
 
 def call_export(file_format: str, category: str):
@@ -109,13 +127,17 @@ def test_the_report_pdf_of_a_filtered_list(exported_customers, personas):
 		keys, values = listed["keys"], listed["values"]
 		html = "<h2>Customer</h2><table>{}{}</table>".format(
 			"<tr>" + "".join(f"<th>{escape_html(k)}</th>" for k in keys) + "</tr>",
-			"".join("<tr>" + "".join(f"<td>{escape_html(v or '')}</td>" for v in row) + "</tr>" for row in values),
+			"".join(
+				"<tr>" + "".join(f"<td>{escape_html(v or '')}</td>" for v in row) + "</tr>" for row in values
+			),
 		)
 		frappe.local.response = frappe._dict()
 		report_to_pdf(html, orientation="Portrait")
 		response = frappe.local.response
 	assert response.type == "pdf" and response.filename == "report.pdf"
-	text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.filecontent)).pages)
+	text = " ".join(
+		" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.filecontent)).pages
+	)
 	for customer in exported_customers[:3]:
 		assert customer.customer_name in text and customer.name in text
 	assert "Export Retail" not in text

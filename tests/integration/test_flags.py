@@ -5,7 +5,7 @@ import frappe
 import pytest
 
 from customer_lifecycle.api.notes import get_active_flags, raise_flag, resolve_flag
-from customer_lifecycle.customers.flags import FLAG
+from customer_lifecycle.utils.doctypes import FLAG
 from tests.helpers import as_user
 
 

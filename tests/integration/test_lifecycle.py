@@ -35,12 +35,20 @@ def test_action_moves_the_customer_and_records_the_change(make_customer):
 	assert result["lifecycle_status"] == "Onboarding"
 	assert frappe.db.get_value("Customer", customer.name, "lifecycle_status") == "Onboarding"
 	[change] = changes(customer.name)
-	assert (change.from_state, change.to_state, change.action) == ("Prospect", "Onboarding", "Start Onboarding")
+	assert (change.from_state, change.to_state, change.action) == (
+		"Prospect",
+		"Onboarding",
+		"Start Onboarding",
+	)
 	assert change.reason == "Signed the engagement letter"
 	assert change.changed_by == "Administrator" and change.automatic == 0
 	assert change.seconds_in_from_state >= 0
 	[item] = timeline("Customer", customer.name)
-	assert "Prospect" in item["content"] and "Onboarding" in item["content"] and "engagement letter" in item["content"]
+	assert (
+		"Prospect" in item["content"]
+		and "Onboarding" in item["content"]
+		and "engagement letter" in item["content"]
+	)
 	assert get_history(customer.name)[0]["to_state"] == "Onboarding"
 
 
@@ -80,7 +88,9 @@ def test_bulk_edit_of_the_state_fails_per_row(make_customer):
 
 def test_a_new_customer_cannot_be_created_in_a_later_state(site):
 	with pytest.raises(LifecycleBypassError) as error:
-		frappe.get_doc({"doctype": "Customer", "customer_name": "Imported Active", "lifecycle_status": "Active"}).insert()
+		frappe.get_doc(
+			{"doctype": "Customer", "customer_name": "Imported Active", "lifecycle_status": "Active"}
+		).insert()
 	assert "Prospect" in str(error.value)
 
 
@@ -124,7 +134,16 @@ def test_anonymized_is_final_even_if_an_admin_adds_a_way_out(make_customer):
 	anonymize(customer.name, confirm_name=customer.customer_name)
 	ensure_action("Restore")
 	with edited_workflow() as wf:
-		wf.append("transitions", {"state": "Anonymized", "action": "Restore", "next_state": "Prospect", "allowed": "Customer Manager", "allow_self_approval": 1})
+		wf.append(
+			"transitions",
+			{
+				"state": "Anonymized",
+				"action": "Restore",
+				"next_state": "Prospect",
+				"allowed": "Customer Manager",
+				"allow_self_approval": 1,
+			},
+		)
 		wf.save()
 		with pytest.raises(LifecycleTransitionError) as error:
 			apply_action(customer.name, "Restore")
@@ -143,8 +162,26 @@ def test_admin_adds_a_state_and_renames_an_action_without_code(make_customer):
 		ensure_action(name)
 	with edited_workflow() as wf:
 		wf.append("states", {"state": "On Hold", "doc_status": "0", "allow_edit": "Customer User"})
-		wf.append("transitions", {"state": "Active", "action": "Put On Hold", "next_state": "On Hold", "allowed": "Customer Manager", "allow_self_approval": 1})
-		wf.append("transitions", {"state": "On Hold", "action": "Resume", "next_state": "Active", "allowed": "Customer Manager", "allow_self_approval": 1})
+		wf.append(
+			"transitions",
+			{
+				"state": "Active",
+				"action": "Put On Hold",
+				"next_state": "On Hold",
+				"allowed": "Customer Manager",
+				"allow_self_approval": 1,
+			},
+		)
+		wf.append(
+			"transitions",
+			{
+				"state": "On Hold",
+				"action": "Resume",
+				"next_state": "Active",
+				"allowed": "Customer Manager",
+				"allow_self_approval": 1,
+			},
+		)
 		for t in wf.transitions:
 			if t.action == "Mark Dormant":
 				t.action = "Go Quiet"
@@ -162,7 +199,9 @@ def test_automation_moves_through_the_workflow_for_any_user(make_customer, perso
 	with as_user(personas["user"]):
 		apply_action(customer.name, "Start Onboarding")
 		# a Customer User may not apply "Activate", but the app's own automation may
-		assert move_to(customer.name, get_settings().onboarding_complete_state, reason="checklist done") is True
+		assert (
+			move_to(customer.name, get_settings().onboarding_complete_state, reason="checklist done") is True
+		)
 	last = changes(customer.name)[-1]
 	assert (last.to_state, last.automatic, last.reason) == ("Active", 1, "checklist done")
 	assert move_to(customer.name, "Active") is False  # already there: nothing changes

@@ -8,7 +8,8 @@ from frappe.utils import add_months, now_datetime
 
 from customer_lifecycle.api.lifecycle import apply_action
 from customer_lifecycle.customers.list_filters import default_filters, ensure_list_filters
-from customer_lifecycle.lifecycle.engine import SETTINGS, get_settings
+from customer_lifecycle.lifecycle.engine import get_settings
+from customer_lifecycle.utils.doctypes import SETTINGS
 from tests.helpers import as_user
 
 DEFAULTS = ("Active Companies", "Prospects This Month")

@@ -30,7 +30,10 @@ def pair(make_customer):
 	"""A survivor with a contact and no billing address, and a duplicate with everything linked."""
 	survivor = make_customer(customer_name="Merle Haggard")
 	duplicate = make_customer(
-		customer_name="Merl Hagard", address_line1="1 Bakersfield Road", city="London", country="United Kingdom"
+		customer_name="Merl Hagard",
+		address_line1="1 Bakersfield Road",
+		city="London",
+		country="United Kingdom",
 	)
 	apply_action(duplicate.name, "Start Onboarding", reason="before the merge")
 	return frappe.get_doc("Customer", survivor.name), frappe.get_doc("Customer", duplicate.name)
@@ -39,7 +42,11 @@ def pair(make_customer):
 def test_merge_moves_every_link_to_the_survivor(pair, personas):
 	survivor, duplicate = pair
 	assert survivor.primary_contact and not survivor.billing_address
-	own_contact, dup_contact, dup_address = survivor.primary_contact, duplicate.primary_contact, duplicate.billing_address
+	own_contact, dup_contact, dup_address = (
+		survivor.primary_contact,
+		duplicate.primary_contact,
+		duplicate.billing_address,
+	)
 	# a contact linked to both customers
 	shared = frappe.get_doc(
 		{
@@ -52,27 +59,37 @@ def test_merge_moves_every_link_to_the_survivor(pair, personas):
 		}
 	).insert()
 	comment = duplicate.add_comment("Comment", "called about the invoice").name
-	todo = frappe.get_doc(
-		{
-			"doctype": "ToDo",
-			"description": "call back",
-			"allocated_to": personas["user"],
-			"reference_type": "Customer",
-			"reference_name": duplicate.name,
-		}
-	).insert().name
-	file = frappe.get_doc(
-		{
-			"doctype": "File",
-			"file_name": f"contract-{uuid.uuid4().hex[:6]}.txt",
-			"content": b"signed",
-			"attached_to_doctype": "Customer",
-			"attached_to_name": duplicate.name,
-		}
-	).insert().name
+	todo = (
+		frappe.get_doc(
+			{
+				"doctype": "ToDo",
+				"description": "call back",
+				"allocated_to": personas["user"],
+				"reference_type": "Customer",
+				"reference_name": duplicate.name,
+			}
+		)
+		.insert()
+		.name
+	)
+	file = (
+		frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": f"contract-{uuid.uuid4().hex[:6]}.txt",
+				"content": b"signed",
+				"attached_to_doctype": "Customer",
+				"attached_to_name": duplicate.name,
+			}
+		)
+		.insert()
+		.name
+	)
 	duplicate.notes = "edited, so it has a Version"
 	duplicate.save()
-	versions = frappe.get_all("Version", filters={"ref_doctype": "Customer", "docname": duplicate.name}, pluck="name")
+	versions = frappe.get_all(
+		"Version", filters={"ref_doctype": "Customer", "docname": duplicate.name}, pluck="name"
+	)
 	changes = frappe.get_all("Customer Lifecycle Change", filters={"customer": duplicate.name}, pluck="name")
 	assert versions and changes
 
@@ -90,21 +107,26 @@ def test_merge_moves_every_link_to_the_survivor(pair, personas):
 	assert personas["user"] in frappe.parse_json(after_assign(survivor.name))
 	assert frappe.db.get_value("File", file, "attached_to_name") == survivor.name
 	assert {frappe.db.get_value("Version", v, "docname") for v in versions} == {survivor.name}
-	assert {frappe.db.get_value("Customer Lifecycle Change", c, "customer") for c in changes} == {survivor.name}
+	assert {frappe.db.get_value("Customer Lifecycle Change", c, "customer") for c in changes} == {
+		survivor.name
+	}
 
 	after = frappe.get_doc("Customer", survivor.name)
 	assert after.lifecycle_status == "Prospect"  # the survivor's own, not the duplicate's Onboarding
 	assert after.primary_contact == own_contact
 	assert after.billing_address == dup_address  # it had none: it takes the duplicate's
 	assert after.address_line1 == "1 Bakersfield Road"
-	assert frappe.get_all("Contact", filters={"name": ("in", [own_contact, dup_contact]), "is_primary_contact": 1}, pluck="name") == [own_contact]
+	assert frappe.get_all(
+		"Contact", filters={"name": ("in", [own_contact, dup_contact]), "is_primary_contact": 1}, pluck="name"
+	) == [own_contact]
 	record = frappe.get_all(
 		"Comment",
 		filters={"reference_doctype": "Customer", "reference_name": survivor.name, "comment_type": "Info"},
 		pluck="content",
 	)
 	assert any(
-		personas["manager"] in c and duplicate.name in c and "Merl Hagard" in c and "Onboarding" in c for c in record
+		personas["manager"] in c and duplicate.name in c and "Merl Hagard" in c and "Onboarding" in c
+		for c in record
 	)
 
 

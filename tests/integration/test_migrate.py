@@ -12,7 +12,15 @@ FINGERPRINT = [
 	("Workflow Action Master", {}),
 	("Role", {"name": ["in", ["Customer Manager", "Customer User"]]}),
 	("DocType", {"module": "Customers"}),
-	("DocField", {"parent": ["in", ["Customer", "Customer Category", "Customer Lifecycle Settings", "Customer Lifecycle Change"]]}),
+	(
+		"DocField",
+		{
+			"parent": [
+				"in",
+				["Customer", "Customer Category", "Customer Lifecycle Settings", "Customer Lifecycle Change"],
+			]
+		},
+	),
 	("Custom Field", {"dt": ["in", ["Customer", "Address"]]}),
 	("Custom DocPerm", {"parent": ["in", ["Contact", "Address", "Data Import"]]}),
 	("Address Template", {}),
@@ -42,7 +50,13 @@ def test_migrate_keeps_admin_edits_and_is_idempotent(site):
 	wf = frappe.get_doc("Workflow", "Customer Lifecycle")
 	wf.append(
 		"transitions",
-		{"state": "Dormant", "action": "Anonymize", "next_state": "Anonymized", "allowed": "Customer Manager", "allow_self_approval": 1},
+		{
+			"state": "Dormant",
+			"action": "Anonymize",
+			"next_state": "Anonymized",
+			"allowed": "Customer Manager",
+			"allow_self_approval": 1,
+		},
 	)
 	wf.save()
 	frappe.db.commit()
@@ -57,6 +71,9 @@ def test_migrate_keeps_admin_edits_and_is_idempotent(site):
 		assert fingerprint() == first
 	finally:
 		wf = frappe.get_doc("Workflow", "Customer Lifecycle")
-		wf.set("transitions", [t for t in wf.transitions if not (t.state == "Dormant" and t.next_state == "Anonymized")])
+		wf.set(
+			"transitions",
+			[t for t in wf.transitions if not (t.state == "Dormant" and t.next_state == "Anonymized")],
+		)
 		wf.save()
 		frappe.db.commit()

@@ -7,10 +7,9 @@ from frappe.core.doctype.communication.email import make as make_email
 
 from customer_lifecycle.api.notes import add_note, delete_note, edit_note, get_notes, pin_note
 from customer_lifecycle.customers import notes
-from customer_lifecycle.customers.notes import NOTE
+from customer_lifecycle.utils.doctypes import NOTE, SETTINGS
 from tests.helpers import PASSWORD, as_user
 
-SETTINGS = "Customer Lifecycle Settings"
 COLLEAGUE = "cl.colleague@example.com"
 
 

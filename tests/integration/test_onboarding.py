@@ -23,7 +23,16 @@ def rounds(customer):
 	return frappe.get_all(
 		"Onboarding Checklist",
 		filters={"customer": customer},
-		fields=["name", "round", "template", "status", "progress", "ended_on", "completed_on", "auto_move_error"],
+		fields=[
+			"name",
+			"round",
+			"template",
+			"status",
+			"progress",
+			"ended_on",
+			"completed_on",
+			"auto_move_error",
+		],
 		order_by="`round` asc",
 	)
 
@@ -154,7 +163,11 @@ def test_re_entering_onboarding_starts_a_new_round(onboarding):
 
 def test_a_customer_created_straight_into_onboarding_by_the_app_gets_a_round(site):
 	doc = frappe.get_doc(
-		{"doctype": "Customer", "customer_name": "Imported Onboarder", "lifecycle_status": get_settings().onboarding_state}
+		{
+			"doctype": "Customer",
+			"customer_name": "Imported Onboarder",
+			"lifecycle_status": get_settings().onboarding_state,
+		}
 	)
 	doc.flags.lifecycle_automation = frappe._dict(action=None, reason=None, automatic=1)
 	doc.insert()
@@ -212,7 +225,9 @@ def test_a_move_the_workflow_no_longer_allows_is_not_forced(onboarding, personas
 	onboarding_state = get_settings().onboarding_state
 	target = get_settings().onboarding_complete_state
 	with edited_workflow() as wf:
-		wf.transitions = [t for t in wf.transitions if not (t.state == onboarding_state and t.next_state == target)]
+		wf.transitions = [
+			t for t in wf.transitions if not (t.state == onboarding_state and t.next_state == target)
+		]
 		wf.save()
 		with as_user(personas["user"]):
 			result = tick(checklist, *REQUIRED)
@@ -223,17 +238,27 @@ def test_a_move_the_workflow_no_longer_allows_is_not_forced(onboarding, personas
 		assert "<" not in round_.auto_move_error  # plain text, shown as is
 		data = get_onboarding(customer.name)
 		assert data["current"]["auto_move_error"] == round_.auto_move_error
-		assert not frappe.db.exists("Customer Lifecycle Change", {"customer": customer.name, "to_state": target})
+		assert not frappe.db.exists(
+			"Customer Lifecycle Change", {"customer": customer.name, "to_state": target}
+		)
 		[log] = frappe.get_all(
 			"Notification Log",
-			filters={"for_user": personas["manager"], "document_type": "Customer", "document_name": customer.name},
+			filters={
+				"for_user": personas["manager"],
+				"document_type": "Customer",
+				"document_name": customer.name,
+			},
 			fields=["subject", "type"],
 		)
 		assert "could not be moved to" in log.subject and "does not allow a move" in log.subject
-		assert not frappe.db.exists("Notification Log", {"for_user": personas["user"], "document_name": customer.name})
+		assert not frappe.db.exists(
+			"Notification Log", {"for_user": personas["user"], "document_name": customer.name}
+		)
 		# unticking clears the refusal; the customer can still be moved on by hand
 		tick(checklist, "Signed terms", done=False)
-		assert rounds(customer.name)[0].status == "In Progress" and not rounds(customer.name)[0].auto_move_error
+		assert (
+			rounds(customer.name)[0].status == "In Progress" and not rounds(customer.name)[0].auto_move_error
+		)
 
 
 def test_a_finished_round_moves_nobody(onboarding):
@@ -295,7 +320,12 @@ def test_a_save_changes_ticks_and_due_dates_but_not_what_the_app_set(onboarding,
 		doc.ended_on, doc.status, doc.round = None, "In Progress", 7
 		doc.save()
 	doc.reload()
-	assert [row.title for row in doc.items] == ["Verify identity", "Signed terms", "Billing details", "Welcome call"]
+	assert [row.title for row in doc.items] == [
+		"Verify identity",
+		"Signed terms",
+		"Billing details",
+		"Welcome call",
+	]
 	assert [row.required for row in doc.items] == [1, 1, 1, 0]
 	assert doc.items[3].done and doc.items[3].done_by == personas["user"]
 	assert getdate(doc.items[3].due_date) == getdate(add_days(nowdate(), 30))
@@ -312,7 +342,12 @@ def test_the_form_data_marks_overdue_items(onboarding):
 	frappe.db.set_value("Onboarding Checklist Item", item.name, "due_date", add_days(nowdate(), -1))
 	current = get_onboarding(customer.name)["current"]
 	overdue = {row["title"]: row["overdue"] for row in current["items"]}
-	assert overdue == {"Verify identity": False, "Signed terms": True, "Billing details": False, "Welcome call": False}
+	assert overdue == {
+		"Verify identity": False,
+		"Signed terms": True,
+		"Billing details": False,
+		"Welcome call": False,
+	}
 	assert (current["required_done"], current["required_total"]) == (0, 3)
 
 
@@ -334,13 +369,17 @@ def test_the_daily_job_reminds_the_responsible_people_once_a_day(onboarding, per
 	yesterday = add_days(nowdate(), -1)
 	for title in ("Verify identity", "Signed terms", "Welcome call"):
 		frappe.db.set_value("Onboarding Checklist Item", items[title].name, "due_date", yesterday)
-	frappe.db.set_value("Onboarding Checklist Item", items["Signed terms"].name, "responsible_user", personas["manager"])
+	frappe.db.set_value(
+		"Onboarding Checklist Item", items["Signed terms"].name, "responsible_user", personas["manager"]
+	)
 	tick(checklist, "Verify identity")  # done: no longer overdue
 	# a finished round is not chased
 	finished = make_customer()
 	apply_action(finished.name, "Start Onboarding")
 	apply_action(finished.name, "Activate")
-	frappe.db.set_value("Onboarding Checklist Item", {"parent": rounds(finished.name)[0].name}, "due_date", yesterday)
+	frappe.db.set_value(
+		"Onboarding Checklist Item", {"parent": rounds(finished.name)[0].name}, "due_date", yesterday
+	)
 	before = {key: len(reminders(personas[key])) for key in ("manager", "user")}
 
 	notify_overdue_items()
@@ -352,7 +391,10 @@ def test_the_daily_job_reminds_the_responsible_people_once_a_day(onboarding, per
 	assert finished.customer_name not in latest[0].subject
 	# the user's item (Verify identity) is done
 	assert not any(customer.customer_name in log.subject for log in reminders(personas["user"]))
-	assert frappe.db.get_value("Onboarding Checklist Item", items["Welcome call"].name, "reminded_on") == getdate()
+	assert (
+		frappe.db.get_value("Onboarding Checklist Item", items["Welcome call"].name, "reminded_on")
+		== getdate()
+	)
 	notify_overdue_items()  # the same day again: nothing new
 	assert len(reminders(personas["manager"])) == before["manager"] + 1
 
@@ -445,7 +487,9 @@ def test_template_rules_name_the_fields(site):
 
 def test_one_default_template(site):
 	new = make_template("New default", is_default=1)
-	assert frappe.get_all("Onboarding Checklist Template", filters={"is_default": 1}, pluck="name") == [new.name]
+	assert frappe.get_all("Onboarding Checklist Template", filters={"is_default": 1}, pluck="name") == [
+		new.name
+	]
 
 
 def delete_all_templates():

@@ -7,8 +7,9 @@ import pytest
 from frappe.permissions import add_permission
 
 from customer_lifecycle.api import portal as api
-from customer_lifecycle.portal import access, pages, users
+from customer_lifecycle.portal import access, reads, users, writes
 from customer_lifecycle.portal.context import build
+from customer_lifecycle.utils.doctypes import PORTAL_ROLE
 from tests.factories import BROKEN_PDF, pdf_bytes
 from tests.factories import make_portal_customer as portal_customer
 from tests.helpers import as_user
@@ -30,7 +31,7 @@ def theirs(outgoing_email):
 def test_invite_makes_a_website_user_with_the_portal_role_and_a_welcome_email(mine):
 	user = frappe.get_doc("User", mine.user)
 	assert user.user_type == "Website User" and user.enabled
-	assert access.PORTAL_ROLE in frappe.get_roles(mine.user)
+	assert PORTAL_ROLE in frappe.get_roles(mine.user)
 	assert frappe.db.get_value("Contact", mine.contact, "user") == mine.user
 	assert frappe.db.exists("Email Queue Recipient", {"recipient": mine.user})
 	assert frappe.db.exists(
@@ -64,7 +65,7 @@ def test_revoke_disables_a_login_with_no_customer_left(mine):
 	users.revoke(mine.contact)
 	assert not frappe.db.get_value("Contact", mine.contact, "portal_access")
 	assert not frappe.db.get_value("User", mine.user, "enabled")
-	assert access.PORTAL_ROLE not in frappe.get_roles(mine.user)
+	assert PORTAL_ROLE not in frappe.get_roles(mine.user)
 	assert access.customers_of(mine.user) == []
 	with as_user(mine.user), pytest.raises(frappe.PermissionError):
 		access.customer_for()
@@ -97,25 +98,25 @@ def test_an_anonymized_customer_has_no_portal(mine):
 
 def test_pages_show_only_the_users_own_customer_and_what_is_meant_for_them(mine, theirs):
 	with as_user(mine.user):
-		assert [r.name for r in pages.invoices(mine.name)] == [mine.invoice]  # no draft
-		assert [r.name for r in pages.payments(mine.name)] == [mine.payment]
-		assert [r.name for r in pages.notes(mine.name)] == [mine.visible_note]  # no internal note
-		[engagement] = pages.engagements(mine.name)
+		assert [r.name for r in reads.invoices(mine.name)] == [mine.invoice]  # no draft
+		assert [r.name for r in reads.payments(mine.name)] == [mine.payment]
+		assert [r.name for r in reads.notes(mine.name)] == [mine.visible_note]  # no internal note
+		[engagement] = reads.engagements(mine.name)
 		assert (engagement.name, engagement.invoiced, engagement.outstanding) == (mine.engagement, 300, 200)
 		assert engagement.description == "Yearly audit"
-		data = pages.onboarding(mine.name)
+		data = reads.onboarding(mine.name)
 		assert mine.provided_item in [i["name"] for i in data["to_provide"]]
 		assert mine.staff_item in [i["name"] for i in data["others"]]
 		context = frappe._dict()
 		frappe.form_dict.customer = None
 		assert build(context, "Overview") == mine.name
 		assert context.balance == 200 and context.customer_name == mine.customer_name
-		invoice = pages.invoice(mine.invoice)
+		invoice = reads.invoice(mine.invoice)
 		assert invoice["doc"].name == mine.invoice and invoice["payments"][0].allocated_amount == 100
 		for call in (
-			lambda: pages.invoice(theirs.invoice),
-			lambda: pages.invoice(mine.draft),
-			lambda: pages.invoice("CINV-DOES-NOT-EXIST"),
+			lambda: reads.invoice(theirs.invoice),
+			lambda: reads.invoice(mine.draft),
+			lambda: reads.invoice("CINV-DOES-NOT-EXIST"),
 			lambda: access.customer_for(theirs.name),
 		):
 			with pytest.raises(frappe.PermissionError):
@@ -174,12 +175,12 @@ def test_answers_and_uploads_mark_items_provided(mine, theirs):
 			api.answer_item(mine.staff_item, answer="I did it myself")
 		with pytest.raises(frappe.PermissionError):
 			api.answer_item(theirs.provided_item, answer="hello")
-		pages.upload_document(mine.name, mine.provided_item, "proof.pdf", pdf_bytes("proof"))
+		writes.upload_document(mine.name, mine.provided_item, "proof.pdf", pdf_bytes("proof"))
 		with pytest.raises(frappe.ValidationError, match="File"):
-			pages.upload_document(mine.name, mine.provided_item, "virus.exe", b"MZ")
+			writes.upload_document(mine.name, mine.provided_item, "virus.exe", b"MZ")
 		# a damaged PDF is refused with a message that names the file, and nothing is stored
 		with pytest.raises(frappe.ValidationError, match=r"broken\.pdf.*cannot be read as a PDF"):
-			pages.upload_document(mine.name, mine.provided_item, "broken.pdf", BROKEN_PDF)
+			writes.upload_document(mine.name, mine.provided_item, "broken.pdf", BROKEN_PDF)
 		assert not frappe.db.exists("File", {"file_name": "broken.pdf"})
 	item = frappe.db.get_value(
 		"Onboarding Checklist Item",
@@ -213,9 +214,9 @@ def portal_role_reads_everything():
 	"""An admin gives the portal role read (and print) on every DocType the portal shows."""
 	doctypes = [*access.CUSTOMER_FIELD, *access.LINKED]
 	for doctype in doctypes:
-		add_permission(doctype, access.PORTAL_ROLE, 0)
+		add_permission(doctype, PORTAL_ROLE, 0)
 		frappe.db.set_value(
-			"Custom DocPerm", {"parent": doctype, "role": access.PORTAL_ROLE}, {"read": 1, "print": 1}
+			"Custom DocPerm", {"parent": doctype, "role": PORTAL_ROLE}, {"read": 1, "print": 1}
 		)
 	frappe.clear_cache()
 	yield doctypes

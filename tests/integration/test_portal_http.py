@@ -95,7 +95,10 @@ def test_a_damaged_pdf_is_refused_with_a_message_and_the_upload_before_it_stays(
 	assert r.status_code == 417, r.text[:300]
 	assert "scan-cut-short.pdf" in r.text and "cannot be read as a PDF" in r.text
 	frappe.db.rollback()
-	assert frappe.db.get_value("Onboarding Checklist Item", world.mine.provided_item, "attachment") == world.mine.file_url
+	assert (
+		frappe.db.get_value("Onboarding Checklist Item", world.mine.provided_item, "attachment")
+		== world.mine.file_url
+	)
 	assert not frappe.db.exists("File", {"file_name": "scan-cut-short.pdf"})
 
 

@@ -9,8 +9,9 @@ from frappe.website.doctype.personal_data_download_request.personal_data_downloa
 
 from customer_lifecycle.api.lifecycle import apply_action
 from customer_lifecycle.api.privacy import anonymize, anonymize_action
-from customer_lifecycle.customers import privacy
-from customer_lifecycle.customers.notes import NOTE
+from customer_lifecycle.privacy import anonymize as anonymizing
+from customer_lifecycle.privacy import consent, deletion
+from customer_lifecycle.utils.doctypes import NOTE
 from tests.helpers import as_user
 
 ANONYMIZE = "/api/method/customer_lifecycle.api.privacy.anonymize"
@@ -64,7 +65,7 @@ def test_a_customer_with_billing_records_cannot_be_deleted_and_archive_is_offere
 		frappe.get_doc({"doctype": record, "customer": customer.name, "title": "Audit"}).insert()
 	frappe.local.message_log = []
 
-	with as_user(personas["manager"]), pytest.raises(privacy.CustomerHasRecordsError) as error:
+	with as_user(personas["manager"]), pytest.raises(deletion.CustomerHasRecordsError) as error:
 		frappe.delete_doc("Customer", customer.name)
 
 	assert f"1 {record}" in str(error.value) and "Archive it instead" in str(error.value)
@@ -79,7 +80,7 @@ def test_an_archived_customer_with_records_is_told_it_is_archived(make_customer)
 	customer = billable(make_customer)
 	frappe.get_doc({"doctype": "Engagement", "customer": customer.name, "title": "Audit"}).insert()
 	frappe.db.set_value("Customer", customer.name, "archived", 1)
-	with pytest.raises(privacy.CustomerHasRecordsError) as error:
+	with pytest.raises(deletion.CustomerHasRecordsError) as error:
 		frappe.delete_doc("Customer", customer.name)
 	assert "archived already" in str(error.value)
 
@@ -156,8 +157,8 @@ def test_consent_has_a_date_and_a_source_and_may_email_follows_it(make_customer)
 	contact = primary_contact(customer)
 	assert (
 		not contact.marketing_consent
-		and not privacy.may_email(contact.name)
-		and not privacy.may_email(customer.name)
+		and not consent.may_email(contact.name)
+		and not consent.may_email(customer.name)
 	)
 
 	contact.marketing_consent = 1
@@ -166,7 +167,7 @@ def test_consent_has_a_date_and_a_source_and_may_email_follows_it(make_customer)
 	given = contact.consent_date
 	assert given and contact.consent_source == "Web Form"
 	assert (
-		privacy.may_email(contact.name) and privacy.may_email(customer.name) and privacy.may_email(customer)
+		consent.may_email(contact.name) and consent.may_email(customer.name) and consent.may_email(customer)
 	)
 
 	contact.first_name = contact.first_name + "x"
@@ -175,7 +176,7 @@ def test_consent_has_a_date_and_a_source_and_may_email_follows_it(make_customer)
 
 	contact.marketing_consent = 0
 	contact.save()
-	assert contact.consent_date is None and not privacy.may_email(customer.name)
+	assert contact.consent_date is None and not consent.may_email(customer.name)
 
 
 def test_unsubscribing_withdraws_consent(make_customer):
@@ -185,7 +186,7 @@ def test_unsubscribing_withdraws_consent(make_customer):
 	contact.unsubscribed = 1
 	contact.save()
 	assert (contact.marketing_consent, contact.consent_date) == (0, None)
-	assert not privacy.may_email(contact.name)
+	assert not consent.may_email(contact.name)
 
 
 def test_a_global_unsubscribe_of_the_address_counts_as_an_opt_out(make_customer):
@@ -196,7 +197,7 @@ def test_a_global_unsubscribe_of_the_address_counts_as_an_opt_out(make_customer)
 	frappe.get_doc({"doctype": "Email Unsubscribe", "email": customer.email, "global_unsubscribe": 1}).insert(
 		ignore_permissions=True
 	)
-	assert not privacy.may_email(customer.name)
+	assert not consent.may_email(customer.name)
 
 
 def test_an_imported_contact_keeps_the_date_consent_was_given(make_customer):
@@ -221,7 +222,7 @@ def test_an_anonymized_customer_is_never_emailed(make_customer, personas):
 	contact.save()
 	with as_user(personas["manager"]):
 		anonymize(customer.name, confirm_name=customer.customer_name)
-	assert not privacy.may_email(customer.name)
+	assert not consent.may_email(customer.name)
 
 
 # --- who may call the privacy API -------------------------------------------------------------
@@ -240,7 +241,7 @@ def test_a_customer_user_cannot_anonymize(make_customer, personas):
 
 def test_another_customers_name_does_not_confirm(make_customer, personas):
 	first, second = make_customer(), make_customer()
-	with as_user(personas["manager"]), pytest.raises(privacy.AnonymizeConfirmationError):
+	with as_user(personas["manager"]), pytest.raises(anonymizing.AnonymizeConfirmationError):
 		anonymize(second.name, confirm_name=first.customer_name)
 	for customer in (first, second):
 		assert frappe.db.get_value("Customer", customer.name, "email") == customer.email

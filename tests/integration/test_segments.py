@@ -6,8 +6,8 @@ import frappe
 import pytest
 from frappe.utils import add_days, getdate, now_datetime, nowdate
 
-from customer_lifecycle.billing import segments
-from customer_lifecycle.lifecycle.engine import SETTINGS
+from customer_lifecycle.analytics import segments
+from customer_lifecycle.utils.doctypes import SETTINGS
 from tests.factories import make_invoice, make_payment
 from tests.helpers import as_user
 
@@ -33,7 +33,9 @@ def thresholds(settings):
 
 
 def backdate_creation(customer: str, days: int) -> None:
-	frappe.db.set_value("Customer", customer, "creation", add_days(now_datetime(), -days), update_modified=False)
+	frappe.db.set_value(
+		"Customer", customer, "creation", add_days(now_datetime(), -days), update_modified=False
+	)
 
 
 def segments_of(customer: str) -> dict:

@@ -11,7 +11,7 @@ import uuid
 import frappe
 import pytest
 
-from customer_lifecycle.billing.invoices import INVOICE
+from customer_lifecycle.utils.doctypes import INVOICE
 from tests.factories import make_active_customer, make_invoice
 
 REPORT_RUN = "/api/method/frappe.desk.query_report.run"

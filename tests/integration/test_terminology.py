@@ -5,7 +5,8 @@ import frappe
 import pytest
 from frappe import _
 
-from customer_lifecycle.customers.terminology import PREFIX, SETTINGS, preview, refresh, remove_all
+from customer_lifecycle.customers.terminology import PREFIX, preview, refresh, remove_all
+from customer_lifecycle.utils.doctypes import SETTINGS
 from tests.helpers import as_user
 
 OURS = {"name": ("like", PREFIX + "%")}

@@ -4,7 +4,10 @@ import pytest
 
 from customer_lifecycle.customers.completeness import is_filled, score
 
-DEFAULT = [(f, 1.0) for f in ("email", "phone", "id_number", "customer_category", "primary_contact", "billing_address")]
+DEFAULT = [
+	(f, 1.0)
+	for f in ("email", "phone", "id_number", "customer_category", "primary_contact", "billing_address")
+]
 
 
 def test_empty_customer_scores_zero_and_full_one_scores_hundred():
@@ -27,6 +30,9 @@ def test_zero_and_negative_weights_are_ignored_and_no_rules_means_complete():
 	assert score({}, []) == 100.0
 
 
-@pytest.mark.parametrize("value, filled", [(None, False), ("", False), ("   ", False), (0, False), ("x", True), (1, True), (2.5, True)])
+@pytest.mark.parametrize(
+	"value, filled",
+	[(None, False), ("", False), ("   ", False), (0, False), ("x", True), (1, True), (2.5, True)],
+)
 def test_what_counts_as_filled(value, filled):
 	assert is_filled(value) is filled

@@ -35,7 +35,12 @@ def test_names_that_sound_alike_share_a_key(a, b):
 
 @pytest.mark.parametrize(
 	"a, b",
-	[("John Smith", "Jane Doe"), ("Acme Ltd", "Apex Ltd"), ("Anna Kowalski", "Anna Kowalska Nowak"), ("Smith", "Smithers")],
+	[
+		("John Smith", "Jane Doe"),
+		("Acme Ltd", "Apex Ltd"),
+		("Anna Kowalski", "Anna Kowalska Nowak"),
+		("Smith", "Smithers"),
+	],
 )
 def test_different_names_have_different_keys(a, b):
 	assert name_key(a) != name_key(b)
@@ -93,12 +98,17 @@ def test_same_email_or_id_number_blocks_with_full_score():
 	match = score(customer(email="a@acme.com"), customer(customer_name="Other Person", email="a@acme.com"))
 	assert match.score == 100 and match.blocks
 	assert match.reasons[0] == Reason("email", "a@acme.com")
-	match = score(customer(id_number="800101 5009 087"), customer(customer_name="X Y", id_number="800101 5009 087"))
+	match = score(
+		customer(id_number="800101 5009 087"), customer(customer_name="X Y", id_number="800101 5009 087")
+	)
 	assert match.blocks and match.reasons[0].kind == "id_number"
 
 
 def test_same_phone_warns_without_blocking():
-	match = score(customer(customer_name="Ann Lee", phone="+447700900123"), customer(customer_name="Bob Ray", phone="+447700900123"))
+	match = score(
+		customer(customer_name="Ann Lee", phone="+447700900123"),
+		customer(customer_name="Bob Ray", phone="+447700900123"),
+	)
 	assert match.score == 70 and not match.blocks
 	assert [r.kind for r in match.reasons] == ["phone"]
 
@@ -111,23 +121,32 @@ def test_similar_name_alone_is_a_weak_warning():
 
 def test_name_reinforced_by_company_domain_but_not_by_free_mail():
 	company = score(
-		customer(customer_name="Jon Smyth", email="jon@acme.com"), customer(customer_name="John Smith", email="john.smith@acme.com")
+		customer(customer_name="Jon Smyth", email="jon@acme.com"),
+		customer(customer_name="John Smith", email="john.smith@acme.com"),
 	)
 	assert [r.kind for r in company.reasons] == ["name", "domain"] and company.score == 45 + 25
 	free = score(
-		customer(customer_name="Jon Smyth", email="jon@gmail.com"), customer(customer_name="John Smith", email="js@gmail.com")
+		customer(customer_name="Jon Smyth", email="jon@gmail.com"),
+		customer(customer_name="John Smith", email="js@gmail.com"),
 	)
 	assert [r.kind for r in free.reasons] == ["name"]
 
 
 def test_name_and_phone_together_score_full_without_blocking():
 	match = score(
-		customer(customer_name="John Smith", phone="+447700900123"), customer(customer_name="Jon Smith", phone="+447700900123")
+		customer(customer_name="John Smith", phone="+447700900123"),
+		customer(customer_name="Jon Smith", phone="+447700900123"),
 	)
 	assert match.score == 100 and not match.blocks
 
 
 def test_nothing_in_common_is_no_match():
-	assert score(customer(customer_name="John Smith", email="a@x.com"), customer(customer_name="Jane Doe", email="b@x.com")) is None
+	assert (
+		score(
+			customer(customer_name="John Smith", email="a@x.com"),
+			customer(customer_name="Jane Doe", email="b@x.com"),
+		)
+		is None
+	)
 	# empty values never match each other
 	assert score(customer(customer_name="A"), customer(customer_name="B")) is None

@@ -18,7 +18,16 @@ def test_email_is_trimmed_and_lower_cased(raw, expected):
 
 
 @pytest.mark.parametrize(
-	"raw", ["jane", "jane@", "@example.com", "jane@example", "jane doe@example.com", "jane..doe@example.com", "j@-x.com"]
+	"raw",
+	[
+		"jane",
+		"jane@",
+		"@example.com",
+		"jane@example",
+		"jane doe@example.com",
+		"jane..doe@example.com",
+		"j@-x.com",
+	],
 )
 def test_bad_email_is_refused(raw):
 	with pytest.raises(ValueError):
@@ -41,7 +50,9 @@ def test_phone_becomes_e164(raw, region, expected):
 	assert normalize_phone(raw, region) == expected
 
 
-@pytest.mark.parametrize("raw, region", [("12", "GB"), ("not a phone", "GB"), ("020 7946 0958", None), ("+44 12", None)])
+@pytest.mark.parametrize(
+	"raw, region", [("12", "GB"), ("not a phone", "GB"), ("020 7946 0958", None), ("+44 12", None)]
+)
 def test_bad_phone_is_refused(raw, region):
 	with pytest.raises(ValueError):
 		normalize_phone(raw, region)

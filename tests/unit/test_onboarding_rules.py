@@ -23,7 +23,9 @@ from customer_lifecycle.onboarding.rules import (
 
 
 def template(name, customer_type=None, customer_category=None, is_default=0):
-	return T(name=name, customer_type=customer_type, customer_category=customer_category, is_default=is_default)
+	return T(
+		name=name, customer_type=customer_type, customer_category=customer_category, is_default=is_default
+	)
 
 
 def item(required=1, done=0, due=None, user=None, role=None):
@@ -65,7 +67,9 @@ def test_no_default_and_no_match_gives_none():
 
 
 def test_a_template_for_other_customers_never_applies():
-	assert specificity(template("x", customer_type="Trust", customer_category="VIP"), "Company", "VIP") is None
+	assert (
+		specificity(template("x", customer_type="Trust", customer_category="VIP"), "Company", "VIP") is None
+	)
 	# a template naming nobody applies only as the default
 	assert specificity(template("x"), "Company", "VIP") is None
 	assert specificity(template("x", is_default=1), "Company", "VIP") == 0

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from customer_lifecycle.billing import segment_rules as rules
+from customer_lifecycle.analytics import segment_rules as rules
 
 TODAY = date(2026, 11, 23)
 ACTIVE, DORMANT = "Live", "Sleeping"  # whatever the settings name them

@@ -3,8 +3,9 @@ before it existed, or made in bulk without it: chunks read in name order, one UP
 
 import frappe
 
-from customer_lifecycle.customers.duplicates import CUSTOMER, name_key
+from customer_lifecycle.customers.duplicates import name_key
 from customer_lifecycle.utils.bulk import chunks, set_column
+from customer_lifecycle.utils.doctypes import CUSTOMER
 
 
 def execute():

@@ -3,7 +3,7 @@ keeps a site's own `prepared_report` flag of a standard Report, whatever its JSO
 
 import frappe
 
-from customer_lifecycle.billing.analytics import PREPARED_REPORTS
+from customer_lifecycle.analytics.queries import PREPARED_REPORTS
 
 
 def execute():

@@ -1,7 +1,7 @@
 import frappe
 
 from customer_lifecycle.portal import context as portal
-from customer_lifecycle.portal import pages
+from customer_lifecycle.portal import reads
 
 no_cache = 1
 
@@ -9,5 +9,5 @@ no_cache = 1
 def get_context(context):
 	portal.build(context, "Invoice")
 	# another customer's invoice, or one that does not exist: refused alike (PermissionError)
-	context.update(pages.invoice(frappe.form_dict.get("name")))
+	context.update(reads.invoice(frappe.form_dict.get("name")))
 	context.title = context.doc.name

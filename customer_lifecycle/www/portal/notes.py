@@ -1,8 +1,8 @@
 from customer_lifecycle.portal import context as portal
-from customer_lifecycle.portal import pages
+from customer_lifecycle.portal import reads
 
 no_cache = 1
 
 
 def get_context(context):
-	context.notes = pages.notes(portal.build(context, "Notes"))
+	context.notes = reads.notes(portal.build(context, "Notes"))

@@ -1,8 +1,8 @@
 from customer_lifecycle.portal import context as portal
-from customer_lifecycle.portal import pages
+from customer_lifecycle.portal import reads
 
 no_cache = 1
 
 
 def get_context(context):
-	context.payments = pages.payments(portal.build(context, "Payments"))
+	context.payments = reads.payments(portal.build(context, "Payments"))

@@ -26,9 +26,9 @@ from frappe.query_builder.functions import Count, Function, Min, Sum
 from frappe.utils import getdate, nowdate
 from pypika.terms import Case
 
-from customer_lifecycle.billing.analytics import NO_LATERAL_DERIVED
-from customer_lifecycle.billing.invoices import INVOICE
+from customer_lifecycle.analytics.queries import NO_LATERAL_DERIVED
 from customer_lifecycle.billing.rules import AGING_BUCKETS
+from customer_lifecycle.utils.doctypes import INVOICE
 
 AGE_BY_FIELD = {"Due Date": "due_date", "Invoice Date": "posting_date"}
 

@@ -5,9 +5,10 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from customer_lifecycle.customers import completeness, contacts, duplicates, flags, privacy
+from customer_lifecycle.customers import completeness, contacts, duplicates, flags
 from customer_lifecycle.lifecycle import engine
 from customer_lifecycle.onboarding import checklists
+from customer_lifecycle.privacy import anonymize, deletion
 from customer_lifecycle.utils.normalize import normalize_email, normalize_phone, normalize_text
 
 
@@ -45,7 +46,7 @@ class Customer(Document):
 		# the flag fields follow Customer Flag only, never a stale form
 		flags.keep_customer_fields(self)
 		# the anonymized state only through the confirmed anonymization, never a bare action
-		privacy.validate_anonymize(self)
+		anonymize.validate_anonymize(self)
 		completeness.set_score(self)
 
 	def validate_workflow(self):
@@ -63,14 +64,17 @@ class Customer(Document):
 
 	def on_trash(self):
 		# a customer with business records is archived, not deleted; its own records go with it
-		privacy.check_delete(self)
+		deletion.check_delete(self)
 		contacts.unlink_customer(self)
 		checklists.on_customer_trash(self)
 
 	def clean_name_and_ids(self):
 		self.customer_name = normalize_text(self.customer_name)
 		if not self.customer_name:
-			frappe.throw(_("{0} is required.").format(frappe.bold(_(self.meta.get_label("customer_name")))), frappe.MandatoryError)
+			frappe.throw(
+				_("{0} is required.").format(frappe.bold(_(self.meta.get_label("customer_name")))),
+				frappe.MandatoryError,
+			)
 		self.id_number = normalize_text(self.id_number)
 
 	def normalize_email(self):
@@ -85,9 +89,9 @@ class Customer(Document):
 		except ValueError:
 			self.throw_invalid(
 				"phone",
-				_("is not a valid phone number (write it with its country code, e.g. +44 20 7946 0958, or as a local number of {0})").format(
-					frappe.get_system_settings("country") or _("the site's country")
-				),
+				_(
+					"is not a valid phone number (write it with its country code, e.g. +44 20 7946 0958, or as a local number of {0})"
+				).format(frappe.get_system_settings("country") or _("the site's country")),
 			)
 
 	def throw_invalid(self, fieldname: str, problem: str):
@@ -114,10 +118,14 @@ SUPERSEDED_INDEXES = ("modified", "archived_modified")
 
 def on_doctype_update():
 	# the desk list: default filter (archived), an optional lifecycle filter, newest first
-	frappe.db.add_index("Customer", ["archived", "lifecycle_status", "modified"], "archived_lifecycle_modified")
+	frappe.db.add_index(
+		"Customer", ["archived", "lifecycle_status", "modified"], "archived_lifecycle_modified"
+	)
 	# newest first with or without those filters, tested inside the index (Frappe makes one on
 	# `modified` alone for every table; this one takes its place)
-	frappe.db.add_index("Customer", ["modified", "archived", "lifecycle_status"], "modified_archived_lifecycle")
+	frappe.db.add_index(
+		"Customer", ["modified", "archived", "lifecycle_status"], "modified_archived_lifecycle"
+	)
 	for index in SUPERSEDED_INDEXES:
 		if frappe.db.has_index("tabCustomer", index):
 			# SQL text: the index name is one of SUPERSEDED_INDEXES, the app's own constants

@@ -40,7 +40,11 @@ DEFAULT_MIN_SCORE = 60
 
 def execute(filters: dict | None = None):
 	filters = frappe._dict(filters or {})
-	min_score = frappe.utils.cint(filters.get("min_score")) if filters.get("min_score") is not None else DEFAULT_MIN_SCORE
+	min_score = (
+		frappe.utils.cint(filters.get("min_score"))
+		if filters.get("min_score") is not None
+		else DEFAULT_MIN_SCORE
+	)
 	include_archived = frappe.utils.cint(filters.get("include_archived", 1))
 	rows: dict[str, dict] = {}
 	pairs: set[tuple[str, str]] = set()
@@ -84,7 +88,9 @@ def execute(filters: dict | None = None):
 	data.sort(key=lambda d: (-d["score"], d["customer"], d["duplicate"]))
 	message = None
 	if len(data) > MAX_ROWS:
-		message = _("Showing the {0} best of {1} pairs: raise the minimum score to see fewer.").format(MAX_ROWS, len(data))
+		message = _("Showing the {0} best of {1} pairs: raise the minimum score to see fewer.").format(
+			MAX_ROWS, len(data)
+		)
 	return columns(), data[:MAX_ROWS], message
 
 
@@ -93,10 +99,14 @@ def group_members(key: str) -> list[dict]:
 	shared values (a GROUP BY that reads only the key's index), then their rows by that index.
 	One query joining a grouped derived table is slower here: MariaDB splits it per row."""
 	# SQL text: `key` is one of the report's own KEY fields, never a filter value
-	shared = frappe.db.sql_list(f"select `{key}` from `tabCustomer` where `{key}` > '' group by `{key}` having count(*) > 1")
+	shared = frappe.db.sql_list(
+		f"select `{key}` from `tabCustomer` where `{key}` > '' group by `{key}` having count(*) > 1"
+	)
 	if not shared:
 		return []
-	return frappe.get_all(CUSTOMER, filters={key: ("in", shared)}, fields=list(CANDIDATE_FIELDS), limit_page_length=0)
+	return frappe.get_all(
+		CUSTOMER, filters={key: ("in", shared)}, fields=list(CANDIDATE_FIELDS), limit_page_length=0
+	)
 
 
 def pairs_of(members: list[str]):
@@ -108,12 +118,29 @@ def pairs_of(members: list[str]):
 
 def columns() -> list[dict]:
 	return [
-		{"fieldname": "customer", "label": _("Customer"), "fieldtype": "Link", "options": "Customer", "width": 160},
+		{
+			"fieldname": "customer",
+			"label": _("Customer"),
+			"fieldtype": "Link",
+			"options": "Customer",
+			"width": 160,
+		},
 		{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 180},
 		{"fieldname": "lifecycle_status", "label": _("Lifecycle"), "fieldtype": "Data", "width": 110},
-		{"fieldname": "duplicate", "label": _("Possible Duplicate"), "fieldtype": "Link", "options": "Customer", "width": 160},
+		{
+			"fieldname": "duplicate",
+			"label": _("Possible Duplicate"),
+			"fieldtype": "Link",
+			"options": "Customer",
+			"width": 160,
+		},
 		{"fieldname": "duplicate_name", "label": _("Its Name"), "fieldtype": "Data", "width": 180},
-		{"fieldname": "duplicate_lifecycle_status", "label": _("Its Lifecycle"), "fieldtype": "Data", "width": 110},
+		{
+			"fieldname": "duplicate_lifecycle_status",
+			"label": _("Its Lifecycle"),
+			"fieldtype": "Data",
+			"width": 110,
+		},
 		{"fieldname": "score", "label": _("Score"), "fieldtype": "Int", "width": 80},
 		{"fieldname": "blocks", "label": _("Exact Match"), "fieldtype": "Check", "width": 100},
 		{"fieldname": "reasons", "label": _("Reasons"), "fieldtype": "Data", "width": 360},

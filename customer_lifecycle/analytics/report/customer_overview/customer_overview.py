@@ -1,0 +1,152 @@
+# Copyright (c) 2026, customer_lifecycle developers
+# License: MIT
+
+"""Customer Overview: for a date range, how many customers there are, how many are new in it, how many
+bought (had a submitted invoice dated in it), the revenue, the average value of a buying customer
+(revenue / buying customers) and the purchase frequency (invoices / buying customers), as the
+report's summary; its rows are the top customers by spend in the range.
+
+Three queries whatever the number of customers and invoices: the customer counts (one pass over
+`tabCustomer`), the period's invoice totals, and the top customers (GROUP BY customer, ORDER BY
+revenue, LIMIT, then their names); each filtered by the customer filters and the user's permissions
+(queries.customer_conditions, and customer_scope for the invoices). Both invoice queries read the
+per-customer aggregate of queries.invoice_totals_sql, from the covering index alone.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import cint, flt
+
+from customer_lifecycle.analytics import queries
+
+REPORT = "Customer Overview"
+DEFAULT_TOP = 10
+MAX_TOP = 500
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	queries.check_access(REPORT)
+	conditions, values = queries.customer_conditions(filters)
+	scope, _values = queries.customer_scope(filters, "customer")
+	values.update(queries.period_values(filters))
+	figures = overview(conditions, scope, values)
+	rows = top_customers(scope, values, top(filters), figures.revenue)
+	chart = queries.bar_chart(
+		[r.customer_name or r.customer for r in rows], [r.revenue for r in rows], _("Revenue"), "Currency"
+	)
+	return columns(), rows, None, chart, summary(figures)
+
+
+def top(filters) -> int:
+	"""How many top customers to list: the Top filter, 1 to MAX_TOP."""
+	given = filters.get("top")
+	count = DEFAULT_TOP if given in (None, "") else cint(given)
+	if not 1 <= count <= MAX_TOP:
+		frappe.throw(
+			_("{0} must be between 1 and {1}.").format(frappe.bold(_("Top")), MAX_TOP),
+			title=_("Invalid Filter"),
+		)
+	return count
+
+
+def columns() -> list[dict]:
+	return [
+		{"fieldname": "rank", "label": _("Rank"), "fieldtype": "Int", "width": 60},
+		{
+			"fieldname": "customer",
+			"label": _("Customer"),
+			"fieldtype": "Link",
+			"options": "Customer",
+			"width": 150,
+		},
+		{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 200},
+		{"fieldname": "revenue", "label": _("Spend"), "fieldtype": "Currency", "width": 130},
+		{"fieldname": "invoices", "label": _("Invoices"), "fieldtype": "Int", "width": 90},
+		{
+			"fieldname": "average_invoice",
+			"label": _("Average Invoice"),
+			"fieldtype": "Currency",
+			"width": 120,
+		},
+		{"fieldname": "share", "label": _("Share of Revenue (%)"), "fieldtype": "Percent", "width": 130},
+	]
+
+
+def overview(conditions: str, scope: str, values: dict) -> frappe._dict:
+	"""The period's figures: total, new and buying customers, invoices, revenue, average value and
+	purchase frequency."""
+	# SQL text: `conditions` and `scope` hold column names and placeholders only (queries.customer_conditions); values are parameters
+	[customers] = frappe.db.sql(
+		f"""
+		select count(*) as total, coalesce(sum(creation >= %(from_date)s and creation < %(end)s), 0) as new
+		from `tabCustomer` where {conditions}
+		""",
+		values,
+		as_dict=True,
+	)
+	# buyers counted as the groups of the per-customer aggregate: a pass along the index, where
+	# count(distinct customer) would keep a set of 100k names
+	[sales] = frappe.db.sql(
+		f"""
+		select count(*) as buyers, coalesce(sum(invoices), 0) as invoices, coalesce(sum(revenue), 0) as revenue
+		from ({queries.invoice_totals_sql(("invoices", "revenue"), scope, period=True)}) as per_customer
+		""",
+		values,
+		as_dict=True,
+	)
+	return frappe._dict(
+		total=int(customers.total),
+		new=int(customers.new),
+		buyers=int(sales.buyers),
+		invoices=int(sales.invoices),
+		revenue=flt(sales.revenue),
+		average_value=queries.ratio(sales.revenue, sales.buyers),
+		frequency=round(queries.ratio(sales.invoices, sales.buyers), 2),
+	)
+
+
+def top_customers(scope: str, values: dict, limit: int, revenue) -> list[dict]:
+	"""The `limit` customers with the most revenue in the period; only their names are read."""
+	# SQL text: invoice_totals_sql's own columns; `limit` is an int
+	rows = frappe.db.sql(
+		f"""{queries.NO_LATERAL_DERIVED}
+		select top.customer, `tabCustomer`.customer_name, top.revenue, top.invoices
+		from (
+			select * from ({queries.invoice_totals_sql(("revenue", "invoices"), scope, period=True)}) as t
+			order by revenue desc, customer
+			limit {int(limit)}
+		) as top
+		straight_join `tabCustomer` on `tabCustomer`.name = top.customer
+		order by top.revenue desc, top.customer
+		""",
+		values,
+		as_dict=True,
+	)
+	for rank, row in enumerate(rows, 1):
+		row.rank = rank
+		row.average_invoice = row.revenue / row.invoices
+		row.share = queries.percent(row.revenue, revenue)
+	return rows
+
+
+def summary(figures) -> list[dict]:
+	"""The report's summary strip (Frappe's report_summary)."""
+	return [
+		{"label": _("Total Customers"), "value": figures.total, "datatype": "Int", "indicator": "Blue"},
+		{"label": _("New in Period"), "value": figures.new, "datatype": "Int", "indicator": "Green"},
+		{"label": _("Buying Customers"), "value": figures.buyers, "datatype": "Int", "indicator": "Blue"},
+		{"label": _("Revenue"), "value": figures.revenue, "datatype": "Currency", "indicator": "Green"},
+		{
+			"label": _("Average Customer Value"),
+			"value": figures.average_value,
+			"datatype": "Currency",
+			"indicator": "Blue",
+		},
+		{
+			"label": _("Purchase Frequency"),
+			"value": figures.frequency,
+			"datatype": "Float",
+			"indicator": "Blue",
+		},
+	]

@@ -1,0 +1,62 @@
+# Copyright (c) 2026, customer_lifecycle developers
+# License: MIT
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from customer_lifecycle.analytics import segments
+from customer_lifecycle.customers import completeness, terminology
+from customer_lifecycle.lifecycle.engine import get_workflow
+
+STATE_FIELDS = (
+	"onboarding_state",
+	"onboarding_complete_state",
+	"active_state",
+	"dormant_state",
+	"anonymized_state",
+)
+
+
+class CustomerLifecycleSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		active_state: DF.Link
+		anonymized_state: DF.Link
+		dormant_state: DF.Link
+		onboarding_complete_state: DF.Link
+		onboarding_state: DF.Link
+	# end: auto-generated types
+
+	def validate(self):
+		self.validate_states_in_workflow()
+		completeness.validate_rules(self)
+		terminology.validate_terms(self)
+		segments.validate_settings(self)
+
+	def on_update(self):
+		completeness.on_settings_update(self)
+		terminology.apply_terms(self)
+
+	def validate_states_in_workflow(self):
+		workflow = get_workflow()
+		if not workflow:
+			return
+		states = {s.state for s in workflow.states}
+		for fieldname in STATE_FIELDS:
+			value = self.get(fieldname)
+			if value and value not in states:
+				frappe.throw(
+					_("{0}: {1} is not a state of the workflow {2}.").format(
+						frappe.bold(_(self.meta.get_label(fieldname))),
+						frappe.bold(value),
+						frappe.bold(workflow.name),
+					),
+					title=_("Unknown State"),
+				)
