@@ -41,8 +41,8 @@ from pymysql.converters import escape_item
 
 from customer_lifecycle.customers import completeness, contacts, duplicates
 from customer_lifecycle.customers.doctype.customer.customer import site_country_code
-from customer_lifecycle.demo import reserve_names
 from customer_lifecycle.lifecycle import engine
+from customer_lifecycle.utils.naming import reserve_names
 from customer_lifecycle.utils.normalize import normalize_email, normalize_phone, normalize_text
 
 CUSTOMER = "Customer"
