@@ -67,8 +67,6 @@ ADDRESS_LINES = ("address_line1", "address_line2", "city", "county", "pincode")
 # what makes two rows the same customer; a row with none of them is known by its name alone
 KEY_FIELDS = ("email", "phone", "id_number")
 ERROR_HEADER = ("Row", "Field", "Value", "Reason")
-# rows per statement in remove_customers
-INSERT_BATCH = 5000
 EXTENSIONS = ("csv", "xlsx")
 # what text values are joined by to be escaped a column at a time
 SEPARATOR = "\x1f"
@@ -1138,23 +1136,3 @@ def new_doc_defaults(doctype: str) -> dict:
 	meta = frappe.get_meta(doctype)
 	columns = set(meta.get_valid_columns()) - {*default_fields, *child_table_fields}
 	return {k: v for k, v in frappe.new_doc(doctype, as_dict=True).items() if k in columns and v is not None}
-
-
-def remove_customers(names: list[str]) -> None:
-	"""Delete customers with the Contacts and Addresses linked to them, in bulk (the benchmark's
-	and the tests' clean-up after a committed import; not for records people use, which go
-	through Customer.on_trash)."""
-	for start in range(0, len(names), INSERT_BATCH):
-		batch = names[start : start + INSERT_BATCH]
-		for doctype, children in (("Contact", ("Contact Email", "Contact Phone")), ("Address", ())):
-			parents = frappe.get_all(
-				"Dynamic Link",
-				filters={"parenttype": doctype, "link_doctype": CUSTOMER, "link_name": ("in", batch)},
-				pluck="parent",
-			)
-			if parents:
-				for child in (*children, "Dynamic Link"):
-					frappe.db.delete(child, {"parenttype": doctype, "parent": ("in", parents)})
-				frappe.db.delete(doctype, {"name": ("in", parents)})
-		frappe.db.delete("Customer Lifecycle Change", {"customer": ("in", batch)})
-		frappe.db.delete(CUSTOMER, {"name": ("in", batch)})

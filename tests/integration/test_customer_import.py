@@ -10,8 +10,9 @@ import frappe
 import pytest
 from openpyxl import Workbook
 
+from customer_lifecycle.benchmarks.cleanup import remove_customers
 from customer_lifecycle.customers.doctype.customer_import.customer_import import run_import, start_import
-from customer_lifecycle.customers.importer import CustomerWriter, read_table, remove_customers
+from customer_lifecycle.customers.importer import CustomerWriter, read_table
 from customer_lifecycle.lifecycle.engine import get_workflow, initial_state
 from tests.helpers import as_user
 
