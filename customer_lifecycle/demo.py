@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 import frappe
 import phonenumbers
 from faker import Faker
-from frappe.model.naming import parse_naming_series
 from frappe.utils import now_datetime
 
 from customer_lifecycle.customers import completeness, contacts
@@ -30,6 +29,7 @@ from customer_lifecycle.lifecycle.engine import (
 )
 from customer_lifecycle.lifecycle.rules import path_between
 from customer_lifecycle.privacy.records import anonymous_name
+from customer_lifecycle.utils.naming import reserve_names
 from customer_lifecycle.utils.normalize import normalize_email, normalize_phone
 
 CHUNK = 5000
@@ -53,20 +53,6 @@ CUSTOMER_FIELDS = (
 )
 CHANGE_ROW_FIELDS = (*STANDARD_FIELDS, *CHANGE_FIELDS)
 TYPES = (("Individual", 6), ("Company", 3), ("Trust", 1))
-
-
-def reserve_names(series: str, count: int) -> list[str]:
-	"""Take `count` consecutive names from a naming series, as `count` inserts would."""
-	prefix = parse_naming_series(series.rsplit(".#", 1)[0].rstrip("."))
-	digits = series.count("#")
-	table = frappe.qb.DocType("Series")
-	row = frappe.qb.from_(table).select(table.current).where(table.name == prefix).for_update().run()
-	current = int(row[0][0]) if row and row[0][0] is not None else 0
-	if row:
-		frappe.qb.update(table).set(table.current, current + count).where(table.name == prefix).run()
-	else:
-		frappe.qb.into(table).columns("name", "current").insert(prefix, count).run()
-	return [f"{prefix}{n:0{digits}d}" for n in range(current + 1, current + count + 1)]
 
 
 class FakeCustomers:

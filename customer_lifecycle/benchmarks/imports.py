@@ -18,9 +18,10 @@ import frappe
 import phonenumbers
 from faker import Faker
 
+from customer_lifecycle.benchmarks.cleanup import remove_customers
 from customer_lifecycle.customers.doctype.customer.customer import site_country_code
 from customer_lifecycle.customers.doctype.customer_import.customer_import import run_import
-from customer_lifecycle.customers.importer import FIELDS, remove_customers
+from customer_lifecycle.customers.importer.rules import FIELDS
 from customer_lifecycle.demo import FakeCustomers
 
 ROWS = 100_000

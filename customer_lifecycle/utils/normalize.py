@@ -40,7 +40,7 @@ def normalize_phone(
 
 	region is an ISO 3166 alpha-2 code (any case) used for numbers written without a country code.
 	Raises ValueError for anything that is not a valid number. `is_valid`: phonenumbers' check, or
-	one that gives the same answers faster (the importer's).
+	one that gives the same answers faster (phones.is_valid_number).
 	"""
 	if value is None:
 		return None

@@ -10,8 +10,10 @@ import frappe
 import pytest
 from openpyxl import Workbook
 
+from customer_lifecycle.benchmarks.cleanup import remove_customers
 from customer_lifecycle.customers.doctype.customer_import.customer_import import run_import, start_import
-from customer_lifecycle.customers.importer import CustomerWriter, read_table, remove_customers
+from customer_lifecycle.customers.importer.reading import read_table
+from customer_lifecycle.customers.importer.writer import CustomerWriter
 from customer_lifecycle.lifecycle.engine import get_workflow, initial_state
 from tests.helpers import as_user
 
@@ -155,19 +157,19 @@ def test_a_chunk_the_database_refuses_leaves_nothing_and_is_saved_row_by_row(cle
 	"""The database refuses a chunk at its last statement, after all its customers, contacts and
 	addresses were written: the whole chunk is rolled back (no customer, contact, address or link
 	of it is left), then each of its rows is written on its own: none is lost, none written twice."""
-	from customer_lifecycle.customers import importer
 	from customer_lifecycle.customers.doctype.customer_import import customer_import
+	from customer_lifecycle.customers.importer.load_data import TableRows
 
-	build, refused = importer.CustomerWriter.build, []
+	build, refused = CustomerWriter.build, []
 
 	def build_one_to_refuse(writer, batch):
 		build(writer, batch)
 		if not refused and len(batch.names) > 1:
 			refused.append(batch)
 			# the chunk's first customer again: a duplicate key
-			batch.tables.append(importer.TableRows("Customer", {}, ["name"], [[batch.names[0]]], 1))
+			batch.tables.append(TableRows("Customer", {}, ["name"], [[batch.names[0]]], 1))
 
-	monkeypatch.setattr(importer.CustomerWriter, "build", build_one_to_refuse)
+	monkeypatch.setattr(CustomerWriter, "build", build_one_to_refuse)
 	monkeypatch.setattr(customer_import, "CHUNK", 8)
 	monkeypatch.setattr(customer_import, "WRITERS", writers)
 	doc = run(new_import(SAMPLE))
@@ -265,11 +267,12 @@ def test_a_file_of_awkward_text_is_stored_as_written(cleanup, monkeypatch, write
 	backslashes, tabs, line breaks, NUL-like control characters, the separator columns are escaped
 	with, per cent signs, unicode, and text that frappe.db.sql would rewrite come back from the
 	database exactly as the checked row had them."""
-	from customer_lifecycle.customers import importer
 	from customer_lifecycle.customers.doctype.customer_import import customer_import
+	from customer_lifecycle.customers.importer.background import BackgroundWriters
+	from customer_lifecycle.customers.importer.rules import site_rules
 
 	monkeypatch.setattr(customer_import, "WRITERS", writers)
-	monkeypatch.setattr(importer.BackgroundWriters, "LOAD", load)
+	monkeypatch.setattr(BackgroundWriters, "LOAD", load)
 	monkeypatch.setattr(customer_import, "CHUNK", 2)
 	notes = [
 		'He said "it\'s fine" \\ not \\n a line break',
@@ -299,7 +302,7 @@ def test_a_file_of_awkward_text_is_stored_as_written(cleanup, monkeypatch, write
 			note,
 			f"{i} Quote's \\ Road",
 		)
-		assert customer.name_key == importer.site_rules().name_key(name)
+		assert customer.name_key == site_rules().name_key(name)
 		contact = frappe.get_doc("Contact", customer.primary_contact)
 		assert (contact.full_name, contact.links[0].link_title) == (name, name)
 		address = frappe.get_doc("Address", customer.billing_address)
@@ -371,7 +374,7 @@ def test_rows_are_the_records_the_controller_makes(cleanup, make_customer, trans
 	"""Written by an import (as a background writer does, with LOAD DATA, or as a refused chunk's
 	rows are, with INSERT), a row gives the Customer, Contact and Address values Customer.insert
 	does."""
-	from customer_lifecycle.customers import importer
+	from customer_lifecycle.customers.importer.background import BackgroundWriters
 
 	values = {
 		"customer_name": "Shape Compare",
@@ -394,10 +397,10 @@ def test_rows_are_the_records_the_controller_makes(cleanup, make_customer, trans
 	if transport == "insert":
 		bulk = CustomerWriter().write([row])[0]
 	else:
-		writer = importer.CustomerWriter()
+		writer = CustomerWriter()
 		batch = writer.prepare([row])
 		writer.build(batch)
-		with importer.BackgroundWriters(1) as writers:
+		with BackgroundWriters(1) as writers:
 			writers.submit(batch)
 		assert batch.error is None
 		bulk = batch.names[0]
@@ -494,7 +497,7 @@ def test_columns_that_match_no_field_are_named_in_the_message(cleanup):
 
 
 def test_only_csv_or_xlsx_files_are_accepted(site, rollback):
-	with pytest.raises(frappe.ValidationError, match="csv or .xlsx"):
+	with pytest.raises(frappe.ValidationError, match=r"csv or \.xlsx"):
 		frappe.get_doc({"doctype": "Customer Import", "import_file": "/private/files/customers.pdf"}).insert()
 
 

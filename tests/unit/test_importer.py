@@ -5,28 +5,28 @@ import io
 import random
 from pathlib import Path
 
-import phonenumbers
 import pytest
 from openpyxl import Workbook
 
-from customer_lifecycle.customers import duplicates, importer
-from customer_lifecycle.customers.importer import (
-	FIELDS,
-	ImportFileError,
+from customer_lifecycle.customers import duplicates
+from customer_lifecycle.customers.importer import checking
+from customer_lifecycle.customers.importer.checking import (
 	RowChecker,
-	Rules,
+	RowError,
 	SeenKeys,
-	cached_name_key,
-	e164_phone,
 	error_csv,
 	identity_keys,
-	map_columns,
-	name_match_key,
-	read_table,
 	sort_out,
-	split_header,
-	table_rows,
 )
+from customer_lifecycle.customers.importer.load_data import SEPARATOR, table_rows, tsv_column, tsv_value
+from customer_lifecycle.customers.importer.reading import (
+	ImportFileError,
+	map_columns,
+	read_table,
+	split_header,
+)
+from customer_lifecycle.customers.importer.rules import FIELDS, Rules, cached_name_key
+from customer_lifecycle.customers.importer.writer import name_match_key
 from customer_lifecycle.utils.normalize import normalize_phone
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -276,8 +276,6 @@ def test_messy_fixture_rows_sort_out_as_the_readme_says(rules):
 
 
 def test_error_file_has_one_line_per_problem_by_row():
-	from customer_lifecycle.customers.importer import RowError
-
 	content = error_csv(
 		[
 			RowError(9, "Email", "x@", "is not a valid email address."),
@@ -301,107 +299,6 @@ def test_error_file_has_one_line_per_problem_by_row():
 	assert lines[2] == ["9", "Email", "x@", "is not a valid email address."]
 
 
-def example_numbers():
-	"""(region, phonenumbers' example number) for every region's mobile, fixed-line and toll-free
-	numbers, where it has one."""
-	for region in sorted(phonenumbers.SUPPORTED_REGIONS):
-		for kind in (
-			phonenumbers.PhoneNumberType.MOBILE,
-			phonenumbers.PhoneNumberType.FIXED_LINE,
-			phonenumbers.PhoneNumberType.TOLL_FREE,
-		):
-			example = phonenumbers.example_number_for_type(region, kind)
-			if example:
-				yield region, example
-
-
-def normalized(text, region):
-	try:
-		return normalize_phone(text, region)
-	except ValueError:
-		return ValueError
-
-
-def short_cut(text):
-	try:
-		return e164_phone(text)
-	except ValueError:
-		return ValueError
-
-
-def test_the_national_short_cut_agrees_with_normalize_phone():
-	"""national_phone skips phonenumbers.parse for numbers written as dialled within the site's
-	region: wherever it answers, it answers as normalize_phone does (numbers of every region, in
-	their national and other forms, valid and not, with digits changed, dropped or added, with the
-	international prefix or the country code in front), and it answers for most national forms."""
-	from customer_lifecycle.customers.importer import national_phone
-
-	rng = random.Random(11)
-	answered = national = at_home = 0
-	for region, example in example_numbers():
-		written = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
-		digits = "".join(ch for ch in written if ch.isdigit())
-		texts = [written, digits, f"({digits[:3]}) {digits[3:]}", written[:-1], written + "1"]
-		texts += [f"{example.country_code}{digits}", f"00{example.country_code}{example.national_number}"]
-		for _ in range(4):
-			changed = list(digits)
-			changed[rng.randrange(len(changed))] = str(rng.randint(0, 9))
-			texts += ["".join(changed), "0" + "".join(changed[1:])]
-		for text in texts:
-			for site_region in (region, "GB"):
-				got = national_phone(text, site_region)
-				if got is not None:
-					assert got == normalized(text, site_region), (text, site_region)
-					answered += 1
-		if normalized(written, region) is not ValueError:
-			national += 1
-			at_home += national_phone(written, region) is not None
-	assert answered > 1500
-	# most valid numbers written as dialled at home are answered by the short cut
-	assert at_home > 0.75 * national
-	assert national_phone("07400 123456", "GB") == "+447400123456"
-	assert national_phone("(020) 7946-0958", "gb") == "+442079460958"
-	assert national_phone("+44 20 7946 0958", "GB") is None
-
-
-def test_the_e164_short_cut_agrees_with_normalize_phone():
-	"""e164_phone skips phonenumbers.parse for text already in E.164 form: wherever it answers, it
-	answers as normalize_phone does, whatever the site's region (numbers of every country code,
-	valid and not, with a national prefix or a leading 0 after the code)."""
-	rng = random.Random(2026)
-	texts = []
-	for region in sorted(phonenumbers.SUPPORTED_REGIONS):
-		for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE):
-			example = phonenumbers.example_number_for_type(region, kind)
-			if example:
-				text = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
-				texts += [text, text[:-1], text + "7", text[:-2] + str(rng.randint(10, 99))]
-	for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
-		for length in range(1, 14):
-			digits = "".join(str(rng.randint(0, 9)) for _ in range(length))
-			texts += [f"+{code}{digits}", f"+{code}0{digits}", f"+{code}1{digits}"]
-	answered = 0
-	for text in texts:
-		answer = short_cut(text)
-		if answer is None:
-			continue
-		answered += 1
-		for region in ("GB", "US", "ZA", None):
-			assert answer == normalized(text, region), (text, region)
-	assert answered > len(texts) / 2
-	# the common case answers with the text itself; anything else is left to normalize_phone
-	assert e164_phone("+447400123456") == "+447400123456"
-	assert short_cut("+44740012345") is ValueError
-	for text in (
-		"+44 7400 123456",
-		"07400 123456",
-		"+4407400123456",
-		"0044 7400 123456",
-		"+447400123456 ext 2",
-	):
-		assert e164_phone(text) is None
-
-
 def test_phone_numbers_are_checked_once_per_text(rules, monkeypatch):
 	"""Each text once: by the short cut for national forms, then (where it does not answer, as for
 	a number that is not valid) by normalize_phone."""
@@ -414,8 +311,8 @@ def test_phone_numbers_are_checked_once_per_text(rules, monkeypatch):
 
 		return count
 
-	monkeypatch.setattr(importer, "normalize_phone", counting(normalize_phone))
-	monkeypatch.setattr(importer, "national_phone", counting(importer.national_phone))
+	monkeypatch.setattr(checking, "normalize_phone", counting(normalize_phone))
+	monkeypatch.setattr(checking, "national_phone", counting(checking.national_phone))
 	header = ["Customer Name", "Phone"]
 	mapping, _unknown = map_columns(header, rules)
 	checker = RowChecker(mapping, header, rules)
@@ -538,8 +435,6 @@ def test_any_text_comes_back_from_a_load_file_as_it_was():
 	"""tsv_column writes a column of text in one piece: whatever the text (tabs, line breaks,
 	backslashes, NUL, the separator it joins them with, "\\N", unicode), each value is written as
 	tsv_value writes it, and read back as LOAD DATA reads it, it is the value again."""
-	from customer_lifecycle.customers.importer import SEPARATOR, tsv_column, tsv_value
-
 	awkward = [
 		"O'Brien",
 		"tab\tin",
@@ -567,82 +462,6 @@ def test_any_text_comes_back_from_a_load_file_as_it_was():
 		assert cells == [tsv_value(value) for value in column], column
 		read = load_data_cells("\t".join(cells))
 		assert read == [None if v is None else str(int(v)) if v is True else str(v) for v in column], column
-
-
-def test_phone_numbers_are_normalised_as_normalize_phone_does():
-	"""normalize_phone with the importer's validity check (is_valid_number: patterns compiled once)
-	gives what it gives with phonenumbers' own, for numbers of every region written every way, valid
-	or not, whatever the site's region; is_valid_number agrees with phonenumbers' on random numbers
-	of every code."""
-	from customer_lifecycle.customers.importer import is_valid_number
-
-	rng = random.Random(7)
-	answered = 0
-	for region, example in example_numbers():
-		texts = [
-			phonenumbers.format_number(example, style)
-			for style in (
-				phonenumbers.PhoneNumberFormat.NATIONAL,
-				phonenumbers.PhoneNumberFormat.E164,
-				phonenumbers.PhoneNumberFormat.INTERNATIONAL,
-			)
-		]
-		texts += [texts[0][:-1], texts[1] + "1", "00" + texts[1][1:]]
-		digits = list(str(example.national_number))
-		for _ in range(3):
-			changed = digits.copy()
-			changed[rng.randrange(len(changed))] = str(rng.randint(0, 9))
-			texts += [f"+{example.country_code}{''.join(changed)}", "0" + "".join(changed)]
-		for text in texts:
-			for site_region in (region, "GB", None):
-				expected = normalized(text, site_region)
-				try:
-					got = normalize_phone(text, site_region, is_valid_number)
-				except ValueError:
-					got = ValueError
-				assert got == expected, (text, site_region)
-				answered += expected is not ValueError
-	assert answered > 1000
-	for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
-		for _ in range(25):
-			national = str(rng.randint(1, 9)) + "".join(
-				str(rng.randint(0, 9)) for _ in range(rng.randint(2, 13))
-			)
-			number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
-			assert is_valid_number(number) == phonenumbers.is_valid_number(number), (code, national)
-
-
-def test_child_rows_are_named_as_frappe_names_them_but_never_alike():
-	"""Frappe's hash names (15.9x): one character of the request's trace id, three of the time in
-	tenths of a second, six random. The importer's names start as Frappe's own do in the same
-	request, then count on."""
-	import base64
-	from types import SimpleNamespace
-
-	import frappe
-	from frappe.model.naming import make_autoname
-
-	from customer_lifecycle.customers.importer import base32hex, child_names
-
-	# as in a request or a job: Frappe's monitor holds the trace id
-	frappe.local.monitor = SimpleNamespace(data=SimpleNamespace(uuid="3f2a9c0e-trace-7"))
-	try:
-		before = make_autoname("hash")
-		names = child_names(50_000)
-		after = make_autoname("hash")
-	finally:
-		del frappe.local.monitor
-	assert before[0] == "7"
-	assert len(set(names)) == len(names)
-	assert all(len(name) == len(before) and set(name) <= set("0123456789abcdefghijklmnopqrstuv") for name in names)
-	# the request part, as Frappe's own in this request
-	assert {name[0] for name in names} == {before[0]} == {after[0]}
-	# the time part: between Frappe's own names made just before and just after (a wrap of the
-	# three characters' 54 minutes apart)
-	elapsed = (int(after[1:4], 32) - int(before[1:4], 32)) % 32**3
-	assert (int(names[0][1:4], 32) - int(before[1:4], 32)) % 32**3 <= elapsed
-	for number in (0, 1, 31, 32, 2**30 - 1, 123_456_789):
-		assert base32hex(number) == base64.b32hexencode(number.to_bytes(5, "big")).decode().lower()[-6:]
 
 
 def test_chunks_are_smaller_at_either_end_of_a_large_file():

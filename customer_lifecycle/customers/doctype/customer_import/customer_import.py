@@ -3,7 +3,7 @@
 
 """Customer Import: the fast path for large customer files, run as a background job.
 
-The job reads the file, and for each chunk of rows: checks them (importer.RowChecker), sorts out
+The job reads the file, and for each chunk of rows: checks them (RowChecker), sorts out
 duplicates within the file and against the table (one query), and writes the good rows in bulk as
 one transaction, so rows already written are kept whatever happens later, and a chunk the database
 refuses leaves nothing behind. Chunks are written by background writers on connections of their
@@ -19,9 +19,32 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
-from customer_lifecycle.customers import importer
+from customer_lifecycle.customers.importer.background import (
+	BackgroundLookups,
+	BackgroundWriters,
+	cycle_collection_paused,
+)
+from customer_lifecycle.customers.importer.checking import (
+	Duplicate,
+	Origin,
+	RowChecker,
+	RowError,
+	SeenKeys,
+	error_csv,
+	sort_out,
+)
+from customer_lifecycle.customers.importer.reading import (
+	EXTENSIONS,
+	ImportFileError,
+	extension_of,
+	map_columns,
+	read_table,
+	split_header,
+)
+from customer_lifecycle.customers.importer.rules import site_rules
+from customer_lifecycle.customers.importer.writer import Batch, CustomerWriter
+from customer_lifecycle.utils.doctypes import CUSTOMER_IMPORT
 
-DOCTYPE = "Customer Import"
 CHUNK = 2500
 # the smallest chunk at either end of a file (chunk_bounds)
 MIN_CHUNK = 250
@@ -55,7 +78,7 @@ class CustomerImport(Document):
 	# end: auto-generated types
 
 	def validate(self):
-		if self.import_file and importer.extension_of(self.import_file) not in importer.EXTENSIONS:
+		if self.import_file and extension_of(self.import_file) not in EXTENSIONS:
 			frappe.throw(
 				_("{0}: import a .csv or .xlsx file.").format(
 					frappe.bold(_(self.meta.get_label("import_file")))
@@ -77,7 +100,7 @@ class CustomerImport(Document):
 			frappe.get_all(
 				"File",
 				filters={
-					"attached_to_doctype": DOCTYPE,
+					"attached_to_doctype": CUSTOMER_IMPORT,
 					"attached_to_name": self.name,
 					"attached_to_field": "error_file",
 				},
@@ -121,20 +144,20 @@ class CustomerImport(Document):
 @frappe.whitelist(methods=["POST"])
 def start_import(name: str) -> dict:
 	"""The form's Start Import button: queue the job that imports the file."""
-	frappe.has_permission(DOCTYPE, "write", name, throw=True)
+	frappe.has_permission(CUSTOMER_IMPORT, "write", name, throw=True)
 	frappe.has_permission("Customer", "create", throw=True)
-	doc = frappe.get_doc(DOCTYPE, name)
+	doc = frappe.get_doc(CUSTOMER_IMPORT, name)
 	doc.enqueue_import()
 	return {"name": doc.name, "status": doc.status}
 
 
 def run_import(import_name: str) -> None:
 	"""The background job. Also called directly (the benchmark, the tests)."""
-	doc = frappe.get_doc(DOCTYPE, import_name)
+	doc = frappe.get_doc(CUSTOMER_IMPORT, import_name)
 	doc.db_set({"status": "Running", "started": now_datetime(), "finished": None, "progress": 0}, commit=True)
 	try:
 		errors, unknown = import_rows(doc)
-	except importer.ImportFileError as e:
+	except ImportFileError as e:
 		frappe.db.rollback()
 		finish(doc, "Failed", e.message(_))
 		return
@@ -155,7 +178,7 @@ def run_import(import_name: str) -> None:
 	finish(doc, "Completed with Errors" if errors else "Completed", message)
 
 
-def import_rows(doc: CustomerImport) -> tuple[list[importer.RowError], list[str]]:
+def import_rows(doc: CustomerImport) -> tuple[list[RowError], list[str]]:
 	"""Import the file chunk by chunk. Returns the error file's lines and the headers that matched
 	no Customer field.
 
@@ -163,18 +186,18 @@ def import_rows(doc: CustomerImport) -> tuple[list[importer.RowError], list[str]
 	next chunk is checked), sorted out (duplicates within the file and in the table), given its
 	names (committed at once, so the naming series is not held) and built into its records by
 	table here, then written by a background writer on a connection of its own, as one
-	transaction, while the next chunks are checked and built (importer.BackgroundWriters)."""
+	transaction, while the next chunks are checked and built (BackgroundWriters)."""
 	content = frappe.get_doc("File", {"file_url": doc.import_file}).get_content()
 	if isinstance(content, str):
 		content = content.encode()
-	header, rows = importer.split_header(importer.read_table(content, importer.extension_of(doc.import_file)))
-	rules = importer.site_rules()
-	mapping, unknown = importer.map_columns(header, rules)
-	checker = importer.RowChecker(mapping, header, rules)
-	writer = importer.CustomerWriter()
-	seen = importer.SeenKeys()
+	header, rows = split_header(read_table(content, extension_of(doc.import_file)))
+	rules = site_rules()
+	mapping, unknown = map_columns(header, rules)
+	checker = RowChecker(mapping, header, rules)
+	writer = CustomerWriter()
+	seen = SeenKeys()
 	progress = Progress(doc, len(rows))
-	duplicates: list[importer.Duplicate] = []
+	duplicates: list[Duplicate] = []
 	# the customers this import made: a row sharing a key with one is a duplicate of its row of the
 	# file, however far the writers have got (sort_out finds those among the keys seen)
 	created: set[str] = set()
@@ -195,7 +218,7 @@ def import_rows(doc: CustomerImport) -> tuple[list[importer.RowError], list[str]
 
 	def write(chunk: Chunk) -> None:
 		existing = {key: name for key, name in chunk.existing().items() if name not in created}
-		chunk.keep, chunk.duplicates = importer.sort_out(chunk.candidates, existing, seen)
+		chunk.keep, chunk.duplicates = sort_out(chunk.candidates, existing, seen)
 		duplicates.extend(chunk.duplicates)
 		batch = writer.prepare([values for _row, values, _origin in chunk.keep])
 		# the names are the chunk's, whatever becomes of it
@@ -213,9 +236,9 @@ def import_rows(doc: CustomerImport) -> tuple[list[importer.RowError], list[str]
 			progress.add(written.tag, save_refused(writer, written, created))
 
 	with (
-		importer.cycle_collection_paused(),
-		importer.BackgroundWriters(WRITERS) as writers,
-		importer.BackgroundLookups(WRITERS > 0) as lookups,
+		cycle_collection_paused(),
+		BackgroundWriters(WRITERS) as writers,
+		BackgroundLookups(WRITERS > 0) as lookups,
 	):
 		# a chunk is written once the next is checked: its lookup has had that long
 		previous = None
@@ -264,8 +287,8 @@ class Chunk:
 	rejected: int = 0
 	candidates: list[tuple[int, dict]] = field(default_factory=list)
 	existing: Callable[[], dict] | None = None  # what the table has of their keys (BackgroundLookups)
-	keep: list[tuple[int, dict, importer.Origin]] = field(default_factory=list)
-	duplicates: list[importer.Duplicate] = field(default_factory=list)
+	keep: list[tuple[int, dict, Origin]] = field(default_factory=list)
+	duplicates: list[Duplicate] = field(default_factory=list)
 
 
 class Progress:
@@ -275,9 +298,9 @@ class Progress:
 		self.doc, self.total, self.done = doc, total, 0
 		self.counts = dict.fromkeys(COUNTS, 0)
 		self.counts["total_rows"] = total
-		self.errors: list[importer.RowError] = []
+		self.errors: list[RowError] = []
 
-	def add(self, chunk: Chunk, failed: list[importer.RowError] = ()) -> None:
+	def add(self, chunk: Chunk, failed: list[RowError] = ()) -> None:
 		self.errors.extend(failed)
 		self.counts["inserted"] += len(chunk.keep) - len(failed)
 		self.counts["rejected"] += chunk.rejected + len(failed)
@@ -288,15 +311,13 @@ class Progress:
 		frappe.publish_progress(
 			percent,
 			title=_("Importing customers"),
-			doctype=DOCTYPE,
+			doctype=CUSTOMER_IMPORT,
 			docname=self.doc.name,
 			description=_("{0} of {1} rows").format(self.done, self.total),
 		)
 
 
-def save_refused(
-	writer: importer.CustomerWriter, batch: importer.Batch, created: set[str]
-) -> list[importer.RowError]:
+def save_refused(writer: CustomerWriter, batch: Batch, created: set[str]) -> list[RowError]:
 	"""For a chunk the database refused (rolled back whole): each row written on its own, so one row
 	the database refuses costs only that row. Returns the rows that failed."""
 	if batch.error is None or frappe.db.exists("Customer", batch.names[0]):
@@ -311,20 +332,20 @@ def save_refused(
 		except Exception as e:
 			frappe.db.rollback()
 			origin.customer = None
-			failed.append(importer.RowError(row, "", "", "Could not be saved: {0}", (str(e),)))
+			failed.append(RowError(row, "", "", "Could not be saved: {0}", (str(e),)))
 	return failed
 
 
-def attach_error_file(doc: CustomerImport, errors: list[importer.RowError]) -> None:
+def attach_error_file(doc: CustomerImport, errors: list[RowError]) -> None:
 	file = frappe.get_doc(
 		{
 			"doctype": "File",
 			"file_name": f"{doc.name}-errors.csv",
-			"attached_to_doctype": DOCTYPE,
+			"attached_to_doctype": CUSTOMER_IMPORT,
 			"attached_to_name": doc.name,
 			"attached_to_field": "error_file",
 			"is_private": 1,
-			"content": importer.error_csv(errors, _),
+			"content": error_csv(errors, _),
 		}
 	).insert(ignore_permissions=True)
 	doc.db_set("error_file", file.file_url)
@@ -332,4 +353,4 @@ def attach_error_file(doc: CustomerImport, errors: list[importer.RowError]) -> N
 
 def finish(doc: CustomerImport, status: str, message: str | None = None) -> None:
 	doc.db_set({"status": status, "finished": now_datetime(), "message": message}, commit=True)
-	frappe.publish_realtime(REFRESH_EVENT, {"name": doc.name}, doctype=DOCTYPE, docname=doc.name)
+	frappe.publish_realtime(REFRESH_EVENT, {"name": doc.name}, doctype=CUSTOMER_IMPORT, docname=doc.name)
