@@ -92,8 +92,8 @@ install_app() {
 	fi
 	# setuptools 80+ has no pkg_resources, which Frappe v15 imports
 	./env/bin/python -c "import pkg_resources" 2>/dev/null || ./env/bin/python -m pip install -q "setuptools<80"
-	if ! ./env/bin/python -c "import $APP, sys; sys.exit(0 if '$BENCH_DIR/apps/$APP' in $APP.__file__ else 1)" 2>/dev/null; then
-		./env/bin/python -m pip install -q -e "apps/$APP"
+	if ! ./env/bin/python -c "import $APP, faker, sys; sys.exit(0 if '$BENCH_DIR/apps/$APP' in $APP.__file__ else 1)" 2>/dev/null; then
+		./env/bin/python -m pip install -q -e "apps/$APP[demo]"
 	fi
 	./env/bin/python -m pip install -q -r "apps/$APP/requirements.txt" -r "apps/$APP/tests/requirements.txt"
 	# sites/apps.txt may lack its final newline
@@ -153,8 +153,10 @@ cmd_test() {
 	bench worker --queue short,default,long >"$ARTIFACTS/worker.log" 2>&1 &
 	for _ in $(seq 60); do curl -sf "http://127.0.0.1:$TEST_PORT/api/method/ping" >/dev/null && break; sleep 1; done
 	curl -sf "http://127.0.0.1:$TEST_PORT/api/method/ping" >/dev/null || die "the test server did not start (see $ARTIFACTS/server.log)"
-	say "running the tests"
 	cd "$BENCH_DIR/apps/$APP"
+	say "checking the import layers (pyproject.toml: tool.importlinter)"
+	"$BENCH_DIR/env/bin/lint-imports"
+	say "running the tests"
 	# every suite, fastest first, unless the caller names tests
 	[ $# -gt 0 ] || set -- tests/unit tests/integration tests/browser
 	CL_BENCH_DIR="$BENCH_DIR" CL_SITE="$TEST_SITE" CL_DB_ROOT_PASSWORD="$DB_ROOT_PASSWORD" CL_BASE_URL="http://127.0.0.1:$TEST_PORT" CL_ARTIFACTS="$ARTIFACTS" \

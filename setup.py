@@ -15,5 +15,7 @@ setup(
 	zip_safe=False,
 	include_package_data=True,
 	install_requires=install_requires,
+	# the demo data (`bench customer-lifecycle demo`, ./dev.sh start) and the benchmarks
+	extras_require={"demo": ["Faker>=25,<40"]},
 	python_requires=">=3.10,<3.13",
 )

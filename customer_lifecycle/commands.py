@@ -20,7 +20,7 @@ def demo(context, customers: int, seed: int | None):
 	"""Make realistic customers across every lifecycle state, in bulk."""
 	import frappe
 
-	from customer_lifecycle.demo import make_customers
+	from customer_lifecycle.demo.customers import make_customers
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
@@ -29,10 +29,10 @@ def demo(context, customers: int, seed: int | None):
 			made = make_customers(customers, seed=seed, progress=bar.update)
 		click.echo(f"Made {len(made)} customers on {frappe.local.site}.")
 		if not frappe.db.exists("User", DEMO_PORTAL_LOGIN[0]):
-			from customer_lifecycle.portal import showcase
+			from customer_lifecycle.demo import portal_customer
 
 			frappe.set_user("Administrator")
-			showcase.make("Demo Portal Client", *DEMO_PORTAL_LOGIN)
+			portal_customer.make("Demo Portal Client", *DEMO_PORTAL_LOGIN)
 			frappe.db.commit()
 		click.echo("Portal: /portal, log in as {} / {}".format(*DEMO_PORTAL_LOGIN))
 	finally:

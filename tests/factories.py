@@ -43,7 +43,7 @@ BROKEN_PDF = b"%PDF-1.4 this file was cut short"
 def fake():
 	from faker import Faker
 
-	from customer_lifecycle.demo import FakeCustomers
+	from customer_lifecycle.demo.customers import FakeCustomers
 
 	names = Faker("en_GB")
 	names.seed_instance(2026)
@@ -170,11 +170,11 @@ def make_payment(customer: str, amount, allocations=None, submit=True, **fields)
 
 def make_portal_customer(label: str = "portal") -> frappe._dict:
 	"""A customer whose primary contact has a portal login (password PASSWORD), with records of every
-	kind the portal shows (customer_lifecycle.portal.showcase)."""
-	from customer_lifecycle.portal import showcase
+	kind the portal shows (customer_lifecycle.demo.portal_customer)."""
+	from customer_lifecycle.demo import portal_customer
 
 	tag = uuid.uuid4().hex[:8]
-	return showcase.make(f"{label.title()} Client {tag}", f"{label}.{tag}@example.com", PASSWORD)
+	return portal_customer.make(f"{label.title()} Client {tag}", f"{label}.{tag}@example.com", PASSWORD)
 
 
 def make_portal_world() -> frappe._dict:

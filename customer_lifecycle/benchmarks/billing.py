@@ -21,8 +21,8 @@ from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.billing.gate import billable_states
 from customer_lifecycle.billing.report.receivables_aging.receivables_aging import execute as aging
 from customer_lifecycle.customers.summary import customer_summary
-from customer_lifecycle.demo import reserve_names
 from customer_lifecycle.utils.doctypes import INVOICE, PAYMENT
+from customer_lifecycle.utils.naming import reserve_names
 
 INVOICES_PER_CUSTOMER = 5
 INVOICE_FIELDS = (

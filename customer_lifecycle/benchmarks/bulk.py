@@ -21,7 +21,7 @@ from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.customers.bulk_actions import BULK_INLINE
 from customer_lifecycle.customers.search import customers_by_contact_company
-from customer_lifecycle.demo import STANDARD_FIELDS, FakeCustomers
+from customer_lifecycle.demo.customers import STANDARD_FIELDS, FakeCustomers
 from customer_lifecycle.lifecycle.engine import get_transitions, get_workflow, initial_state
 from customer_lifecycle.utils.doctypes import CUSTOMER
 

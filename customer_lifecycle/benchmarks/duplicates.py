@@ -16,7 +16,7 @@ from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.customers.duplicates import find_duplicates
 from customer_lifecycle.customers.report.possible_duplicate_customers import possible_duplicate_customers
-from customer_lifecycle.demo import FakeCustomers
+from customer_lifecycle.demo.customers import FakeCustomers
 from customer_lifecycle.utils.doctypes import CUSTOMER
 
 

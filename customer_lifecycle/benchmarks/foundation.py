@@ -24,7 +24,7 @@ import frappe
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.customers.contacts import GRAVATAR_SKIP
-from customer_lifecycle.demo import FakeCustomers
+from customer_lifecycle.demo.customers import FakeCustomers
 from customer_lifecycle.lifecycle.engine import get_transitions, get_workflow
 from customer_lifecycle.utils.doctypes import CUSTOMER
 

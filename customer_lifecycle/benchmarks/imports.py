@@ -22,7 +22,7 @@ from customer_lifecycle.benchmarks.cleanup import remove_customers
 from customer_lifecycle.customers.doctype.customer.customer import site_country_code
 from customer_lifecycle.customers.doctype.customer_import.customer_import import run_import
 from customer_lifecycle.customers.importer.rules import FIELDS
-from customer_lifecycle.demo import FakeCustomers
+from customer_lifecycle.demo.customers import FakeCustomers
 
 ROWS = 100_000
 SAMPLE = 5_000

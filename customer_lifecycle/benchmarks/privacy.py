@@ -13,7 +13,7 @@ import frappe
 from customer_lifecycle.api.privacy import anonymize
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.customers.doctype.customer.customer import site_country_code
-from customer_lifecycle.demo import FakeCustomers
+from customer_lifecycle.demo.customers import FakeCustomers
 from customer_lifecycle.utils.doctypes import CUSTOMER
 
 FIELDS = ("customer_name", "customer_type", "customer_category", "email", "phone", "id_number", "notes")

@@ -36,8 +36,8 @@ from frappe.utils import add_days, getdate, now, nowdate
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.billing import rules
-from customer_lifecycle.demo import reserve_names
 from customer_lifecycle.utils.doctypes import INVOICE, PAYMENT
+from customer_lifecycle.utils.naming import reserve_names
 
 INVOICES_PER_CUSTOMER = 10
 REPORT_SAMPLES = 5

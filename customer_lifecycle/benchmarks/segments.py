@@ -26,8 +26,8 @@ from customer_lifecycle.benchmarks.billing import ensure_invoices
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.billing.gate import billable_states
-from customer_lifecycle.demo import reserve_names
 from customer_lifecycle.utils.doctypes import ALLOCATION, INVOICE, PAYMENT
+from customer_lifecycle.utils.naming import reserve_names
 
 BENCHMARK_REFERENCE = "segments-benchmark"
 PAYMENT_FIELDS = (

@@ -4,7 +4,7 @@ import time
 
 import frappe
 
-from customer_lifecycle.demo import add_primary_contacts, make_customers
+from customer_lifecycle.demo.customers import add_primary_contacts, make_customers
 
 
 def ensure_customers(count: int, echo=print) -> int:

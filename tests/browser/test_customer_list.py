@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from customer_lifecycle.customers.bulk_actions import BULK_INLINE
-from customer_lifecycle.demo import FakeCustomers
+from customer_lifecycle.demo.customers import FakeCustomers
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import frappe
 import pytest
 from playwright.sync_api import expect
 
-from customer_lifecycle.demo import FakeCustomers
+from customer_lifecycle.demo.customers import FakeCustomers
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from frappe.desk.form.assign_to import add as assign
 from customer_lifecycle.api import portal
 from customer_lifecycle.api.lifecycle import apply_action
 from customer_lifecycle.api.privacy import anonymize
-from customer_lifecycle.demo import FakeCustomers
+from customer_lifecycle.demo.customers import FakeCustomers
 from customer_lifecycle.lifecycle.engine import get_settings
 from customer_lifecycle.onboarding import checklists
 from customer_lifecycle.portal import users, writes

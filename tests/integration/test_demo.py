@@ -2,8 +2,9 @@
 
 import frappe
 
-from customer_lifecycle.demo import add_primary_contacts, make_customers, reserve_names
+from customer_lifecycle.demo.customers import add_primary_contacts, make_customers
 from customer_lifecycle.lifecycle.engine import get_workflow, initial_state
+from customer_lifecycle.utils.naming import reserve_names
 from customer_lifecycle.utils.normalize import normalize_email, normalize_phone
 
 

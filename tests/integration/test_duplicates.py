@@ -15,7 +15,7 @@ from customer_lifecycle.customers.duplicates import (
 from customer_lifecycle.customers.report.possible_duplicate_customers.possible_duplicate_customers import (
 	execute,
 )
-from customer_lifecycle.demo import FakeCustomers
+from customer_lifecycle.demo.customers import FakeCustomers
 from tests.helpers import as_user
 
 CHECK = "/api/method/customer_lifecycle.api.duplicates.check"

@@ -13,7 +13,7 @@ from frappe.utils import add_days, add_to_date, getdate, now_datetime, nowdate
 
 from customer_lifecycle.analytics import queries
 from customer_lifecycle.benchmarks.reports import REPORTS, counting_queries, query_count, report_runner
-from customer_lifecycle.demo import CHANGE_ROW_FIELDS, change_row
+from customer_lifecycle.demo.customers import CHANGE_ROW_FIELDS, change_row
 from customer_lifecycle.lifecycle.engine import get_settings
 from customer_lifecycle.lifecycle.rules import Transition
 from customer_lifecycle.utils.doctypes import CHANGE_LOG
