@@ -8,6 +8,8 @@ app_license = "mit"
 
 # Whitelisted methods must type their arguments
 require_type_annotated_api_methods = True
+# Frappe keeps each controller's "auto-generated types" block in step with its DocType
+export_python_type_annotations = True
 
 # Desk assets: the two-step new-customer dialog
 app_include_js = "customer_lifecycle.bundle.js"

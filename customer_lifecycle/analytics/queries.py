@@ -10,12 +10,11 @@ Frappe's match conditions, which name `tabCustomer`, apply as they are). Raw SQL
 because aggregates read from covering indexes before anything is joined are what keep the reports
 fast.
 
-Measured on 100k customers with 1M invoices: a GROUP BY customer over a covering index streams in
-customer order (no temporary table) in about half a second; joining the billing rows to
-`tabCustomer` before grouping, or reading columns the index lacks, costs seconds; so does joining
-several grouped derived tables to one another (MariaDB materialises each into an on-disk temporary
-table with a key once it outgrows tmp_table_size), and each 100k rows read into Python cost about a
-second more. So a report with a row per customer groups first and joins its one aggregate's rows to
+At a million invoices (the reports benchmark prints the figures): a GROUP BY customer over a
+covering index streams in customer order, with no temporary table; joining the billing rows to
+`tabCustomer` before grouping, or reading columns the index lacks, is several times slower; so is
+joining several grouped derived tables to one another (MariaDB materialises each into an on-disk
+temporary table with a key once it outgrows tmp_table_size), and every row read into Python costs. So a report with a row per customer groups first and joins its one aggregate's rows to
 their Customer (`customer_rows`); one that needs several aggregates reads each on its own and puts
 them together by customer here (`customer_figures`).
 """
@@ -217,7 +216,7 @@ def by_amount(rows: list[dict], field: str) -> list[dict]:
 	return rows
 
 
-# what counts as a customer's activity, as analytics.activity reads it: (doctype, which of its rows
+# what counts as a customer's activity: (doctype, which of its rows
 # count, the column of the day it happened); each was recorded at its `creation`
 ACTIVITY = (
 	(INVOICE, "docstatus = 1", "posting_date"),
@@ -233,8 +232,8 @@ def last_activity(scope: str = "", kinds: tuple = ACTIVITY) -> dict[str, date]:
 	none is absent. `scope`: SQL conditions on `customer` (" and customer in (...)") to read only some
 	customers. One GROUP BY customer per kind of activity, each a pass over a covering index
 	(Customer Invoice and Customer Payment: customer, docstatus, posting_date), merged here: the
-	same merged in SQL (analytics.activity.activity_sql) sorts and joins its 100k rows through
-	on-disk temporary tables, several times slower."""
+	same merged in SQL (a UNION of the grouped selects, grouped again) sorts and joins every
+	customer's row through on-disk temporary tables, several times slower."""
 	latest: dict[str, date] = {}
 	for doctype, rows, day in kinds:
 		# SQL text: doctype, rows and day come from ACTIVITY, `scope` from customer_scope (placeholders)

@@ -99,11 +99,3 @@ def check_allocations(amount, allocations: list[tuple[str, object]], outstanding
 		total += allocated
 	if total > money(amount):
 		raise AllocationError("more than amount")
-
-
-def aging_bucket(days: int) -> str:
-	"""The aging bucket of an amount `days` past its date (not yet due counts as 0-30)."""
-	for label, first, last in AGING_BUCKETS:
-		if (first is None or days >= first) and (last is None or days <= last):
-			return label
-	raise AssertionError(days)

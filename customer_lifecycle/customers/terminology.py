@@ -17,9 +17,9 @@ them again: another word rewrites them, going back to Customer/Customers deletes
 `modified == creation`; one an admin has since edited is theirs and left alone, and a Translation an
 admin wrote for the same text wins over the app's.
 
-The work runs inline in the settings' save, not in a background job: about 65 strings in 3
-languages today (a few hundred records at most), one DELETE and one multi-row INSERT, measured at
-0.6-0.9 s per save that changes the words (most of it reading the app's source for its messages).
+The work runs inline in the settings' save, not in a background job: some tens of strings in each
+language (a few hundred records at most), one DELETE and one multi-row INSERT, most of the time
+going to reading the app's source for its messages.
 Inline, the records are written in the save's transaction, so the words change completely or not at
 all, the reload the form offers shows them at once, and no worker has to be running.
 """

@@ -57,17 +57,3 @@ def path_between(transitions: Iterable[Transition], start: str, goal: str) -> li
 			seen.add(t.next_state)
 			queue.append((t.next_state, [*path, t]))
 	return None
-
-
-def reachable_states(transitions: Iterable[Transition], start: str) -> set[str]:
-	"""Every state that can be reached from start, start included."""
-	transitions = list(transitions)
-	seen = {start}
-	frontier = [start]
-	while frontier:
-		state = frontier.pop()
-		for t in transitions:
-			if t.state == state and t.next_state not in seen:
-				seen.add(t.next_state)
-				frontier.append(t.next_state)
-	return seen

@@ -8,6 +8,7 @@ import frappe
 from frappe.utils import cint, flt, strip_html
 from frappe.utils.html_utils import sanitize_html
 
+from customer_lifecycle.billing.engagements import CLOSED_STATUSES
 from customer_lifecycle.onboarding import checklists
 from customer_lifecycle.portal import access
 from customer_lifecycle.utils.doctypes import CUSTOMER, ENGAGEMENT, INVOICE, NOTE, PAYMENT, STATE_FIELD
@@ -56,7 +57,7 @@ def overview(customer: str) -> dict:
 			INVOICE, {"customer": customer, "docstatus": 1, "outstanding_amount": (">", 0)}
 		),
 		"open_engagements": frappe.db.count(
-			ENGAGEMENT, {"customer": customer, "status": ("not in", ("Delivered", "Cancelled"))}
+			ENGAGEMENT, {"customer": customer, "status": ("not in", CLOSED_STATUSES)}
 		),
 		"notes": frappe.db.count(NOTE, {"customer": customer, "visibility": access.VISIBLE_NOTE}),
 	}

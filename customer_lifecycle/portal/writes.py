@@ -24,7 +24,7 @@ from customer_lifecycle.portal.reads import (
 	profile,
 )
 from customer_lifecycle.utils.doctypes import CHECKLIST, CHECKLIST_ITEM, CUSTOMER, NOTE
-from customer_lifecycle.utils.normalize import normalize_phone
+from customer_lifecycle.utils.normalize import PHONE_PROBLEM, normalize_phone
 from customer_lifecycle.utils.uploads import check_upload
 
 
@@ -62,9 +62,11 @@ def checked_phone(contact, field: str, value: str) -> str | None:
 		return normalize_phone(value, site_country_code())
 	except ValueError:
 		frappe.throw(
-			_(
-				"{0}: {1} is not a valid phone number (write it with its country code, e.g. +44 20 7946 0958)"
-			).format(frappe.bold(_(contact.meta.get_label(field))), frappe.bold(escape_html(value))),
+			_("{0}: {1} {2}").format(
+				frappe.bold(_(contact.meta.get_label(field))),
+				frappe.bold(escape_html(value)),
+				str(PHONE_PROBLEM).format(frappe.get_system_settings("country") or _("the site's country")),
+			),
 			frappe.ValidationError,
 		)
 

@@ -26,10 +26,12 @@ def set_consent_date(contact, method=None) -> None:
 
 
 def may_email(contact_or_customer) -> bool:
-	"""Whether reminders and bulk emails may go to a Contact, or to a Customer (through its primary
-	contact): it has an email address, gave marketing consent, did not unsubscribe (Frappe's
-	`unsubscribed` on the Contact, or a global Email Unsubscribe of the address), and the customer is
-	not anonymized. Accepts a name or a document."""
+	"""Whether a marketing message (the messages to chosen customers) may go to a Contact, or to a
+	Customer (through its primary contact): it has an email address, gave marketing consent, did not
+	unsubscribe (Frappe's `unsubscribed` on the Contact, or a global Email Unsubscribe of the address),
+	and the customer is not anonymized. Accepts a name or a document. Transactional emails (payment
+	reminders, receipts, requests for information) do not ask: consent to marketing does not stop
+	them; an unsubscribe from them is Frappe's own, per email."""
 	doctype = getattr(contact_or_customer, "doctype", None)
 	name = getattr(contact_or_customer, "name", contact_or_customer)
 	if not name:

@@ -7,6 +7,13 @@ import re
 from collections.abc import Callable
 
 import phonenumbers
+from frappe import _lt
+
+# why a phone number was refused, wherever one is typed (the desk, the portal, an import file); {0} is
+# the site's country, whose local numbers are accepted without a country code
+PHONE_PROBLEM = _lt(
+	"is not a valid phone number: write it with its country code, e.g. +44 20 7946 0958, or as a local number of {0}"
+)
 
 # A pragmatic address check: one @, a dotted domain, no spaces. RFC 5322 allows more, but
 # nothing a customer types into a form needs more.

@@ -92,24 +92,6 @@ def test_check_allocations_accepts_partial_and_exact():
 	rules.check_allocations(100, [("B", 20)], {"A": 50, "B": 80})
 
 
-@pytest.mark.parametrize(
-	("days", "bucket"),
-	[
-		(-10, "0-30"),
-		(0, "0-30"),
-		(30, "0-30"),
-		(31, "31-60"),
-		(60, "31-60"),
-		(61, "61-90"),
-		(90, "61-90"),
-		(91, "90+"),
-		(4000, "90+"),
-	],
-)
-def test_aging_bucket(days, bucket):
-	assert rules.aging_bucket(days) == bucket
-
-
 def test_aging_buckets_cover_every_day_once():
 	edges = [(first, last) for _label, first, last in rules.AGING_BUCKETS]
 	assert edges[0][0] is None and edges[-1][1] is None

@@ -1,13 +1,29 @@
 """The shipped lifecycle workflow, read from the seed file the installer uses."""
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import customer_lifecycle
-from customer_lifecycle.lifecycle.rules import Transition, reachable_states
+from customer_lifecycle.lifecycle.rules import Transition
 
 SEED = Path(customer_lifecycle.__file__).parent / "seeds" / "customer_lifecycle_workflow.json"
 STATES = ["Prospect", "Onboarding", "Active", "Dormant", "Offboarding", "Offboarded", "Anonymized"]
+
+
+
+def reachable_states(transitions: Iterable[Transition], start: str) -> set[str]:
+	"""Every state that can be reached from start, start included."""
+	transitions = list(transitions)
+	seen = {start}
+	frontier = [start]
+	while frontier:
+		state = frontier.pop()
+		for t in transitions:
+			if t.state == state and t.next_state not in seen:
+				seen.add(t.next_state)
+				frontier.append(t.next_state)
+	return seen
 
 
 def load():

@@ -16,7 +16,7 @@ import frappe
 from customer_lifecycle.customers.importer.reading import _
 from customer_lifecycle.customers.importer.rules import FIELDS, Rules
 from customer_lifecycle.utils.doctypes import CUSTOMER
-from customer_lifecycle.utils.normalize import normalize_email, normalize_phone, normalize_text
+from customer_lifecycle.utils.normalize import PHONE_PROBLEM, normalize_email, normalize_phone, normalize_text
 from customer_lifecycle.utils.phones import e164_phone, is_valid_number, national_phone
 
 # the billing address lines; a row with any of them (country aside) makes an Address
@@ -108,13 +108,7 @@ class RowChecker:
 		try:
 			values["phone"] = self.phone(raw.get("phone"))
 		except ValueError:
-			fail(
-				"phone",
-				_(
-					"is not a valid phone number (write it with its country code, or as a local number of {0})."
-				),
-				rules.default_country or "",
-			)
+			fail("phone", PHONE_PROBLEM.msg, rules.default_country or "")
 
 		if any(values[f] for f in ADDRESS_LINES):
 			values["country"] = values["country"] or rules.default_country

@@ -25,7 +25,7 @@ class CustomerInvoice(Document):
 		amended_from: DF.Link | None
 		customer: DF.Link
 		customer_name: DF.Data | None
-		due_date: DF.Date
+		due_date: DF.Date | None
 		engagement: DF.Link | None
 		items: DF.Table[CustomerInvoiceItem]
 		naming_series: DF.Literal["CINV-.YYYY.-.#####"]

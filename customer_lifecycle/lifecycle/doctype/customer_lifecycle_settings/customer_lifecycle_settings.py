@@ -27,11 +27,32 @@ class CustomerLifecycleSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		from customer_lifecycle.customers.doctype.customer_completeness_rule.customer_completeness_rule import (
+			CustomerCompletenessRule,
+		)
+		from customer_lifecycle.lifecycle.doctype.customer_lifecycle_billable_state.customer_lifecycle_billable_state import (
+			CustomerLifecycleBillableState,
+		)
+
 		active_state: DF.Link
 		anonymized_state: DF.Link
+		billable_states: DF.TableMultiSelect[CustomerLifecycleBillableState]
+		completeness_rules: DF.Table[CustomerCompletenessRule]
+		customer_term: DF.Data | None
+		customer_term_plural: DF.Data | None
+		dormant_after_days: DF.Int
 		dormant_state: DF.Link
+		inactive_after_days: DF.Int
+		log_emails_as_notes: DF.Check
+		new_customer_days: DF.Int
 		onboarding_complete_state: DF.Link
 		onboarding_state: DF.Link
+		revenue_high_percentile: DF.Percent
+		revenue_high_threshold: DF.Currency
+		revenue_low_percentile: DF.Percent
+		revenue_low_threshold: DF.Currency
+		revenue_months: DF.Int
+		revenue_segment_basis: DF.Literal["Percentiles", "Thresholds"]
 	# end: auto-generated types
 
 	def validate(self):
