@@ -1,4 +1,4 @@
-"""bench commands: `bench --site S customer-lifecycle demo|benchmark`."""
+"""bench commands: `bench --site S customer-lifecycle demo|benchmark|check-figures`."""
 
 import click
 from frappe.commands import get_site, pass_context
@@ -76,6 +76,34 @@ def benchmark(context, suite: tuple[str, ...], customers: int, inserts: int, sam
 			click.echo(f"\n## {name}")
 			module = importlib.import_module(f"customer_lifecycle.benchmarks.{name}")
 			module.main(customers=customers, inserts=inserts, samples=samples, echo=click.echo)
+	finally:
+		frappe.destroy()
+
+
+@customer_lifecycle.command("check-figures")
+@click.option("--fix", is_flag=True, help="Correct the stored figures that differ")
+@pass_context
+def check_figures(context, fix: bool):
+	"""Recompute every customer's money figures from its invoices and payments and report drift."""
+	import frappe
+
+	from customer_lifecycle.billing.figures import drift
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		found = drift(fix=fix)
+		for customer, field, stored, actual in found[:200]:
+			click.echo(f"{customer}: {field} stored {stored}, from the records {actual}")
+		customers = len({row[0] for row in found})
+		click.echo(
+			f"{len(found)} figures differ, on {customers} customers"
+			+ (" (corrected)" if fix and found else "")
+		)
+		if fix:
+			frappe.db.commit()
+		elif found:
+			raise SystemExit(1)
 	finally:
 		frappe.destroy()
 

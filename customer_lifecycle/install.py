@@ -2,6 +2,7 @@
 
 import frappe
 
+from customer_lifecycle.billing.currency import ensure_site_currency
 from customer_lifecycle.billing.setup import ensure_billing_records
 from customer_lifecycle.customers import terminology
 from customer_lifecycle.customers.list_filters import ensure_list_filters
@@ -52,7 +53,9 @@ def ensure_records():
 
 
 def after_setup_wizard(args=None):
+	# the site's country is known now: its address template and its currency
 	ensure_address_template()
+	ensure_site_currency()
 
 
 def ensure_workflow():

@@ -15,9 +15,6 @@ from frappe.utils import flt, getdate, nowdate
 from customer_lifecycle.billing import rules
 from customer_lifecycle.utils.doctypes import INVOICE
 
-# payment terms when an invoice is saved without a due date
-DEFAULT_TERMS_DAYS = 30
-
 
 def set_amounts(invoice) -> None:
 	"""Row amounts and the total; a draft's outstanding amount is its total."""

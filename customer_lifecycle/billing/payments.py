@@ -101,7 +101,11 @@ def set_totals(payment) -> None:
 
 
 def preview(payment) -> None:
-	"""validate: the allocations as they would be now (no locks)."""
+	"""validate: the allocations as they would be now (no locks); a retainer deposit pays none."""
+	if payment.is_retainer_deposit:
+		payment.set("allocations", [])
+		set_totals(payment)
+		return
 	rows = read_open_invoices(payment.customer)
 	if payment.allocate_oldest_first:
 		allocate(payment, rows)
@@ -112,8 +116,12 @@ def preview(payment) -> None:
 
 def settle(payment) -> None:
 	"""before_submit: lock the invoices, then allocate (or check the allocations) against what
-	they owe now. Runs inside the submit's transaction, so the locks last until it commits."""
-	if payment.allocate_oldest_first:
+	they owe now. Runs inside the submit's transaction, so the locks last until it commits. A retainer
+	deposit takes the customer's lock only (the retainer changes under it)."""
+	if payment.is_retainer_deposit:
+		invoices.lock_open_invoices(payment.customer, [])
+		payment.set("allocations", [])
+	elif payment.allocate_oldest_first:
 		allocate(payment, list(invoices.lock_open_invoices(payment.customer).values()))
 	else:
 		names = [a.invoice for a in payment.allocations]

@@ -10,12 +10,22 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, flt, fmt_money, formatdate, getdate, nowdate
 
+from customer_lifecycle.billing.emails import send_from_template
 from customer_lifecycle.utils.doctypes import INVOICE
 
 REMINDER_TEMPLATE = "Payment Reminder"
 # more invoices than this run in a background job
 INLINE_LIMIT = 20
-INVOICE_FIELDS = ["name", "customer", "posting_date", "due_date", "total", "outstanding_amount", "docstatus"]
+INVOICE_FIELDS = [
+	"name",
+	"customer",
+	"posting_date",
+	"due_date",
+	"total",
+	"outstanding_amount",
+	"docstatus",
+	"currency",
+]
 CUSTOMER_FIELDS = ["name", "customer_name", "email", "payment_reminders_opt_out"]
 
 
@@ -48,7 +58,6 @@ def send_reminders(invoices: list[str]) -> dict:
 			fields=CUSTOMER_FIELDS,
 		)
 	}
-	template = frappe.get_doc("Email Template", REMINDER_TEMPLATE)
 	today = getdate(nowdate())
 	result = {"sent": [], "skipped": []}
 	for i, name in enumerate(names):
@@ -57,14 +66,14 @@ def send_reminders(invoices: list[str]) -> dict:
 		if reason:
 			result["skipped"].append({"invoice": name, "reason": reason})
 		else:
-			send_one(template, invoice, customers[invoice.customer], today)
+			send_one(invoice, customers[invoice.customer], today)
 			result["sent"].append(name)
 		if len(names) > INLINE_LIMIT:
 			frappe.publish_progress(100 * (i + 1) / len(names), title=_("Sending payment reminders"))
 	return result
 
 
-def send_one(template, invoice, customer, today) -> None:
+def send_one(invoice, customer, today) -> None:
 	"""Email one reminder and log it as the customer's Internal note."""
 	context = {
 		"customer_name": customer.customer_name,
@@ -72,33 +81,19 @@ def send_one(template, invoice, customer, today) -> None:
 		"posting_date": formatdate(invoice.posting_date),
 		"due_date": formatdate(invoice.due_date),
 		"days_overdue": (today - getdate(invoice.due_date)).days,
-		"total": fmt_money(invoice.total),
-		"outstanding_amount": fmt_money(invoice.outstanding_amount),
+		"total": fmt_money(invoice.total, currency=invoice.currency),
+		"outstanding_amount": fmt_money(invoice.outstanding_amount, currency=invoice.currency),
 	}
-	subject = frappe.render_template(template.subject, context)
-	message = frappe.render_template(
-		template.response_html if template.use_html else template.response, context
+	send_from_template(
+		REMINDER_TEMPLATE,
+		customer.email,
+		context,
+		frappe._dict(doctype=INVOICE, name=invoice.name),
+		customer.name,
+		_("Payment reminder for {0} ({1} outstanding) sent to {2}").format(
+			escape_html(invoice.name), escape_html(context["outstanding_amount"]), escape_html(customer.email)
+		),
 	)
-	frappe.sendmail(
-		recipients=[customer.email],
-		subject=subject,
-		message=message,
-		reference_doctype=INVOICE,
-		reference_name=invoice.name,
-	)
-	frappe.get_doc(
-		{
-			"doctype": "Customer Note",
-			"customer": customer.name,
-			"visibility": "Internal",
-			"content": _("Payment reminder for {0} ({1} outstanding) sent to {2}: {3}").format(
-				escape_html(invoice.name),
-				escape_html(context["outstanding_amount"]),
-				escape_html(customer.email),
-				escape_html(subject),
-			),
-		}
-	).insert(ignore_permissions=True)
 
 
 def send_reminders_job(invoices: list[str], user: str) -> None:

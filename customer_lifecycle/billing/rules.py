@@ -2,7 +2,7 @@
 and receivables aging. The controllers and the report call these; unit tests cover them."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 # invoice statuses, as the Customer Invoice status field spells them
@@ -99,3 +99,21 @@ def check_allocations(amount, allocations: list[tuple[str, object]], outstanding
 		total += allocated
 	if total > money(amount):
 		raise AllocationError("more than amount")
+
+
+# payment terms, as the Customer and Customer Category terms field spells them
+DAYS_AFTER_INVOICE = "Days after invoice"
+END_OF_MONTH_PLUS = "End of month plus days"
+DEFAULT_TERMS = (DAYS_AFTER_INVOICE, 30)
+
+
+def due_date(posting: date, terms: str | None, days: int | None) -> date:
+	"""When an invoice posted on `posting` is due: N days after it, or N days after the end of its
+	month; without terms, DEFAULT_TERMS."""
+	if not terms:
+		terms, days = DEFAULT_TERMS
+	days = max(0, int(days or 0))
+	if terms == END_OF_MONTH_PLUS:
+		first_of_next = date(posting.year + posting.month // 12, posting.month % 12 + 1, 1)
+		return first_of_next + timedelta(days=days - 1)
+	return posting + timedelta(days=days)

@@ -1,8 +1,11 @@
-"""Records the billing module ships: the payment reminder Email Template and the engagements'
-Kanban board. Made once at install or migrate; the admins' to change afterwards."""
+"""Records the billing module ships: the payment reminder and receipt Email Templates, the
+engagements' Kanban board, and the firm's currency. Made once at install or migrate; the admins' to
+change afterwards."""
 
 import frappe
 
+from customer_lifecycle.billing.currency import ensure_site_currency
+from customer_lifecycle.billing.receipts import RECEIPT_TEMPLATE
 from customer_lifecycle.billing.reminders import REMINDER_TEMPLATE
 from customer_lifecycle.utils.doctypes import ENGAGEMENT
 from customer_lifecycle.utils.seeds import load_seed
@@ -19,15 +22,22 @@ KANBAN_COLUMNS = (
 
 
 def ensure_billing_records() -> None:
-	ensure_reminder_template()
+	ensure_email_templates()
 	ensure_kanban_board()
+	ensure_site_currency()
 
 
-def ensure_reminder_template() -> None:
-	"""The payment reminder email, once: an admin's edits survive migrate."""
+# the emails billing ships, each made once from its seed: an admin's edits survive migrate
+EMAIL_TEMPLATES = {
+	REMINDER_TEMPLATE: "payment_reminder_email.json",
+	RECEIPT_TEMPLATE: "payment_receipt_email.json",
+}
 
-	if not frappe.db.exists("Email Template", REMINDER_TEMPLATE):
-		frappe.get_doc(load_seed("payment_reminder_email.json")).insert(ignore_permissions=True)
+
+def ensure_email_templates() -> None:
+	for name, seed in EMAIL_TEMPLATES.items():
+		if not frappe.db.exists("Email Template", name):
+			frappe.get_doc(load_seed(seed)).insert(ignore_permissions=True)
 
 
 def ensure_kanban_board() -> None:

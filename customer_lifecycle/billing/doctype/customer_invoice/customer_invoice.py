@@ -4,9 +4,11 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import add_days, getdate
+from frappe.utils import getdate
 
-from customer_lifecycle.billing import gate, invoices, rates
+from customer_lifecycle.billing import figures, gate, invoices, rates, retainers, terms
+from customer_lifecycle.billing.currency import customer_currency
+from customer_lifecycle.billing.rules import money
 
 
 class CustomerInvoice(Document):
@@ -39,6 +41,7 @@ class CustomerInvoice(Document):
 	def validate(self):
 		if self.is_new():
 			gate.check_billable(self.customer, self.doctype)
+		self.currency = customer_currency(self.customer)
 		self.check_engagement()
 		self.check_dates()
 		rates.fill_rates(self)
@@ -53,13 +56,25 @@ class CustomerInvoice(Document):
 				_("{0} must be more than 0 to submit the invoice.").format(frappe.bold(_("Total"))),
 				title=_("Empty Invoice"),
 			)
-		self.outstanding_amount = self.total
+		# the customer's row lock first, as every money change of the customer takes it
+		retainers.draw(self)
+		self.outstanding_amount = float(money(self.total) - money(self.retainer_drawn))
 		self.status = invoices.status_of(self)
+
+	def on_submit(self):
+		figures.invoice_submitted(self)
+		if self.retainer_drawn:
+			retainers.check_threshold(self.customer)
 
 	def before_cancel(self):
 		# Frappe refuses the cancel while a submitted payment is allocated to the invoice
+		retainers.lock_customer(self.customer)
+		self.flags.outstanding_before_cancel = self.outstanding_amount
 		self.outstanding_amount = 0
 		self.status = invoices.status_of(self)
+
+	def on_cancel(self):
+		figures.invoice_cancelled(self, self.flags.outstanding_before_cancel)
 
 	def on_trash(self):
 		if self.docstatus != 0:
@@ -80,7 +95,8 @@ class CustomerInvoice(Document):
 			)
 
 	def check_dates(self):
-		self.due_date = self.due_date or add_days(self.posting_date, invoices.DEFAULT_TERMS_DAYS)
+		# by the customer's payment terms (its own, its category's, or 30 days)
+		self.due_date = self.due_date or terms.due_date_for(self.customer, self.posting_date)
 		if getdate(self.due_date) < getdate(self.posting_date):
 			frappe.throw(
 				_("{0} cannot be before {1}.").format(

@@ -6,7 +6,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt
 
-from customer_lifecycle.billing import payments
+from customer_lifecycle.billing import figures, payments, receipts, retainers
+from customer_lifecycle.billing.currency import customer_currency
 
 
 class CustomerPayment(Document):
@@ -39,6 +40,7 @@ class CustomerPayment(Document):
 
 	def validate(self):
 		self.check_amount()
+		self.currency = customer_currency(self.customer)
 		if self.docstatus == 0:
 			payments.preview(self)
 
@@ -47,9 +49,19 @@ class CustomerPayment(Document):
 
 	def on_submit(self):
 		payments.apply(self, -1)
+		figures.payment_submitted(self)
+		if self.is_retainer_deposit:
+			retainers.check_threshold(self.customer)
+		receipts.send_after_commit(self)
+
+	def before_cancel(self):
+		retainers.check_deposit_cancel(self)
 
 	def on_cancel(self):
 		payments.apply(self, +1)
+		figures.payment_cancelled(self)
+		if self.is_retainer_deposit:
+			retainers.check_threshold(self.customer)
 
 	def on_trash(self):
 		if self.docstatus != 0:

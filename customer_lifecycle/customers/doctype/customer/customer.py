@@ -5,6 +5,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from customer_lifecycle.billing import figures
+from customer_lifecycle.billing.currency import check_customer_currency
 from customer_lifecycle.customers import completeness, contacts, duplicates, flags
 from customer_lifecycle.lifecycle import engine
 from customer_lifecycle.onboarding import checklists
@@ -66,6 +68,9 @@ class Customer(Document):
 		flags.keep_customer_fields(self)
 		# the anonymized state only through the confirmed anonymization, never a bare action
 		anonymize.validate_anonymize(self)
+		# money: the customer's currency, and its figures as they are now (never a stale form's)
+		check_customer_currency(self)
+		figures.keep_current(self)
 		completeness.set_score(self)
 
 	def validate_workflow(self):
