@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, nowdate
 
-from customer_lifecycle.billing import engagements, payments, rates, reminders
+from customer_lifecycle.billing import engagements, ledgers, payments, rates, reminders
 from customer_lifecycle.utils.args import names_arg
 from customer_lifecycle.utils.doctypes import CUSTOMER, ENGAGEMENT, INVOICE, PAYMENT
 
@@ -56,9 +56,12 @@ def record_payment(
 	posting_date: str | None = None,
 	reference: str | None = None,
 	notes: str | None = None,
+	invoice: str | None = None,
+	is_retainer_deposit: bool = False,
 ) -> dict:
-	"""Record and submit a payment from the customer's form, allocated oldest first. Returns the
-	payment's name and allocations and the customer's balance afterwards."""
+	"""Record and submit a payment from the customer's form: allocated oldest first, or to `invoice`
+	(an invoice row's "Record Payment"), or held as a retainer deposit. Returns the payment's name
+	and allocations and the customer's balance and retainer afterwards, in its currency."""
 	frappe.has_permission(PAYMENT, "submit", throw=True)
 	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
 	payment = frappe.get_doc(
@@ -70,7 +73,9 @@ def record_payment(
 			"posting_date": posting_date or nowdate(),
 			"reference": reference,
 			"notes": notes,
-			"allocate_oldest_first": 1,
+			"is_retainer_deposit": 1 if frappe.utils.sbool(is_retainer_deposit) else 0,
+			"allocate_oldest_first": 0 if invoice else 1,
+			"allocations": [{"invoice": invoice, "allocated_amount": flt(amount)}] if invoice else [],
 		}
 	)
 	payment.insert()
@@ -81,14 +86,8 @@ def record_payment(
 			{"invoice": a.invoice, "allocated_amount": a.allocated_amount} for a in payment.allocations
 		],
 		"unallocated_amount": payment.unallocated_amount,
-		"balance": customer_balance(customer),
+		**frappe.db.get_value(CUSTOMER, customer, ["balance", "retainer_balance", "currency"], as_dict=True),
 	}
-
-
-def customer_balance(customer: str) -> float:
-	return flt(
-		frappe.db.get_value(INVOICE, {"customer": customer, "docstatus": 1}, "sum(outstanding_amount)")
-	)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -109,3 +108,18 @@ def send_payment_reminders(invoices: str | list) -> dict:
 		)
 		return {"queued": True, "count": len(names)}
 	return reminders.send_reminders(names)
+
+
+@frappe.whitelist(methods=["GET"])
+def customer_records(
+	customer: str, ledger: str, start: int = 0, page_length: int = ledgers.PAGE_LENGTH
+) -> dict:
+	"""A page of the customer's engagements, invoices or payments (`ledger`), newest first, with the
+	count of all: {rows, total, start, page_length}."""
+	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
+	if ledger not in ledgers.LEDGERS:
+		frappe.throw(
+			_("{0} must be one of: {1}.").format(frappe.bold("ledger"), ", ".join(ledgers.LEDGERS)),
+			frappe.ValidationError,
+		)
+	return ledgers.page(customer, ledger, start, page_length)

@@ -1,7 +1,8 @@
-"""Saved filters shipped with the customer list: "Active Companies" and "Prospects This Month".
+"""Saved filters shipped with the customer list: "Active Companies", "Prospects This Month", "Has
+Balance" and "No Transactions".
 
 Frappe's list sidebar (Save Filter, then Show Saved) lists the `List Filter` records of a DocType
-whose `for_user` is the current user or empty; an empty `for_user` is a filter for everyone. The two
+whose `for_user` is the current user or empty; an empty `for_user` is a filter for everyone. Those
 below are created once for everyone and then belong to the admins: a filter with the same name for
 everyone is never touched again, whatever its filters say now.
 """
@@ -31,6 +32,12 @@ def default_filters() -> dict[str, list[list]]:
 			[CUSTOMER, "customer_type", "=", "Company", False],
 			[CUSTOMER, STATE_FIELD, "=", active, False],
 		]
+	# money (billing/figures.py keeps these on the customer)
+	filters["Has Balance"] = [[CUSTOMER, "balance", ">", 0, False]]
+	filters["No Transactions"] = [
+		[CUSTOMER, "invoice_count", "=", 0, False],
+		[CUSTOMER, "total_paid", "=", 0, False],
+	]
 	first = initial_state(get_workflow())
 	if first:
 		filters["Prospects This Month"] = [

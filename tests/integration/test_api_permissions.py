@@ -508,6 +508,11 @@ METHODS: dict[str, Case] = {
 		customer_args("invoice"), writes=False, ok=expect(lambda m, w: [i["name"] for i in m] == [w.invoice])
 	),
 	f"{API}.billing.item_rate": Case(customer_args(item_code="PERM-ITEM"), writes=False),
+	f"{API}.billing.customer_records": Case(
+		customer_args("invoice", ledger="invoices"),
+		writes=False,
+		ok=expect(lambda m, w: [r["name"] for r in m["rows"]] == [w.invoice] and m["total"] == 1),
+	),
 	f"{API}.billing.record_payment": Case(
 		customer_args(amount=10, method="Cash"), writes=True, managers_only=True
 	),

@@ -225,3 +225,50 @@ def test_money_is_in_the_firms_currency_unless_the_customer_has_its_own(active_c
 	euro.currency = "GBP"
 	with pytest.raises(frappe.ValidationError, match="Currency"):
 		euro.save()
+
+
+# --- the form's tables -------------------------------------------------------------------------
+
+
+def test_the_invoices_tab_pages_newest_first_with_the_count(active_customer):
+	from customer_lifecycle.api.billing import customer_records
+
+	customer = active_customer().name
+	made = [make_invoice(customer, items=((1, 10 + i),), days_ago=30 - i).name for i in range(25)]
+	first = customer_records(customer, "invoices")
+	assert first["total"] == 25 and [r.name for r in first["rows"]] == made[::-1][:20]
+	second = customer_records(customer, "invoices", start=20)
+	assert [r.name for r in second["rows"]] == made[::-1][20:]
+	assert all(r.currency == "GBP" for r in first["rows"])
+	with pytest.raises(frappe.ValidationError, match="ledger"):
+		customer_records(customer, "secrets")
+
+
+def test_the_payments_tab_names_the_invoices_each_payment_paid(active_customer):
+	from customer_lifecycle.api.billing import customer_records
+
+	customer = active_customer().name
+	older = make_invoice(customer, items=((1, 50),), days_ago=20)
+	newer = make_invoice(customer, items=((1, 50),), days_ago=10)
+	make_payment(customer, 80)
+	deposit = make_payment(customer, 30, is_retainer_deposit=1)
+	rows = customer_records(customer, "payments")["rows"]
+	by_name = {r.name: r for r in rows}
+	assert by_name[deposit.name].is_retainer_deposit and by_name[deposit.name].invoices == []
+	[paying] = [r for r in rows if not r.is_retainer_deposit]
+	assert [(p["invoice"], p["allocated_amount"]) for p in paying.invoices] == [
+		(older.name, 50),
+		(newer.name, 30),
+	]
+
+
+def test_a_payment_recorded_against_one_invoice_pays_that_invoice(active_customer):
+	from customer_lifecycle.api.billing import record_payment
+
+	customer = active_customer().name
+	older = make_invoice(customer, items=((1, 50),), days_ago=20)
+	newer = make_invoice(customer, items=((1, 70),), days_ago=10)
+	result = record_payment(customer, 70, invoice=newer.name)
+	assert result["balance"] == 50 and result["currency"] == "GBP"
+	assert frappe.db.get_value("Customer Invoice", newer.name, "outstanding_amount") == 0
+	assert frappe.db.get_value("Customer Invoice", older.name, "outstanding_amount") == 50

@@ -257,7 +257,7 @@ def test_portal_methods_refuse_another_customers_ids(client, base_url, world, me
 	[
 		"customer_lifecycle.api.customer360.summary",
 		"customer_lifecycle.api.onboarding.get_onboarding",
-		"customer_lifecycle.api.billing.customer_balance",
+		"customer_lifecycle.api.billing.customer_records",
 		"customer_lifecycle.api.billing.open_invoices",
 		"customer_lifecycle.api.notes.get_notes",
 	],

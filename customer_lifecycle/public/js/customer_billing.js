@@ -43,19 +43,40 @@ function new_linked(frm, doctype) {
 	frappe.new_doc(doctype, { customer: frm.doc.name });
 }
 
-customer_lifecycle.billing.payment_dialog = function (frm) {
+// Record a payment from the customer form: paid to the oldest invoices first, or to one invoice (from
+// its row on the Invoices tab), or held as a retainer deposit; amounts in the customer's currency.
+customer_lifecycle.billing.payment_dialog = function (frm, invoice) {
 	const dialog = new frappe.ui.Dialog({
-		title: __("Record Payment from {0}", [frm.doc.customer_name]),
+		title: invoice
+			? __("Record Payment for {0}", [invoice.name])
+			: __("Record Payment from {0}", [frm.doc.customer_name]),
 		fields: [
-			{ fieldname: "amount", fieldtype: "Currency", label: __("Amount"), reqd: 1 },
+			{ fieldname: "currency", fieldtype: "Link", options: "Currency", hidden: 1, default: frm.doc.currency },
+			{
+				fieldname: "amount",
+				fieldtype: "Currency",
+				options: "currency",
+				label: __("Amount"),
+				reqd: 1,
+				default: invoice ? invoice.outstanding_amount : undefined,
+			},
 			{
 				fieldname: "method",
 				fieldtype: "Select",
 				label: __("Method"),
-				options: ["Cash", "Bank Transfer", "Card", "Mobile Money", "Other"]
-					.map((value) => ({ value, label: __(value) })),
-				default: "Cash",
+				options: ["Cash", "Bank Transfer", "Card", "Mobile Money", "Other"].map((value) => ({
+					value,
+					label: __(value),
+				})),
+				default: frm.doc.preferred_payment_method || "Cash",
 				reqd: 1,
+			},
+			{
+				fieldname: "is_retainer_deposit",
+				fieldtype: "Check",
+				label: __("Retainer Deposit"),
+				description: __("Held in advance for future invoices; it pays no invoice now."),
+				hidden: invoice ? 1 : 0,
 			},
 			{ fieldname: "column_break", fieldtype: "Column Break" },
 			{
@@ -71,26 +92,27 @@ customer_lifecycle.billing.payment_dialog = function (frm) {
 			{
 				fieldname: "help",
 				fieldtype: "HTML",
-				options: `<p class="text-muted small">${__(
-					"The payment pays the customer's invoices oldest due first."
-				)}</p>`,
+				options: `<p class="text-muted small">${
+					invoice
+						? __("The payment pays invoice {0}.", [frappe.utils.escape_html(invoice.name)])
+						: __("The payment pays the customer's invoices oldest due first.")
+				}</p>`,
 			},
 		],
 		primary_action_label: __("Record"),
 		primary_action(values) {
 			dialog.disable_primary_action();
+			const args = { customer: frm.doc.name, ...values, invoice: invoice ? invoice.name : null };
+			delete args.currency;
 			frappe
-				.xcall(`${BILLING_API}.record_payment`, { customer: frm.doc.name, ...values })
+				.xcall(`${BILLING_API}.record_payment`, args)
 				.then((r) => {
 					dialog.hide();
 					frappe.show_alert({
-						message: __("Payment {0} recorded; balance {1}", [
-							r.name,
-							format_currency(r.balance),
-						]),
+						message: __("Payment {0} recorded; balance {1}", [r.name, format_currency(r.balance, r.currency)]),
 						indicator: "green",
 					});
-					customer_lifecycle.c360?.load(frm);
+					frm.reload_doc();
 				})
 				.finally(() => dialog.enable_primary_action());
 		},

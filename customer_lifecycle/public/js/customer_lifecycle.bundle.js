@@ -7,4 +7,5 @@ import "./customer_360";
 import "./report_filters";
 import "./customer_privacy";
 import "./customer_billing";
+import "./customer_ledgers";
 import "./customer_portal";

@@ -147,6 +147,9 @@ def on_doctype_update():
 	frappe.db.add_index(
 		"Customer", ["modified", "archived", "lifecycle_status"], "modified_archived_lifecycle"
 	)
+	# the list sorted by what customers owe or spent, with its default filter (archived)
+	for figure in ("balance", "total_invoiced", "total_paid"):
+		frappe.db.add_index("Customer", ["archived", figure], f"archived_{figure}")
 	for index in SUPERSEDED_INDEXES:
 		if frappe.db.has_index("tabCustomer", index):
 			# SQL text: the index name is one of SUPERSEDED_INDEXES, the app's own constants

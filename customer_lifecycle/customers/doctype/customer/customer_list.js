@@ -11,7 +11,17 @@ const BULK_PROGRESS_EVENT = "customer_lifecycle_bulk_progress";
 const INCOMPLETE_FILTER = ["Customer", "completeness", "<", 100];
 
 frappe.listview_settings["Customer"] = {
-	add_fields: ["lifecycle_status", "archived", "customer_type", "completeness", "active_flag", "flag_severity"],
+	add_fields: [
+		"lifecycle_status",
+		"archived",
+		"customer_type",
+		"completeness",
+		"active_flag",
+		"flag_severity",
+		"balance",
+		"currency",
+		"payment_segment",
+	],
 	// archived customers are kept but leave the default list; clear the filter to see them
 	filters: [["archived", "=", 0]],
 	hide_name_column: true,
@@ -20,6 +30,16 @@ frappe.listview_settings["Customer"] = {
 		// the name column is plain text: an active flag's marker goes in the nearest column
 		customer_type: (value, df, doc) =>
 			customer_lifecycle.flags.list_indicator_html(doc) + frappe.utils.escape_html(__(value || "")),
+		// what the customer owes, in its currency: red for a late payer (the nightly payment segment),
+		// orange otherwise, grey when nothing is owed
+		balance(value, df, doc) {
+			const owed = flt(value);
+			const colour = owed <= 0 ? "gray" : doc.payment_segment === "Late" ? "red" : "orange";
+			return `<span class="indicator-pill ${colour} cl-balance" title="${__("Balance")}">${format_currency(
+				owed,
+				doc.currency
+			)}</span>`;
+		},
 		completeness(value) {
 			const figure = Math.round(flt(value));
 			const colour =

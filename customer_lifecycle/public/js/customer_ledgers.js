@@ -1,0 +1,143 @@
+// The customer form's Engagements, Invoices and Payments tabs: a real table each, a page at a time
+// (newest first, with Previous / Next), amounts in the customer's currency, and actions in place:
+// new engagement or invoice, record a payment against an invoice row, print an invoice or receipt.
+
+frappe.provide("customer_lifecycle.ledgers");
+
+const LEDGER_API = "customer_lifecycle.api.billing.customer_records";
+
+customer_lifecycle.ledgers.TABS = {
+	engagements: {
+		field: "engagements_html",
+		doctype: "Engagement",
+		empty: __("No engagements yet."),
+		columns: [
+			[__("Engagement"), (row) => link("Engagement", row.name, row.title)],
+			[__("Status"), (row) => pill(row.status)],
+			[__("Due Date"), (row) => date(row.due_date)],
+			[__("Delivered"), (row) => date(row.delivered_on)],
+			[__("Open For"), (row) => (row.open_days == null ? "" : __("{0} days", [row.open_days])), "text-right"],
+		],
+	},
+	invoices: {
+		field: "invoices_html",
+		doctype: "Customer Invoice",
+		empty: __("No invoices yet."),
+		columns: [
+			[__("Invoice"), (row) => link("Customer Invoice", row.name)],
+			[__("Status"), (row) => pill(row.status)],
+			[__("Date"), (row) => date(row.posting_date)],
+			[__("Due Date"), (row) => date(row.due_date)],
+			[__("Total"), (row) => money(row.total, row.currency), "text-right"],
+			[__("Balance"), (row) => money(row.outstanding_amount, row.currency), "text-right"],
+			[
+				"",
+				(row) =>
+					[
+						row.docstatus === 1 && row.outstanding_amount > 0 && frappe.model.can_submit("Customer Payment")
+							? action("pay", row.name, __("Record Payment"))
+							: "",
+						row.docstatus === 1 ? action("print", row.name, __("Print")) : "",
+					].join(" "),
+				"text-right",
+			],
+		],
+	},
+	payments: {
+		field: "payments_html",
+		doctype: "Customer Payment",
+		empty: __("No payments yet."),
+		columns: [
+			[__("Payment"), (row) => link("Customer Payment", row.name)],
+			[__("Date"), (row) => date(row.posting_date)],
+			[__("Amount"), (row) => money(row.amount, row.currency), "text-right"],
+			[__("Method"), (row) => frappe.utils.escape_html(__(row.method || ""))],
+			[__("Reference"), (row) => frappe.utils.escape_html(row.reference || "")],
+			[
+				__("Invoices Paid"),
+				(row) =>
+					row.is_retainer_deposit
+						? `<span class="text-muted">${__("Retainer deposit")}</span>`
+						: row.invoices.map((paid) => link("Customer Invoice", paid.invoice)).join(", "),
+			],
+			["", (row) => (row.docstatus === 1 ? action("print", row.name, __("Print")) : ""), "text-right"],
+		],
+	},
+};
+
+frappe.ui.form.on("Customer", {
+	refresh(frm) {
+		Object.keys(customer_lifecycle.ledgers.TABS).forEach((ledger) => customer_lifecycle.ledgers.load(frm, ledger, 0));
+	},
+});
+
+customer_lifecycle.ledgers.load = function (frm, ledger, start) {
+	const tab = customer_lifecycle.ledgers.TABS[ledger];
+	const field = frm.fields_dict[tab.field];
+	if (!field) return;
+	const $wrapper = $(field.wrapper);
+	if (frm.is_new()) return $wrapper.empty();
+	frappe
+		.call({ method: LEDGER_API, args: { customer: frm.doc.name, ledger, start }, type: "GET" })
+		.then((r) => render(frm, $wrapper, ledger, r.message));
+};
+
+function render(frm, $wrapper, ledger, data) {
+	const tab = customer_lifecycle.ledgers.TABS[ledger];
+	const create = frappe.model.can_create(tab.doctype) && ledger !== "payments"
+		? `<button class="btn btn-xs btn-default cl-ledger-new">${__("New {0}", [__(tab.doctype)])}</button>`
+		: "";
+	const head = tab.columns.map(([label, , cls]) => `<th class="${cls || ""}">${label}</th>`).join("");
+	const body = data.rows
+		.map((row) => `<tr>${tab.columns.map(([, cell, cls]) => `<td class="${cls || ""}">${cell(row)}</td>`).join("")}</tr>`)
+		.join("");
+	const last = data.start + data.rows.length;
+	const pager = data.total > data.page_length
+		? `<div class="cl-ledger-pager">
+				<span class="text-muted">${__("{0} to {1} of {2}", [data.start + 1, last, data.total])}</span>
+				<button class="btn btn-xs btn-default cl-ledger-prev" ${data.start ? "" : "disabled"}>${__("Previous")}</button>
+				<button class="btn btn-xs btn-default cl-ledger-next" ${last < data.total ? "" : "disabled"}>${__("Next")}</button>
+			</div>`
+		: "";
+	$wrapper.html(`<div class="cl-ledger" data-ledger="${ledger}">
+		<div class="cl-ledger-actions">${create}</div>
+		${
+			data.rows.length
+				? `<div class="table-responsive"><table class="table table-sm cl-ledger-table">
+						<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${pager}`
+				: `<p class="text-muted cl-ledger-empty">${tab.empty}</p>`
+		}
+	</div>`);
+	$wrapper.find(".cl-ledger-new").on("click", () => frappe.new_doc(tab.doctype, { customer: frm.doc.name }));
+	$wrapper.find(".cl-ledger-prev").on("click", () => customer_lifecycle.ledgers.load(frm, ledger, Math.max(0, data.start - data.page_length)));
+	$wrapper.find(".cl-ledger-next").on("click", () => customer_lifecycle.ledgers.load(frm, ledger, data.start + data.page_length));
+	$wrapper.find("[data-action=pay]").on("click", (e) => {
+		const invoice = data.rows.find((row) => row.name === $(e.currentTarget).attr("data-name"));
+		customer_lifecycle.billing.payment_dialog(frm, invoice);
+	});
+	$wrapper.find("[data-action=print]").on("click", (e) =>
+		frappe.set_route("print", tab.doctype, $(e.currentTarget).attr("data-name"))
+	);
+}
+
+function link(doctype, name, title) {
+	const esc = frappe.utils.escape_html;
+	const label = title ? `${esc(title)} <span class="text-muted">${esc(name)}</span>` : esc(name);
+	return `<a href="/app/${frappe.router.slug(doctype)}/${encodeURIComponent(name)}">${label}</a>`;
+}
+
+function pill(status) {
+	return status ? `<span class="indicator-pill ${frappe.utils.guess_colour(status)}">${frappe.utils.escape_html(__(status))}</span>` : "";
+}
+
+function date(value) {
+	return value ? frappe.datetime.str_to_user(value) : "";
+}
+
+function money(value, currency) {
+	return format_currency(value || 0, currency);
+}
+
+function action(name, doc, label) {
+	return `<button class="btn btn-xs btn-default cl-ledger-${name}" data-action="${name}" data-name="${frappe.utils.escape_html(doc)}">${label}</button>`;
+}
