@@ -1,3 +1,6 @@
+# the module, not its names: Frappe reads every other name in this file as a hook
+from customer_lifecycle.utils import customer_fields
+
 app_name = "customer_lifecycle"
 app_title = "Customer Lifecycle"
 app_publisher = "customer_lifecycle developers"
@@ -164,18 +167,7 @@ user_data_fields = [
 	{
 		"doctype": "Customer",
 		"filter_by": "email",
-		"redact_fields": [
-			"customer_name",
-			"name_key",
-			"phone",
-			"id_number",
-			"notes",
-			"address_line1",
-			"address_line2",
-			"city",
-			"county",
-			"pincode",
-		],
+		"redact_fields": list(customer_fields.REDACTED_FIELDS),
 	},
 	{"doctype": "Customer Note", "filter_by": "owner"},
 	{"doctype": "Customer Flag", "filter_by": "raised_by"},

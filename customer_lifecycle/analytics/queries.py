@@ -277,6 +277,13 @@ def bar_chart(labels: list[str], values: list, name: str, fieldtype: str = "Int"
 	}
 
 
+def revenue_chart(rows: list[dict], name: str) -> dict | None:
+	"""The revenue of each customer of `rows`, a bar each, labelled with its name."""
+	return bar_chart(
+		[r.customer_name or r.customer for r in rows], [r.revenue for r in rows], name, "Currency"
+	)
+
+
 def payment_behaviour(invoices: int, overdue_invoices: int, avg_days_late: float | None) -> str:
 	"""How a customer pays: overdue invoices first; then, from the allocations of its payments, the
 	average number of days after the due date it paid (0 or less: on time)."""

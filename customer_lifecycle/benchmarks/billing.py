@@ -14,49 +14,23 @@ over the last 200 days, some of them partly paid; later runs reuse them.
 import random
 
 import frappe
-from frappe.utils import add_days, now, nowdate
+from frappe.utils import add_days, nowdate
 
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
-from customer_lifecycle.benchmarks.volume import ensure_customers
-from customer_lifecycle.billing.gate import billable_states
+from customer_lifecycle.benchmarks.volume import (
+	CHILD_FIELDS,
+	INVOICE_FIELDS,
+	BillingRows,
+	billable_customers,
+	ensure_customers,
+)
 from customer_lifecycle.billing.report.receivables_aging.receivables_aging import execute as aging
 from customer_lifecycle.customers.summary import customer_summary
 from customer_lifecycle.utils.doctypes import INVOICE, PAYMENT
 from customer_lifecycle.utils.naming import reserve_names
 
 INVOICES_PER_CUSTOMER = 5
-INVOICE_FIELDS = (
-	"name",
-	"owner",
-	"modified_by",
-	"creation",
-	"modified",
-	"docstatus",
-	"naming_series",
-	"customer",
-	"customer_name",
-	"posting_date",
-	"due_date",
-	"status",
-	"total",
-	"outstanding_amount",
-)
-ITEM_FIELDS = (
-	"name",
-	"owner",
-	"modified_by",
-	"creation",
-	"modified",
-	"docstatus",
-	"parent",
-	"parenttype",
-	"parentfield",
-	"idx",
-	"description",
-	"qty",
-	"rate",
-	"amount",
-)
+ITEM_FIELDS = (*CHILD_FIELDS, "description", "qty", "rate", "amount")
 
 
 AGING_SAMPLES = 5
@@ -64,13 +38,7 @@ AGING_SAMPLES = 5
 
 def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
 	ensure_customers(customers, echo)
-	billable = frappe.get_all(
-		"Customer",
-		filters={"lifecycle_status": ("in", billable_states())},
-		fields=["name", "customer_name"],
-		order_by="name",
-		limit=customers,
-	)
+	billable = billable_customers(customers)
 	made = ensure_invoices(billable)
 	frappe.db.commit()
 	open_invoices = frappe.db.count(INVOICE, {"docstatus": 1, "outstanding_amount": (">", 0)})
@@ -124,10 +92,10 @@ def ensure_invoices(billable: list) -> int:
 	wanted = [c for c in billable for _i in range(INVOICES_PER_CUSTOMER - have.get(c.name, 0))]
 	if not wanted:
 		return 0
-	series = frappe.get_meta(INVOICE).get_field("naming_series").options.split("\n")[0]
-	names = reserve_names(series, len(wanted))
+	rows = BillingRows()
+	names = reserve_names(rows.series[INVOICE], len(wanted))
 	rng = random.Random(len(names))
-	stamp, user, today = now(), frappe.session.user, nowdate()
+	today = nowdate()
 	invoices, items = [], []
 	for name, customer in zip(names, wanted, strict=True):
 		posted = add_days(today, -rng.randint(0, 200))
@@ -136,41 +104,9 @@ def ensure_invoices(billable: list) -> int:
 		outstanding = total if rng.random() < 0.7 else total / 2
 		status = "Overdue" if due < today else ("Unpaid" if outstanding == total else "Partly Paid")
 		invoices.append(
-			(
-				name,
-				user,
-				user,
-				stamp,
-				stamp,
-				1,
-				series,
-				customer.name,
-				customer.customer_name,
-				posted,
-				due,
-				status,
-				total,
-				outstanding,
-			)
+			rows.invoice(name, customer.name, customer.customer_name, posted, due, status, total, outstanding)
 		)
-		items.append(
-			(
-				frappe.generate_hash(length=10),
-				user,
-				user,
-				stamp,
-				stamp,
-				1,
-				name,
-				INVOICE,
-				"items",
-				1,
-				"Benchmark work",
-				1,
-				total,
-				total,
-			)
-		)
+		items.append((*rows.child(name, INVOICE, "items"), "Benchmark work", 1, total, total))
 	frappe.db.bulk_insert(INVOICE, INVOICE_FIELDS, invoices)
 	frappe.db.bulk_insert("Customer Invoice Item", ITEM_FIELDS, items)
 	return len(invoices)

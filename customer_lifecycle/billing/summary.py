@@ -9,27 +9,23 @@ from frappe.query_builder.functions import Avg, Coalesce, Count, Max, Min, Sum
 from pypika.queries import QueryBuilder
 
 from customer_lifecycle.billing.engagements import CLOSED_STATUSES
-from customer_lifecycle.customers.summary import Figure
+from customer_lifecycle.customers.summary import Figure, count_where
 from customer_lifecycle.utils.doctypes import ENGAGEMENT, INVOICE
 
 
 def open_engagements(customer: str) -> QueryBuilder:
 	"""Engagements in any status but delivered or cancelled."""
 	engagement = DocType(ENGAGEMENT)
-	return (
-		frappe.qb.from_(engagement)
-		.select(Count("*"))
-		.where((engagement.customer == customer) & engagement.status.notin(CLOSED_STATUSES))
+	return count_where(
+		engagement, (engagement.customer == customer) & engagement.status.notin(CLOSED_STATUSES)
 	)
 
 
 def open_invoices(customer: str) -> QueryBuilder:
 	"""Submitted invoices not paid in full."""
 	invoice = DocType(INVOICE)
-	return (
-		frappe.qb.from_(invoice)
-		.select(Count("*"))
-		.where((invoice.customer == customer) & (invoice.docstatus == 1) & (invoice.outstanding_amount > 0))
+	return count_where(
+		invoice, (invoice.customer == customer) & (invoice.docstatus == 1) & (invoice.outstanding_amount > 0)
 	)
 
 

@@ -16,9 +16,10 @@ from frappe import _
 from frappe.contacts.address_and_contact import delete_contact_and_address, load_address_and_contact
 
 from customer_lifecycle.customers import completeness
+from customer_lifecycle.utils.customer_fields import ADDRESS_LINES
 from customer_lifecycle.utils.doctypes import CUSTOMER
 
-LINE_FIELDS = ("address_line1", "address_line2", "city", "county", "pincode", "country")
+LINE_FIELDS = (*ADDRESS_LINES, "country")
 # Customer field -> (linked DocType, the record's own "this one is the main one" flag)
 PRIMARY = {
 	"primary_contact": ("Contact", "is_primary_contact"),

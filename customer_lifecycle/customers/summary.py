@@ -43,42 +43,34 @@ class Figure:
 	query: Callable[[str], QueryBuilder]
 
 
+def count_where(table, condition) -> QueryBuilder:
+	"""A count figure's subquery: how many rows of `table` meet `condition`."""
+	return frappe.qb.from_(table).select(Count("*")).where(condition)
+
+
 def open_tasks(customer: str) -> QueryBuilder:
 	todo = DocType("ToDo")
-	return (
-		frappe.qb.from_(todo)
-		.select(Count("*"))
-		.where(
-			(todo.reference_type == CUSTOMER) & (todo.reference_name == customer) & (todo.status == "Open")
-		)
+	return count_where(
+		todo, (todo.reference_type == CUSTOMER) & (todo.reference_name == customer) & (todo.status == "Open")
 	)
 
 
 def files(customer: str) -> QueryBuilder:
 	file = DocType("File")
-	return (
-		frappe.qb.from_(file)
-		.select(Count("*"))
-		.where(
-			(file.attached_to_doctype == CUSTOMER)
-			& (file.attached_to_name == customer)
-			& (file.is_folder == 0)
-		)
+	return count_where(
+		file,
+		(file.attached_to_doctype == CUSTOMER) & (file.attached_to_name == customer) & (file.is_folder == 0),
 	)
 
 
 def notes(customer: str) -> QueryBuilder:
 	note = DocType("Customer Note")
-	return frappe.qb.from_(note).select(Count("*")).where(note.customer == customer)
+	return count_where(note, note.customer == customer)
 
 
 def active_flags(customer: str) -> QueryBuilder:
 	flag = DocType("Customer Flag")
-	return (
-		frappe.qb.from_(flag)
-		.select(Count("*"))
-		.where((flag.customer == customer) & (flag.status == "Active"))
-	)
+	return count_where(flag, (flag.customer == customer) & (flag.status == "Active"))
 
 
 CORE_FIGURES = (

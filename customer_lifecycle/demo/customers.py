@@ -29,6 +29,7 @@ from customer_lifecycle.lifecycle.engine import (
 )
 from customer_lifecycle.lifecycle.rules import path_between
 from customer_lifecycle.privacy.records import anonymous_name
+from customer_lifecycle.utils.customer_fields import DETAILS
 from customer_lifecycle.utils.naming import reserve_names
 from customer_lifecycle.utils.normalize import normalize_email, normalize_phone
 
@@ -37,13 +38,7 @@ STANDARD_FIELDS = ("name", "creation", "modified", "modified_by", "owner", "docs
 CUSTOMER_FIELDS = (
 	*STANDARD_FIELDS,
 	"naming_series",
-	"customer_name",
-	"customer_type",
-	"customer_category",
-	"email",
-	"phone",
-	"id_number",
-	"notes",
+	*DETAILS,
 	"lifecycle_status",
 	"lifecycle_since",
 	"archived",

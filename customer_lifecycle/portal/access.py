@@ -69,15 +69,25 @@ def request_cache() -> dict:
 	return frappe.local.portal_customers
 
 
-def query_customers(user: str) -> list[str]:
-	customer = frappe.qb.DocType(CUSTOMER)
+def contact_links() -> tuple:
+	"""The query of Contacts joined to their links to customers, and its Contact and Dynamic Link
+	tables: a user's customers (query_customers) and a customer's contacts (users.access_rows) are
+	both read from it."""
 	contact = frappe.qb.DocType("Contact")
 	link = frappe.qb.DocType("Dynamic Link")
 	query = (
 		frappe.qb.from_(contact)
 		.join(link)
 		.on((link.parent == contact.name) & (link.parenttype == "Contact") & (link.link_doctype == CUSTOMER))
-		.join(customer)
+	)
+	return query, contact, link
+
+
+def query_customers(user: str) -> list[str]:
+	customer = frappe.qb.DocType(CUSTOMER)
+	query, contact, link = contact_links()
+	query = (
+		query.join(customer)
 		.on(customer.name == link.link_name)
 		.select(customer.name)
 		.distinct()

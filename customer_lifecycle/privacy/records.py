@@ -6,8 +6,8 @@ import frappe
 from frappe import _
 from frappe.model.rename_doc import get_link_fields
 
-from customer_lifecycle.customers import contacts
 from customer_lifecycle.lifecycle import engine
+from customer_lifecycle.utils.customer_fields import ADDRESS_LINES
 from customer_lifecycle.utils.doctypes import (
 	CHANGE_LOG,
 	CHECKLIST,
@@ -18,13 +18,7 @@ from customer_lifecycle.utils.doctypes import (
 )
 
 # the Customer's personal fields, emptied on anonymization (the name is replaced, not emptied)
-PERSONAL_FIELDS = (
-	"email",
-	"phone",
-	"id_number",
-	"notes",
-	*(f for f in contacts.LINE_FIELDS if f != "country"),
-)
+PERSONAL_FIELDS = ("email", "phone", "id_number", "notes", *ADDRESS_LINES)
 
 
 # records that belong to a customer: scrubbed by name here, deleted with a deleted customer

@@ -379,20 +379,12 @@ def scrub_customer(customer: str) -> None:
 	# the flag headline is the (now removed) reason of its most severe flag
 	flags.refresh_customer(customer)
 	completeness.refresh(customer)
-	frappe.db.set_value(
-		"Dynamic Link",
-		{"link_doctype": CUSTOMER, "link_name": customer},
-		"link_title",
-		name,
-		update_modified=False,
-	)
-	frappe.db.set_value(
-		"Tag Link",
-		{"document_type": CUSTOMER, "document_name": customer},
-		"title",
-		name,
-		update_modified=False,
-	)
+	# the title Frappe keeps of the customer where it links to it (Dynamic Link) and on its tags
+	for doctype, linked_by, title in (
+		("Dynamic Link", {"link_doctype": CUSTOMER, "link_name": customer}, "link_title"),
+		("Tag Link", {"document_type": CUSTOMER, "document_name": customer}, "title"),
+	):
+		frappe.db.set_value(doctype, linked_by, title, name, update_modified=False)
 
 
 def scrub_linked_records(customer: str, linked: dict[str, list[str]], links: list[dict]) -> int:

@@ -15,12 +15,11 @@ import frappe
 
 from customer_lifecycle.customers.importer.reading import _
 from customer_lifecycle.customers.importer.rules import FIELDS, Rules
+from customer_lifecycle.utils.customer_fields import ADDRESS_LINES
 from customer_lifecycle.utils.doctypes import CUSTOMER
 from customer_lifecycle.utils.normalize import PHONE_PROBLEM, normalize_email, normalize_phone, normalize_text
 from customer_lifecycle.utils.phones import e164_phone, is_valid_number, national_phone
 
-# the billing address lines; a row with any of them (country aside) makes an Address
-ADDRESS_LINES = ("address_line1", "address_line2", "city", "county", "pincode")
 # what makes two rows the same customer; a row with none of them is known by its name alone
 KEY_FIELDS = ("email", "phone", "id_number")
 ERROR_HEADER = ("Row", "Field", "Value", "Reason")
@@ -110,6 +109,7 @@ class RowChecker:
 		except ValueError:
 			fail("phone", PHONE_PROBLEM.msg, rules.default_country or "")
 
+		# a row with any of the address lines (country aside) makes an Address
 		if any(values[f] for f in ADDRESS_LINES):
 			values["country"] = values["country"] or rules.default_country
 			for fieldname in ("address_line1", "city"):

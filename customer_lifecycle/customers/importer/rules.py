@@ -10,24 +10,11 @@ import frappe
 
 from customer_lifecycle.customers import duplicates
 from customer_lifecycle.customers.doctype.customer.customer import site_country_code
+from customer_lifecycle.utils.customer_fields import ADDRESS_LINES, DETAILS
 from customer_lifecycle.utils.doctypes import CUSTOMER
 
 # the Customer fields a file may fill, in the order the sample files use
-FIELDS = (
-	"customer_name",
-	"customer_type",
-	"customer_category",
-	"email",
-	"phone",
-	"id_number",
-	"notes",
-	"address_line1",
-	"address_line2",
-	"city",
-	"county",
-	"pincode",
-	"country",
-)
+FIELDS = (*DETAILS, *ADDRESS_LINES, "country")
 
 
 @dataclass

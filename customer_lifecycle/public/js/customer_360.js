@@ -6,6 +6,8 @@
 // summary), the task list of the Notes & Tasks tab (Frappe ToDos on the customer), and the
 // "My favourites" filter the customer list calls.
 
+import { api_client } from "./api_client";
+
 frappe.provide("customer_lifecycle.c360");
 
 const C360_API = "customer_lifecycle.api.customer360";
@@ -57,15 +59,7 @@ customer_lifecycle.c360.load = function (frm) {
 	);
 };
 
-function api_get(method, args) {
-	return frappe
-		.call({ method: `${C360_API}.${method}`, type: "GET", args })
-		.then((r) => r.message);
-}
-
-function api_post(method, args) {
-	return frappe.xcall(`${C360_API}.${method}`, args);
-}
+const { get: api_get, post: api_post } = api_client(C360_API);
 
 // ---- the header ----
 
@@ -332,21 +326,13 @@ function start_edit($row) {
 
 // customer_list.js calls this from its onload, and refresh_favourites_filter from its refresh
 customer_lifecycle.c360.add_favourites_filter = function (listview) {
-	const $section = listview.list_sidebar?.sidebar.find(".filter-section");
-	if (!$section?.length) return;
-	const $item = $(`<li class="list-link cl-my-favourites">
-		<a class="btn btn-default btn-sm list-sidebar-button" href="#" onclick="return false;"
-			title="${__("Customers you marked with the heart")}">
-			<span>${frappe.utils.icon("es-solid-heart", "xs")} ${__("My favourites")}</span>
-		</a>
-	</li>`);
-	$section.find(".sidebar-label").first().after($item);
-	listview.$cl_favourites = $item.find("a").on("click", () => {
-		if (has_favourites_filter(listview)) {
-			listview.filter_area.remove("_liked_by");
-		} else {
-			listview.filter_area.add([favourites_filter()]);
-		}
+	listview.$cl_favourites = customer_lifecycle.add_sidebar_filter(listview, {
+		css_class: "cl-my-favourites",
+		title: __("Customers you marked with the heart"),
+		label: `${frappe.utils.icon("es-solid-heart", "xs")} ${__("My favourites")}`,
+		fieldname: "_liked_by",
+		filter: favourites_filter,
+		is_set: has_favourites_filter,
 	});
 };
 

@@ -1,4 +1,4 @@
-// The filters the customer analytics reports share, defined once: each report lists the ones it
+// The filters the customer reports share, defined once: each report lists the ones it
 // takes, by name, e.g. customer_lifecycle.report_filters("period", "customer", "customer_type").
 
 frappe.provide("customer_lifecycle");

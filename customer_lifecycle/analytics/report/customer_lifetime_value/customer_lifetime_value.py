@@ -22,6 +22,7 @@ from frappe import _
 from frappe.utils import nowdate
 
 from customer_lifecycle.analytics import queries
+from customer_lifecycle.utils import report_columns as col
 from customer_lifecycle.utils.doctypes import PAYMENT
 
 REPORT = "Customer Lifetime Value"
@@ -34,52 +35,23 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	queries.check_access(REPORT)
 	rows = data(filters)
-	chart = queries.bar_chart(
-		[r.customer_name or r.customer for r in rows[:TOP_IN_CHART]],
-		[r.revenue for r in rows[:TOP_IN_CHART]],
-		_("Total Revenue"),
-		"Currency",
-	)
+	chart = queries.revenue_chart(rows[:TOP_IN_CHART], _("Total Revenue"))
 	return columns(), rows, None, chart
 
 
 def columns() -> list[dict]:
 	return [
-		{
-			"fieldname": "customer",
-			"label": _("Customer"),
-			"fieldtype": "Link",
-			"options": "Customer",
-			"width": 150,
-		},
-		{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 180},
-		{"fieldname": "lifecycle_status", "label": _("Lifecycle"), "fieldtype": "Data", "width": 100},
-		{"fieldname": "revenue", "label": _("Total Revenue"), "fieldtype": "Currency", "width": 130},
-		{"fieldname": "invoices", "label": _("Invoices"), "fieldtype": "Int", "width": 80},
-		{
-			"fieldname": "average_invoice",
-			"label": _("Average Invoice"),
-			"fieldtype": "Currency",
-			"width": 120,
-		},
-		{"fieldname": "first_invoice", "label": _("First Invoice"), "fieldtype": "Date", "width": 110},
-		{"fieldname": "last_invoice", "label": _("Last Invoice"), "fieldtype": "Date", "width": 110},
-		{"fieldname": "paid", "label": _("Paid"), "fieldtype": "Currency", "width": 120},
-		{"fieldname": "last_payment", "label": _("Last Payment"), "fieldtype": "Date", "width": 110},
-		{"fieldname": "outstanding", "label": _("Outstanding"), "fieldtype": "Currency", "width": 120},
-		{
-			"fieldname": "avg_days_late",
-			"label": _("Avg Days Late"),
-			"fieldtype": "Float",
-			"precision": 1,
-			"width": 100,
-		},
-		{
-			"fieldname": "payment_behaviour",
-			"label": _("Payment Behaviour"),
-			"fieldtype": "Data",
-			"width": 160,
-		},
+		*col.customer_columns(150, 180),
+		col.data("lifecycle_status", _("Lifecycle"), 100),
+		col.currency("revenue", _("Total Revenue"), 130),
+		col.invoice_count(),
+		col.average_invoice(),
+		*col.invoice_dates(),
+		col.currency("paid", _("Paid")),
+		col.last_payment(),
+		col.outstanding(),
+		col.days("avg_days_late", _("Avg Days Late"), 100),
+		col.data("payment_behaviour", _("Payment Behaviour"), 160),
 	]
 
 

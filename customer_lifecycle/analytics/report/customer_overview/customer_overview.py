@@ -18,6 +18,7 @@ from frappe import _
 from frappe.utils import cint, flt
 
 from customer_lifecycle.analytics import queries
+from customer_lifecycle.utils import report_columns as col
 
 REPORT = "Customer Overview"
 DEFAULT_TOP = 10
@@ -32,9 +33,7 @@ def execute(filters=None):
 	values.update(queries.period_values(filters))
 	figures = overview(conditions, scope, values)
 	rows = top_customers(scope, values, top(filters), figures.revenue)
-	chart = queries.bar_chart(
-		[r.customer_name or r.customer for r in rows], [r.revenue for r in rows], _("Revenue"), "Currency"
-	)
+	chart = queries.revenue_chart(rows, _("Revenue"))
 	return columns(), rows, None, chart, summary(figures)
 
 
@@ -52,24 +51,12 @@ def top(filters) -> int:
 
 def columns() -> list[dict]:
 	return [
-		{"fieldname": "rank", "label": _("Rank"), "fieldtype": "Int", "width": 60},
-		{
-			"fieldname": "customer",
-			"label": _("Customer"),
-			"fieldtype": "Link",
-			"options": "Customer",
-			"width": 150,
-		},
-		{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 200},
-		{"fieldname": "revenue", "label": _("Spend"), "fieldtype": "Currency", "width": 130},
-		{"fieldname": "invoices", "label": _("Invoices"), "fieldtype": "Int", "width": 90},
-		{
-			"fieldname": "average_invoice",
-			"label": _("Average Invoice"),
-			"fieldtype": "Currency",
-			"width": 120,
-		},
-		{"fieldname": "share", "label": _("Share of Revenue (%)"), "fieldtype": "Percent", "width": 130},
+		col.integer("rank", _("Rank"), 60),
+		*col.customer_columns(150, 200),
+		col.currency("revenue", _("Spend"), 130),
+		col.invoice_count(90),
+		col.average_invoice(),
+		col.revenue_share(130),
 	]
 
 

@@ -28,6 +28,7 @@ from pypika.terms import Case
 
 from customer_lifecycle.analytics.queries import NO_LATERAL_DERIVED
 from customer_lifecycle.billing.rules import AGING_BUCKETS
+from customer_lifecycle.utils import report_columns as col
 from customer_lifecycle.utils.doctypes import INVOICE
 
 AGE_BY_FIELD = {"Due Date": "due_date", "Invoice Date": "posting_date"}
@@ -43,31 +44,16 @@ def bucket_key(label: str) -> str:
 
 
 def columns() -> list[dict]:
-	cols = [
-		{
-			"fieldname": "customer",
-			"label": _("Customer"),
-			"fieldtype": "Link",
-			"options": "Customer",
-			"width": 160,
-		},
-		{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 200},
-		{"fieldname": "invoices", "label": _("Open Invoices"), "fieldtype": "Int", "width": 110},
-		{"fieldname": "outstanding", "label": _("Outstanding"), "fieldtype": "Currency", "width": 130},
+	return [
+		*col.customer_columns(160, 200),
+		col.integer("invoices", _("Open Invoices"), 110),
+		col.outstanding(130),
+		*(
+			col.currency(bucket_key(label), _("{0} Days").format(label))
+			for label, _first, _last in AGING_BUCKETS
+		),
+		col.date("oldest_due_date", _("Oldest Due Date"), 120),
 	]
-	cols += [
-		{
-			"fieldname": bucket_key(label),
-			"label": _("{0} Days").format(label),
-			"fieldtype": "Currency",
-			"width": 120,
-		}
-		for label, _first, _last in AGING_BUCKETS
-	]
-	cols.append(
-		{"fieldname": "oldest_due_date", "label": _("Oldest Due Date"), "fieldtype": "Date", "width": 120}
-	)
-	return cols
 
 
 def bucket_sum(label: str, first: int | None, last: int | None, age, amount):
