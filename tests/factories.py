@@ -75,6 +75,67 @@ def make_active_customer(**fields):
 	return customer
 
 
+def unique(text: str) -> str:
+	"""`text` with a tag no earlier run has used: what a test commits stays on the site when the run
+	crashes before its clean-up, and a fixed name or email would meet it in the next run."""
+	return f"{text} {uuid.uuid4().hex[:6]}"
+
+
+def unique_email(local: str) -> str:
+	return f"{local}.{uuid.uuid4().hex[:6]}@example.org"
+
+
+def delete_customer(name: str) -> None:
+	"""Delete a committed test customer with what belongs to it, and commit: its payments, invoices
+	and engagements (which would make the app refuse to delete it), the ToDos, comments and emails
+	Frappe removes only later in a background job, its lifecycle log (which would otherwise reappear
+	on the next customer given the same number); its contacts, notes, flags and checklists go with it
+	(Customer.on_trash). A customer already gone is no error."""
+	for doctype, child in (
+		("Customer Payment", "Customer Payment Allocation"),
+		("Customer Invoice", "Customer Invoice Item"),
+	):
+		for parent in frappe.get_all(doctype, filters={"customer": name}, pluck="name"):
+			frappe.db.delete(child, {"parent": parent})
+			frappe.db.delete(doctype, parent)
+	frappe.db.delete("Engagement", {"customer": name})
+	frappe.db.delete("ToDo", {"reference_type": "Customer", "reference_name": name})
+	for doctype in ("Comment", "Communication"):
+		frappe.db.delete(doctype, {"reference_doctype": "Customer", "reference_name": name})
+	frappe.delete_doc("Customer", name, force=True, ignore_missing=True)
+	frappe.db.delete("Customer Lifecycle Change", {"customer": name})
+	frappe.db.commit()
+
+
+def delete_customers_named(pattern: str) -> None:
+	"""Delete (delete_customer) every customer whose name is like `pattern`: before a test that
+	creates customers of a fixed name through the desk, what a crashed run left of them."""
+	for name in frappe.get_all("Customer", filters={"customer_name": ("like", pattern)}, pluck="name"):
+		delete_customer(name)
+
+
+@contextmanager
+def committed_customers(maker=make_customer):
+	"""Yield make(**fields) -> a customer made by `maker` (make_customer, make_active_customer)
+	and committed, so that a served site sees it. Each one made is deleted (delete_customer) when
+	the block ends, however it ends."""
+	made = []
+
+	def make(**fields):
+		customer = maker(**fields)
+		frappe.db.commit()
+		made.append(customer.name)
+		return customer
+
+	try:
+		yield make
+	finally:
+		frappe.db.rollback()
+		frappe.set_user("Administrator")
+		for name in made:
+			delete_customer(name)
+
+
 def customer_state(customer: str) -> str:
 	return frappe.db.get_value("Customer", customer, "lifecycle_status")
 
@@ -95,14 +156,6 @@ def lifecycle_changes(customer: str) -> list[dict]:
 		],
 		order_by="changed_on asc, creation asc",
 	)
-
-
-def delete_customer(name: str) -> None:
-	"""Delete a committed test customer (its checklists go with it) and its lifecycle log, which
-	would otherwise reappear on the next customer given the same number."""
-	frappe.delete_doc("Customer", name, force=True)
-	frappe.db.delete("Customer Lifecycle Change", {"customer": name})
-	frappe.db.commit()
 
 
 @contextmanager

@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 
+from tests.browser.pages import LoginPage
 from tests.helpers import PASSWORD
 
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
@@ -49,10 +50,7 @@ def login(browser, base_url, personas, artifacts, request):
 		context.set_default_timeout(20_000)
 		contexts.append(context)
 		page = context.new_page()
-		page.goto("/login")
-		page.fill("#login_email", personas[persona])
-		page.fill("#login_password", PASSWORD)
-		page.click(".btn-login")
+		LoginPage(page).log_in(personas[persona], PASSWORD)
 		page.wait_for_url("**/app**")
 		return page
 

@@ -1,9 +1,12 @@
 """Importing customers: the fast path (Customer Import) and Frappe's Data Import, on the fixture files.
 
-Both paths commit as they go (a chunk, a row), so these tests remove what they made themselves."""
+Both paths commit as they go (a chunk, a row), so these tests remove what they made themselves; and
+before each, what a crashed run left of the fixture files' customers. The files written here carry
+values of their own run."""
 
 import csv
 import io
+import uuid
 from pathlib import Path
 
 import frappe
@@ -22,9 +25,25 @@ MESSY = "customers_messy.csv"
 SAMPLE = "customers_sample.csv"
 
 
+def fixture_customers() -> list[str]:
+	"""The customers named as a row of the fixture files (spaces collapsed, as the importer writes
+	the names; the database compares them case aside)."""
+	names = {
+		" ".join(row[0].split())
+		for filename in (MESSY, SAMPLE)
+		for row in read_table((FIXTURES / filename).read_bytes(), "csv")[1:]
+		if row and row[0].strip()
+	}
+	return frappe.get_all("Customer", filters={"customer_name": ("in", sorted(names))}, pluck="name")
+
+
 @pytest.fixture
 def cleanup(site):
-	"""Remove, after the test, the customers (with contacts and addresses), imports and files it made."""
+	"""Remove, after the test, the customers (with contacts and addresses), imports and files it made.
+	Before it, the fixture files' customers that a run which crashed left: the files' rows would be
+	their duplicates (skipped by Customer Import, refused by Data Import: "Email ... already exists")."""
+	frappe.db.commit()
+	remove_customers(fixture_customers())
 	frappe.db.commit()
 	before = frappe.utils.now_datetime()
 	yield
@@ -202,28 +221,24 @@ def test_a_chunk_the_database_refuses_leaves_nothing_and_is_saved_row_by_row(cle
 def test_billing_addresses_named_alike_but_for_case_or_accents_are_all_imported(cleanup):
 	"""An address is named after its title, which the database compares case and accents aside: a
 	title like one in the table or earlier in the file gets the customer's name added."""
+	domain = f"casefold-{uuid.uuid4().hex[:6]}.example"
 	header = "Customer Name,Email,Address Line 1,City/Town\n"
-	run(
-		new_import(
-			"first.csv",
-			(header + "Mcdonald Casefold Ltd,one@casefold-import.example,1 A Street,Leeds\n").encode(),
-		)
-	)
+	run(new_import("first.csv", (header + f"Mcdonald Casefold Ltd,one@{domain},1 A Street,Leeds\n").encode()))
 	doc = run(
 		new_import(
 			"second.csv",
 			(
 				header
-				+ "McDonald Casefold Ltd,two@casefold-import.example,2 A Street,Leeds\n"
-				+ "MCDONALD CASEFOLD LTD,three@casefold-import.example,3 A Street,York\n"
-				+ "McDönald Casefold Ltd,four@casefold-import.example,4 A Street,Hull\n"
+				+ f"McDonald Casefold Ltd,two@{domain},2 A Street,Leeds\n"
+				+ f"MCDONALD CASEFOLD LTD,three@{domain},3 A Street,York\n"
+				+ f"McDönald Casefold Ltd,four@{domain},4 A Street,Hull\n"
 			).encode(),
 		)
 	)
 	assert (doc.status, doc.inserted, doc.rejected) == ("Completed", 3, 0)
 	customers = frappe.get_all(
 		"Customer",
-		filters={"email": ("like", "%@casefold-import.example")},
+		filters={"email": ("like", f"%@{domain}")},
 		fields=["name", "billing_address", "address_line1"],
 	)
 	assert len(customers) == 4
@@ -240,7 +255,7 @@ def test_text_is_stored_as_written(cleanup):
 		"customer_name": 'O\'Brien \\ "Ifnull(Test)" 100%',
 		"customer_type": "Individual",
 		"customer_category": None,
-		"email": "obrien.quoted@import-text.example",
+		"email": f"obrien.{uuid.uuid4().hex[:6]}@import-text.example",
 		"phone": None,
 		"id_number": None,
 		"notes": "Line 1\nIFNULL(x, 'y') \\n; -- 50%",
@@ -288,15 +303,16 @@ def test_a_file_of_awkward_text_is_stored_as_written(cleanup, monkeypatch, write
 		"IfNull(Test) 100% Awkward",
 		"\\N Awkward",
 	]
+	emails = [f"awkward{i}.{uuid.uuid4().hex[:6]}@import-text.example" for i in range(len(names))]
 	out = io.StringIO()
 	writer = csv.writer(out, lineterminator="\n")
 	writer.writerow(["Customer Name", "Email", "Notes", "Address Line 1", "City/Town"])
 	for i, (name, note) in enumerate(zip(names, notes, strict=True)):
-		writer.writerow([name, f"awkward{i}@import-text.example", note, f"{i} Quote's \\ Road", "Leeds"])
+		writer.writerow([name, emails[i], note, f"{i} Quote's \\ Road", "Leeds"])
 	doc = run(new_import("awkward.csv", out.getvalue().encode()))
 	assert (doc.status, doc.inserted, doc.rejected) == ("Completed", 5, 0)
 	for i, (name, note) in enumerate(zip(names, notes, strict=True)):
-		customer = frappe.get_doc("Customer", {"email": f"awkward{i}@import-text.example"})
+		customer = frappe.get_doc("Customer", {"email": emails[i]})
 		assert (customer.customer_name, customer.notes, customer.address_line1) == (
 			name,
 			note,
@@ -376,13 +392,14 @@ def test_rows_are_the_records_the_controller_makes(cleanup, make_customer, trans
 	does."""
 	from customer_lifecycle.customers.importer.background import BackgroundWriters
 
+	tag = uuid.uuid4().hex[:6]
 	values = {
 		"customer_name": "Shape Compare",
 		"customer_type": "Individual",
 		"customer_category": "Retail",
-		"email": "shape.compare@import-shape.example",
+		"email": f"shape.compare.{tag}@import-shape.example",
 		"phone": "+442079460970",
-		"id_number": "SHAPE-1",
+		"id_number": f"SHAPE-{tag}-1",
 		"notes": None,
 		"address_line1": "1 Shape Street",
 		"address_line2": None,
@@ -408,9 +425,9 @@ def test_rows_are_the_records_the_controller_makes(cleanup, make_customer, trans
 	saved = make_customer(
 		**{
 			**values,
-			"email": "shape.other@import-shape.example",
+			"email": f"shape.other.{tag}@import-shape.example",
 			"phone": "+442079460971",
-			"id_number": "SHAPE-2",
+			"id_number": f"SHAPE-{tag}-2",
 		}
 	).name
 
@@ -491,7 +508,9 @@ def test_a_file_without_a_name_column_fails_with_a_message(cleanup):
 
 
 def test_columns_that_match_no_field_are_named_in_the_message(cleanup):
-	doc = run(new_import("extra.csv", b"Customer Name,Shoe Size\nAda Extracolumn,42\n"))
+	# a row with no email, phone or ID number is known by its name alone: one of this run's
+	name = f"Ada Extracolumn {uuid.uuid4().hex[:6]}"
+	doc = run(new_import("extra.csv", f"Customer Name,Shoe Size\n{name},42\n".encode()))
 	assert (doc.status, doc.inserted) == ("Completed", 1)
 	assert "Shoe Size" in doc.message
 
