@@ -6,6 +6,7 @@ import time
 import frappe
 from frappe.utils import now
 
+from customer_lifecycle.billing.currency import default_currency
 from customer_lifecycle.billing.gate import billable_states
 from customer_lifecycle.demo.customers import STANDARD_FIELDS, add_primary_contacts, make_customers
 from customer_lifecycle.utils.doctypes import CUSTOMER, INVOICE, PAYMENT
@@ -13,7 +14,7 @@ from customer_lifecycle.utils.doctypes import CUSTOMER, INVOICE, PAYMENT
 # the columns of the rows BillingRows makes, in the order it gives the values (the standard ones as
 # the demo's bulk inserts write them)
 CHILD_FIELDS = (*STANDARD_FIELDS, "parent", "parenttype", "parentfield")
-DOCUMENT_FIELDS = (*STANDARD_FIELDS, "naming_series", "customer", "customer_name", "posting_date")
+DOCUMENT_FIELDS = (*STANDARD_FIELDS, "naming_series", "customer", "customer_name", "currency", "posting_date")
 INVOICE_FIELDS = (*DOCUMENT_FIELDS, "due_date", "status", "total", "outstanding_amount")
 PAYMENT_FIELDS = (
 	*DOCUMENT_FIELDS,
@@ -64,7 +65,7 @@ class BillingRows:
 	and payments carry the naming series new ones get."""
 
 	def __init__(self):
-		self.stamp, self.user = now(), frappe.session.user
+		self.stamp, self.user, self.currency = now(), frappe.session.user, default_currency()
 		self.series = {doctype: first_series(doctype) for doctype in (INVOICE, PAYMENT)}
 
 	def standard(self, name: str, idx: int = 0) -> tuple:
@@ -82,6 +83,7 @@ class BillingRows:
 			self.series[INVOICE],
 			customer,
 			customer_name,
+			self.currency,
 			posted,
 			due,
 			status,
@@ -98,6 +100,7 @@ class BillingRows:
 			self.series[PAYMENT],
 			customer,
 			customer_name,
+			self.currency,
 			posted,
 			amount,
 			method,

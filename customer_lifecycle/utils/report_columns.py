@@ -47,7 +47,8 @@ def percent(fieldname: str, label: str, width: int) -> dict:
 
 
 def currency(fieldname: str, label: str, width: int = 120) -> dict:
-	return column(fieldname, label, "Currency", width)
+	"""An amount, in the currency of its row (each row carries `currency`)."""
+	return column(fieldname, label, "Currency", width, options="currency")
 
 
 def date(fieldname: str, label: str, width: int = 110) -> dict:

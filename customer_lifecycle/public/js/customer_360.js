@@ -16,6 +16,8 @@ const C360_COUNTS = [
 	{ key: "open_engagements", label: __("Open Engagements") },
 	{ key: "open_invoices", label: __("Open Invoices") },
 	{ key: "balance", label: __("Balance"), currency: true },
+	// shown for customers who keep a retainer
+	{ key: "retainer_balance", label: __("Retainer"), currency: true, nonzero: true },
 	{ key: "total_spent", label: __("Total Spent"), currency: true },
 	{ key: "invoice_count", label: __("Invoices") },
 	{ key: "average_invoice", label: __("Average Invoice"), currency: true },
@@ -143,10 +145,10 @@ function action_button(frm) {
 }
 
 function counts_html(summary) {
-	return C360_COUNTS.filter((c) => summary[c.key] != null)
+	return C360_COUNTS.filter((c) => summary[c.key] != null && (!c.nonzero || flt(summary[c.key])))
 		.map((c) => {
 			const value = c.currency
-				? format_currency(summary[c.key])
+				? format_currency(summary[c.key], summary.currency)
 				: c.date
 				? frappe.datetime.str_to_user(summary[c.key])
 				: cint(summary[c.key]);

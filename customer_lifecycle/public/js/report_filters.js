@@ -43,6 +43,16 @@ const REPORT_FILTERS = {
 			],
 		},
 	],
+	// amounts of one currency at a time (the site's default: the firm's)
+	currency: () => [
+		{
+			fieldname: "currency",
+			label: __("Currency"),
+			fieldtype: "Link",
+			options: "Currency",
+			default: frappe.boot.sysdefaults.currency,
+		},
+	],
 	lifecycle_status: () => [
 		{ fieldname: "lifecycle_status", label: __("Lifecycle"), fieldtype: "Link", options: "Workflow State" },
 	],

@@ -22,7 +22,7 @@ frappe.query_reports["At-Risk Customers"] = {
 			options: "Workflow State",
 			description: __("Blank: the billable states"),
 		},
-		...customer_lifecycle.report_filters("customer_category"),
+		...customer_lifecycle.report_filters("customer_category", "currency"),
 		{
 			fieldname: "revenue_drop_percent",
 			label: __("Revenue Drop %"),

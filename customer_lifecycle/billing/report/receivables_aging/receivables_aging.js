@@ -20,6 +20,6 @@ frappe.query_reports["Receivables Aging"] = {
 			],
 			default: "Due Date",
 		},
-		...customer_lifecycle.report_filters("customer", "customer_category"),
+		...customer_lifecycle.report_filters("customer", "customer_category", "currency"),
 	],
 };

@@ -26,7 +26,7 @@ from frappe.query_builder.functions import Count, Function, Min, Sum
 from frappe.utils import getdate, nowdate
 from pypika.terms import Case
 
-from customer_lifecycle.analytics.queries import NO_LATERAL_DERIVED
+from customer_lifecycle.analytics.queries import NO_LATERAL_DERIVED, restricted_currency
 from customer_lifecycle.billing.rules import AGING_BUCKETS
 from customer_lifecycle.utils import report_columns as col
 from customer_lifecycle.utils.doctypes import INVOICE
@@ -102,15 +102,20 @@ def data(filters) -> list[dict]:
 			)
 		)
 		category = " and `tabCustomer`.customer_category = %(category)s"
+	# one currency at a time (queries.restricted_currency)
+	currency = restricted_currency(filters)
+	if currency:
+		category += " and `tabCustomer`.currency = %(currency)s"
 	# Raw SQL: the query builder cannot join a derived table with the per-statement optimizer switch.
 	# Every value is a bound parameter: walk() renders the grouped query with %(paramN)s placeholders
 	# and returns their values (its get_sql() would paste them in, quoted for SQL but not for
 	# MariaDB's backslash escapes); the bucket columns are the app's own names (AGING_BUCKETS).
 	grouped, values = per_customer.walk()
 	values["category"] = filters.customer_category
+	values["currency"] = currency
 	return frappe.db.sql(
 		f"""{NO_LATERAL_DERIVED}
-		select per_customer.customer, `tabCustomer`.customer_name, per_customer.invoices,
+		select per_customer.customer, `tabCustomer`.customer_name, `tabCustomer`.currency, per_customer.invoices,
 			per_customer.outstanding{"".join(f", per_customer.{bucket_key(label)}" for label, _f, _l in AGING_BUCKETS)},
 			per_customer.oldest_due_date
 		from ({grouped}) as per_customer
