@@ -17,17 +17,12 @@ import frappe
 from frappe.utils import add_days, nowdate
 
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
-from customer_lifecycle.benchmarks.volume import (
-	CHILD_FIELDS,
-	INVOICE_FIELDS,
-	BillingRows,
-	billable_customers,
-	ensure_customers,
-)
+from customer_lifecycle.benchmarks.volume import billable_customers, ensure_customers
 from customer_lifecycle.billing import figures as money_figures
 from customer_lifecycle.billing.figures import drift, write_all
 from customer_lifecycle.billing.report.receivables_aging.receivables_aging import execute as aging
 from customer_lifecycle.customers.summary import customer_summary
+from customer_lifecycle.demo.billing import CHILD_FIELDS, INVOICE_FIELDS, BillingRows
 from customer_lifecycle.utils.doctypes import INVOICE, PAYMENT
 from customer_lifecycle.utils.naming import reserve_names
 

@@ -18,9 +18,10 @@ from frappe.desk.search import search_link
 from customer_lifecycle.api.bulk import run
 from customer_lifecycle.benchmarks.foundation import ensure_bench_user
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
-from customer_lifecycle.benchmarks.volume import CHILD_FIELDS, ensure_customers
+from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.customers.bulk_actions import BULK_INLINE
 from customer_lifecycle.customers.search import customers_by_contact_company
+from customer_lifecycle.demo.billing import CHILD_FIELDS
 from customer_lifecycle.demo.customers import STANDARD_FIELDS, FakeCustomers
 from customer_lifecycle.lifecycle.engine import get_transitions, get_workflow, initial_state
 from customer_lifecycle.utils.doctypes import CUSTOMER

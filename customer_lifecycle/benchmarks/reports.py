@@ -34,14 +34,9 @@ from frappe.desk import query_report
 from frappe.utils import add_days, getdate, nowdate
 
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
-from customer_lifecycle.benchmarks.volume import (
-	ALLOCATION_FIELDS,
-	INVOICE_FIELDS,
-	PAYMENT_FIELDS,
-	BillingRows,
-	ensure_customers,
-)
+from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.billing import rules
+from customer_lifecycle.demo.billing import ALLOCATION_FIELDS, INVOICE_FIELDS, PAYMENT_FIELDS, BillingRows
 from customer_lifecycle.utils.doctypes import ALLOCATION, INVOICE, PAYMENT
 from customer_lifecycle.utils.naming import reserve_names
 

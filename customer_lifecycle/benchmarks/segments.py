@@ -24,13 +24,8 @@ from customer_lifecycle.analytics import segments
 from customer_lifecycle.analytics.report.at_risk_customers.at_risk_customers import execute as at_risk
 from customer_lifecycle.benchmarks.billing import ensure_invoices
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
-from customer_lifecycle.benchmarks.volume import (
-	ALLOCATION_FIELDS,
-	PAYMENT_FIELDS,
-	BillingRows,
-	billable_customers,
-	ensure_customers,
-)
+from customer_lifecycle.benchmarks.volume import billable_customers, ensure_customers
+from customer_lifecycle.demo.billing import ALLOCATION_FIELDS, PAYMENT_FIELDS, BillingRows
 from customer_lifecycle.utils.doctypes import ALLOCATION, INVOICE, PAYMENT
 from customer_lifecycle.utils.naming import reserve_names
 

@@ -1,3 +1,89 @@
-"""Demo data: a firm's customers and their history (customers.py), and a portal customer with a
-record of every kind the portal shows (portal_customer.py). Made in bulk where a controller per row would be
-slow; nothing at runtime imports it."""
+"""Demo data: a firm's last 18 months, with every module in use (`bench --site S customer-lifecycle
+demo`, and so `./dev.sh start`).
+
+The steps, each in its own module: customers with their lifecycle history (customers.py), the
+firm's staff (staff.py), onboarding rounds (onboarding.py), billing (billing.py), what people leave
+around the customers (around.py), a portal customer with a record of every kind (portal_customer.py),
+and last the nightly jobs, so that every report, number card and chart has figures on first open.
+
+Rows are written in bulk where a controller per row would be slow, through the functions the app
+computes with, so the figures are the ones the app itself would hold; nothing at runtime imports
+this package."""
+
+import time
+from collections.abc import Callable
+
+import frappe
+
+# the demo's portal customer: its login and password
+PORTAL_LOGIN = ("portal@example.com", "Portal-demo-1")
+PORTAL_CUSTOMER = "Demo Portal Client"
+
+
+def describe(counts: dict) -> str:
+	return ", ".join(f"{value:,} {key}" for key, value in counts.items()) or "nothing to do"
+
+
+def make_demo(
+	customers: int = 1000,
+	seed: int | None = None,
+	echo: Callable[[str], None] = print,
+	progress: Callable[[int], None] | None = None,
+) -> dict:
+	"""Make the demo on the connected site, printing each step and its time; returns the counts by
+	step, and the names of the customers and staff users made (`customers`, `staff`). `progress` is
+	told of customers as they are written."""
+	from customer_lifecycle.analytics import segments
+	from customer_lifecycle.billing import invoices
+	from customer_lifecycle.demo import around, billing, onboarding, portal_customer, staff
+	from customer_lifecycle.demo.customers import make_customers
+	from customer_lifecycle.lifecycle import dormancy
+
+	seed = seed if seed is not None else int(time.time())
+	frappe.set_user("Administrator")
+	done: dict = {"customers": [], "staff": []}
+
+	def step(number: int, title: str, make: Callable[[], dict]) -> None:
+		started = time.monotonic()
+		counts = make()
+		frappe.db.commit()
+		done[title] = counts
+		echo(f"[{number}/8] {title}: {describe(counts)} ({time.monotonic() - started:.1f} s)")
+
+	def collect(key: str, names: list[str], label: str) -> dict:
+		done[key].extend(names)
+		return {label: len(names)}
+
+	step(1, "Customers", lambda: collect("customers", make_customers(customers, seed, progress), "customers"))
+	step(2, "Staff", lambda: collect("staff", staff.make_staff(), "staff users"))
+	step(3, "Onboarding", lambda: rounds(onboarding.make_rounds(done["staff"], seed)))
+	step(4, "Billing", lambda: billing.make_billing(seed))
+	step(5, "Around the customers", lambda: around.make_around(done["staff"], seed))
+	step(6, "Portal customer", lambda: {"portal customers": make_portal_customer(portal_customer)})
+	step(7, "Overdue invoices and segments", lambda: jobs(invoices, segments))
+	step(8, "Dormancy", lambda: moves(dormancy.run()))
+	return done
+
+
+def rounds(counts: dict) -> dict:
+	return {f"{status.lower()} checklists": count for status, count in counts.items()}
+
+
+def make_portal_customer(portal_customer) -> int:
+	if frappe.db.exists("User", PORTAL_LOGIN[0]):
+		return 0
+	portal_customer.make(PORTAL_CUSTOMER, *PORTAL_LOGIN)
+	return 1
+
+
+def jobs(invoices, segments) -> dict:
+	invoices.mark_overdue()
+	changed = segments.update_segments()
+	return {"customers with new segments": changed["changed"]}
+
+
+def moves(result: dict) -> dict:
+	counts = {f"moved to {state}": len(names) for state, names in result["moved"].items()}
+	if result["refused"]:
+		counts["refused"] = len(result["refused"])
+	return counts

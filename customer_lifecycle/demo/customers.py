@@ -15,6 +15,7 @@ import phonenumbers
 from faker import Faker
 from frappe.utils import now_datetime
 
+from customer_lifecycle.billing.currency import default_currency
 from customer_lifecycle.customers import completeness, contacts
 from customer_lifecycle.customers.doctype.customer.customer import site_country_code
 from customer_lifecycle.customers.duplicates import name_key
@@ -45,6 +46,7 @@ CUSTOMER_FIELDS = (
 	"name_key",
 	"completeness",
 	"primary_contact",
+	"currency",
 )
 CHANGE_ROW_FIELDS = (*STANDARD_FIELDS, *CHANGE_FIELDS)
 TYPES = (("Individual", 6), ("Company", 3), ("Trust", 1))
@@ -124,6 +126,7 @@ def make_customers(
 	rules = completeness.get_rules()
 	user = frappe.session.user
 	now = now_datetime()
+	currency = default_currency()
 	made: list[str] = []
 
 	primary_contacts = BulkContacts()
@@ -173,6 +176,7 @@ def make_customers(
 					name_key(data["customer_name"]) or None,
 					completeness.score(data, rules),
 					data["primary_contact"],
+					currency,
 				)
 			)
 		frappe.db.bulk_insert(CUSTOMER, CUSTOMER_FIELDS, customers)
