@@ -56,9 +56,9 @@ def make_demo(
 
 	step(1, "Customers", lambda: collect("customers", make_customers(customers, seed, progress), "customers"))
 	step(2, "Staff", lambda: collect("staff", staff.make_staff(), "staff users"))
-	step(3, "Onboarding", lambda: rounds(onboarding.make_rounds(done["staff"], seed)))
-	step(4, "Billing", lambda: billing.make_billing(seed))
-	step(5, "Around the customers", lambda: around.make_around(done["staff"], seed))
+	step(3, "Onboarding", lambda: rounds(onboarding.make_rounds(done["customers"], done["staff"], seed)))
+	step(4, "Billing", lambda: billing.make_billing(done["customers"], seed))
+	step(5, "Around the customers", lambda: around.make_around(done["customers"], done["staff"], seed))
 	step(6, "Portal customer", lambda: {"portal customers": make_portal_customer(portal_customer)})
 	step(7, "Overdue invoices and segments", lambda: jobs(invoices, segments))
 	step(8, "Dormancy", lambda: moves(dormancy.run()))

@@ -317,7 +317,9 @@ def generated_here(monkeypatch):
 
 	real = module.enqueue
 	monkeypatch.setattr(
-		module, "enqueue", lambda method, **kwargs: None if method is module.generate_report else real(method, **kwargs)
+		module,
+		"enqueue",
+		lambda method, **kwargs: None if method is module.generate_report else real(method, **kwargs),
 	)
 
 
