@@ -29,10 +29,13 @@ def demo(context, customers: int, seed: int | None):
 			made = make_customers(customers, seed=seed, progress=bar.update)
 		click.echo(f"Made {len(made)} customers on {frappe.local.site}.")
 		if not frappe.db.exists("User", DEMO_PORTAL_LOGIN[0]):
-			from customer_lifecycle.demo import portal_customer
+			from customer_lifecycle.demo import portal_customer, requests
 
 			frappe.set_user("Administrator")
-			portal_customer.make("Demo Portal Client", *DEMO_PORTAL_LOGIN)
+			portal = portal_customer.make("Demo Portal Client", *DEMO_PORTAL_LOGIN)
+			# information requests in every state, on the portal customer and on a few others
+			requests.make_each_state(portal.name)
+			requests.scatter()
 			frappe.db.commit()
 		click.echo("Portal: /portal, log in as {} / {}".format(*DEMO_PORTAL_LOGIN))
 	finally:

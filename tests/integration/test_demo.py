@@ -67,3 +67,17 @@ def test_older_demo_customers_get_their_primary_contact(site):
 	assert add_primary_contacts(echo=lambda *_: None) >= 1
 	made = frappe.db.get_value("Customer", name, "primary_contact")
 	assert made and frappe.db.get_value("Contact", made, "email_id") == "older.demo@example.com"
+
+
+def test_demo_requests_cover_every_state(site):
+	from customer_lifecycle.demo import requests
+	from tests.factories import make_active_customer
+
+	customer = make_active_customer()
+	made = requests.make_each_state(customer.name)
+	assert {
+		status: frappe.db.get_value("Information Request", name, "status") for status, name in made.items()
+	} == {status: status for status in requests.STATES}
+	# what the complete one holds came through the items' mechanism: answers and documents
+	complete = frappe.get_doc("Information Request", made["Complete"])
+	assert all(row.done and (row.answer or row.attachment) for row in complete.items)
