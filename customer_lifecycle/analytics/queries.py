@@ -26,6 +26,7 @@ from frappe import _
 from frappe.desk.reportview import get_match_cond
 from frappe.utils import add_months, flt, getdate, nowdate
 
+from customer_lifecycle.billing.currency import default_currency
 from customer_lifecycle.lifecycle.engine import get_workflow
 from customer_lifecycle.utils.doctypes import CUSTOMER, ENGAGEMENT, INVOICE, NOTE, PAYMENT
 
@@ -91,14 +92,18 @@ def period_values(filters) -> dict:
 
 
 def customer_conditions(filters) -> tuple[str, dict]:
-	"""SQL conditions on `tabCustomer` and their parameters: the customer filters given, and the
-	user's match conditions (User Permissions on Customer and its links, permission query hooks)
+	"""SQL conditions on `tabCustomer` and their parameters: the customer filters given (and the
+	currency the customer is billed in, for reports of amounts), and the user's match conditions (User Permissions on Customer and its links, permission query hooks)
 	as Frappe's report view builds them."""
 	conditions, values = ["1=1"], {}
 	for key, column in CUSTOMER_FILTERS.items():
 		if filters.get(key):
 			conditions.append(f"`tabCustomer`.`{column}` = %({key})s")
 			values[key] = filters.get(key)
+	if filters.get("currency"):
+		# a customer without a currency of its own is billed in the firm's
+		conditions.append("coalesce(nullif(`tabCustomer`.`currency`, ''), %(firm_currency)s) = %(currency)s")
+		values.update(currency=filters.get("currency"), firm_currency=default_currency())
 	# " and (...)" or "", with % already doubled for parameter substitution
 	return " and ".join(conditions) + get_match_cond(CUSTOMER), values
 

@@ -8,3 +8,4 @@ import "./report_filters";
 import "./customer_privacy";
 import "./customer_billing";
 import "./customer_portal";
+import "./customer_time";

@@ -43,6 +43,17 @@ const REPORT_FILTERS = {
 			],
 		},
 	],
+	// amounts of different currencies are never added: a report of amounts shows one, the firm's by default
+	currency: () => [
+		{
+			fieldname: "currency",
+			label: __("Currency"),
+			fieldtype: "Link",
+			options: "Currency",
+			default: frappe.defaults.get_default("currency"),
+			reqd: 1,
+		},
+	],
 	lifecycle_status: () => [
 		{ fieldname: "lifecycle_status", label: __("Lifecycle"), fieldtype: "Link", options: "Workflow State" },
 	],

@@ -4,7 +4,9 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import flt
+
+from customer_lifecycle.billing import rates
+from customer_lifecycle.billing.currency import customer_currency, default_currency
 
 
 class CustomerRate(Document):
@@ -27,8 +29,12 @@ class CustomerRate(Document):
 		self.item_code = (self.item_code or "").strip()
 		self.check_target()
 		self.check_unique()
-		if flt(self.rate) < 0:
-			frappe.throw(_("{0} cannot be negative.").format(frappe.bold(_("Rate"))), title=_("Invalid Rate"))
+		rates.check_not_negative(self, "rate")
+		# a customer's rate is in its currency: the site's default currency, which Frappe puts in every
+		# new Currency link, would otherwise stay (fetch_if_empty); a category's is the firm's unless set
+		self.currency = (
+			customer_currency(self.customer) if self.customer else self.currency or default_currency()
+		)
 
 	def check_target(self):
 		# a rate is for one customer or for one category, never both or neither
