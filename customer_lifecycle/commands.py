@@ -17,7 +17,8 @@ def customer_lifecycle():
 @click.option("--seed", type=int, default=None, help="Random seed, for repeatable data")
 @pass_context
 def demo(context, customers: int, seed: int | None):
-	"""Make realistic customers across every lifecycle state, in bulk."""
+	"""Make realistic customers across every lifecycle state, in bulk, and time on engagements of
+	active customers over the last months (some invoiced, some not)."""
 	import frappe
 
 	from customer_lifecycle.demo.customers import make_customers
@@ -28,6 +29,14 @@ def demo(context, customers: int, seed: int | None):
 		with click.progressbar(length=customers, label="Customers") as bar:
 			made = make_customers(customers, seed=seed, progress=bar.update)
 		click.echo(f"Made {len(made)} customers on {frappe.local.site}.")
+		from customer_lifecycle.demo.time_entries import make_time
+
+		frappe.set_user("Administrator")
+		time = make_time(seed=seed, echo=click.echo)
+		click.echo(
+			f"Logged {time.entries} time entries on {len(time.engagements)} engagements; "
+			f"{time.invoices} invoices of time ({time.submitted} submitted), this month's time unbilled."
+		)
 		if not frappe.db.exists("User", DEMO_PORTAL_LOGIN[0]):
 			from customer_lifecycle.demo import portal_customer
 
@@ -52,6 +61,7 @@ SUITES = (
 	"segments",
 	"reports",
 	"dormancy",
+	"profitability",
 )
 
 

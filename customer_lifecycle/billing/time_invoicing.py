@@ -12,7 +12,7 @@ UPDATE, with the entries' modified time, so a form opened before cannot save ove
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
-from frappe.utils import now_datetime
+from frappe.utils import now_datetime, nowdate
 
 from customer_lifecycle.billing import rules
 from customer_lifecycle.billing.retainers import lock_customer
@@ -46,10 +46,14 @@ def unbilled_entries(customer: str, engagement: str | None = None, for_update: b
 
 
 def invoice_unbilled(
-	customer: str | None = None, engagement: str | None = None, per: str = rules.PER_ENTRY
+	customer: str | None = None,
+	engagement: str | None = None,
+	per: str = rules.PER_ENTRY,
+	posting_date: str | None = None,
 ) -> str:
 	"""Make a draft invoice of the unbilled time of an engagement (or of every engagement of the
-	customer); its name. Refused, naming what was asked, when there is no such time."""
+	customer), dated `posting_date` (today by default); its name. Refused, naming what was asked,
+	when there is no such time."""
 	if engagement:
 		customer = frappe.db.get_value(ENGAGEMENT, engagement, "customer")
 	if not customer:
@@ -68,6 +72,7 @@ def invoice_unbilled(
 			"doctype": INVOICE,
 			"customer": customer,
 			"engagement": engagement or (next(iter(engagements)) if len(engagements) == 1 else None),
+			"posting_date": posting_date or nowdate(),
 			"items": [line_row(line) for line in lines],
 		}
 	).insert()

@@ -3,7 +3,7 @@
 import frappe
 
 from customer_lifecycle.demo.customers import add_primary_contacts, make_customers
-from customer_lifecycle.lifecycle.engine import get_workflow, initial_state
+from customer_lifecycle.lifecycle.engine import get_settings, get_workflow, initial_state
 from customer_lifecycle.utils.naming import reserve_names
 from customer_lifecycle.utils.normalize import normalize_email, normalize_phone
 
@@ -67,3 +67,41 @@ def test_older_demo_customers_get_their_primary_contact(site):
 	assert add_primary_contacts(echo=lambda *_: None) >= 1
 	made = frappe.db.get_value("Customer", name, "primary_contact")
 	assert made and frappe.db.get_value("Contact", made, "email_id") == "older.demo@example.com"
+
+
+def test_demo_time_is_valued_as_the_controller_values_it_and_partly_billed(site):
+	from frappe.utils import get_first_day, getdate, nowdate
+
+	from customer_lifecycle.billing import rules, time_entries
+	from customer_lifecycle.demo.time_entries import DAY_HOURS, make_time
+
+	make_customers(30, seed=21)
+	made = make_time(share=1, most=4, months=2, seed=5, echo=lambda *_: None)
+	entries = frappe.get_all(
+		"Time Entry",
+		filters={"engagement": ("in", made.engagements)},
+		fields=["customer", "activity", "user", "date", "hours", "billable", "rate", "amount", "invoice"],
+	)
+	assert len(entries) == made.entries > 0
+	active = get_settings().active_state
+	assert {frappe.db.get_value("Customer", e.customer, "lifecycle_status") for e in entries} == {active}
+	for e in entries:
+		if e.billable:
+			assert e.rate == time_entries.rate_in_force(e.customer, e.activity, e.user).rate > 0
+			assert e.amount == rules.time_value(e.hours, e.rate)
+		else:
+			assert (e.rate, e.amount, e.invoice) == (0, 0, None)
+	this_month = getdate(get_first_day(nowdate()))
+	past = [e for e in entries if e.billable and e.date < this_month]
+	assert past and all(e.invoice for e in past)
+	assert not any(e.invoice for e in entries if e.date >= this_month)
+	# each invoice is the time it billed, and most were submitted
+	invoices = {e.invoice for e in past}
+	for invoice in invoices:
+		billed = sum(e.amount for e in past if e.invoice == invoice)
+		assert frappe.db.get_value("Customer Invoice", invoice, "total") == round(billed, 2)
+	assert made.invoices == len(invoices) and 0 < made.submitted <= made.invoices
+	days: dict = {}
+	for e in entries:
+		days[e.user, e.date] = days.get((e.user, e.date), 0) + e.hours
+	assert max(days.values()) <= DAY_HOURS
