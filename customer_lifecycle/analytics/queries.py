@@ -93,8 +93,9 @@ def period_values(filters) -> dict:
 
 def customer_conditions(filters) -> tuple[str, dict]:
 	"""SQL conditions on `tabCustomer` and their parameters: the customer filters given (and the
-	currency the customer is billed in, for reports of amounts), and the user's match conditions (User Permissions on Customer and its links, permission query hooks)
-	as Frappe's report view builds them."""
+	currency the customer is billed in, for reports of amounts), and the user's match conditions
+	(User Permissions on Customer and its links, permission query hooks) as Frappe's report view
+	builds them."""
 	conditions, values = ["1=1"], {}
 	for key, column in CUSTOMER_FILTERS.items():
 		if filters.get(key):

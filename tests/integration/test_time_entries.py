@@ -508,3 +508,13 @@ def test_my_time_is_a_saved_filter_for_everyone_on_the_session_user(site, person
 		)
 	assert [(json.loads(s.filters), s.for_user or "") for s in saved] == [(TIME_FILTERS["My Time"], "")]
 	assert TIME_FILTERS["My Time"] == [["Time Entry", "user", "=", SESSION_USER, False]]
+
+
+@pytest.mark.parametrize("persona", ["manager", "user"])
+def test_customer_staff_may_choose_a_currency(personas, persona):
+	"""The report's currency filter (and a customer's currency) is a link to Currency, which Frappe
+	lets only System and Accounts roles read unless the app grants it."""
+	from frappe.client import validate_link
+
+	with as_user(personas[persona]):
+		assert validate_link("Currency", "GBP")["name"] == "GBP"

@@ -11,7 +11,8 @@ category, the lifecycle state.
 
 Three queries whatever the number of customers and entries (queries.customer_figures): the invoices
 grouped by customer from their covering index, the time grouped by customer (the index customer_date
-of Time Entry, joined to the users' cost rates), and the allowed customers' names.
+of Time Entry, joined to the users' cost rates), and the allowed customers' names. No total row:
+the summary strip has the totals (a total row would average the margin percentages).
 
 SPEED
 """
@@ -72,11 +73,17 @@ def columns() -> list[dict]:
 			"width": 110,
 		},
 		{"fieldname": "lifecycle_status", "label": _("Lifecycle"), "fieldtype": "Data", "width": 100},
-		{"fieldname": "hours", "label": _("Hours"), "fieldtype": "Float", "width": 80},
+		{"fieldname": "hours", "label": _("Hours"), "fieldtype": "Float", "precision": 2, "width": 80},
 		money("revenue", _("Revenue")),
 		money("cost", _("Cost of Time")),
 		money("margin", _("Margin")),
-		{"fieldname": "margin_percent", "label": _("Margin %"), "fieldtype": "Percent", "width": 90},
+		{
+			"fieldname": "margin_percent",
+			"label": _("Margin %"),
+			"fieldtype": "Percent",
+			"precision": 2,
+			"width": 90,
+		},
 		money("unbilled", _("Unbilled Time")),
 		{
 			"fieldname": "currency",

@@ -25,15 +25,19 @@ class CustomerInvoice(Document):
 		)
 
 		amended_from: DF.Link | None
+		currency: DF.Link | None
 		customer: DF.Link
 		customer_name: DF.Data | None
+		draw_from_retainer: DF.Check
 		due_date: DF.Date | None
 		engagement: DF.Link | None
+		invoice_notes: DF.SmallText | None
 		items: DF.Table[CustomerInvoiceItem]
 		naming_series: DF.Literal["CINV-.YYYY.-.#####"]
 		notes: DF.SmallText | None
 		outstanding_amount: DF.Currency
 		posting_date: DF.Date
+		retainer_drawn: DF.Currency
 		status: DF.Literal["Draft", "Unpaid", "Partly Paid", "Paid", "Overdue", "Cancelled"]
 		total: DF.Currency
 	# end: auto-generated types

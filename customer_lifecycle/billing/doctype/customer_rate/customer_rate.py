@@ -18,6 +18,7 @@ class CustomerRate(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		currency: DF.Link | None
 		customer: DF.Link | None
 		customer_category: DF.Link | None
 		description: DF.SmallText | None
