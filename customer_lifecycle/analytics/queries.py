@@ -92,21 +92,30 @@ def period_values(filters) -> dict:
 
 
 def customer_conditions(filters) -> tuple[str, dict]:
-	"""SQL conditions on `tabCustomer` and their parameters: the customer filters given (and the
-	currency the customer is billed in, for reports of amounts), and the user's match conditions
-	(User Permissions on Customer and its links, permission query hooks) as Frappe's report view
-	builds them."""
+	"""SQL conditions on `tabCustomer` and their parameters: the customer filters given, and the
+	user's match conditions (User Permissions on Customer and its links, permission query hooks)
+	as Frappe's report view builds them."""
 	conditions, values = ["1=1"], {}
 	for key, column in CUSTOMER_FILTERS.items():
 		if filters.get(key):
 			conditions.append(f"`tabCustomer`.`{column}` = %({key})s")
 			values[key] = filters.get(key)
-	if filters.get("currency"):
-		# a customer without a currency of its own is billed in the firm's
-		conditions.append("coalesce(nullif(`tabCustomer`.`currency`, ''), %(firm_currency)s) = %(currency)s")
-		values.update(currency=filters.get("currency"), firm_currency=default_currency())
+	currency = restricted_currency(filters)
+	if currency:
+		conditions.append("`tabCustomer`.`currency` = %(currency)s")
+		values["currency"] = currency
 	# " and (...)" or "", with % already doubled for parameter substitution
 	return " and ".join(conditions) + get_match_cond(CUSTOMER), values
+
+
+def restricted_currency(filters) -> str | None:
+	"""The currency a report must keep to, or None when every customer has it. Amounts of different
+	currencies are never added: a report shows one currency at a time (the filter's, the firm's by
+	default), and adds a condition on it only where some customer has another one."""
+	currency = filters.get("currency") or default_currency()
+	if currency and frappe.db.exists(CUSTOMER, {"currency": ("!=", currency)}):
+		return currency
+	return None
 
 
 def customer_scope(filters, column: str) -> tuple[str, dict]:

@@ -12,7 +12,8 @@ runs reuse the rows.
 - the report with its default filters (the last twelve months, the firm's currency; every customer
   with revenue or time in them): its query count, and p50 and p95 of execute() over REPORT_SAMPLES
   runs after one warm-up run, against the WAIT_TARGET_MS a person may wait for a report that runs
-  live (what decides whether it must be a Prepared Report);
+  live (what decides whether it must be a Prepared Report); measured with every customer in the
+  firm's currency, then with one in another (the reports then keep to one currency by a condition);
 - profitability.customer_profitability of a customer with ENGAGEMENTS engagements and
   ENGAGEMENTS x 20 entries (made once, through the controllers for the engagements, in bulk for the
   entries): p50 and p95 over `samples` runs, and its query count.
@@ -42,6 +43,7 @@ STAFF = 10
 ENGAGEMENTS = 200
 CHUNK = 5000
 REPORT = "Customer Profitability"
+OTHER_CURRENCY = "EUR"
 ENTRY_FIELDS = (
 	"name",
 	"owner",
@@ -75,16 +77,15 @@ def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
 	echo(f"Time entries: {made} made now, {frappe.db.count(TIME_ENTRY)} in the table")
 	figures = {}
 
-	run = report_runner(REPORT)
-	queries = query_count(run)
-	rows = len(run()[1])
-	ms = time_each(lambda i: run(), REPORT_SAMPLES)
-	echo(
-		summary(f"{REPORT} ({rows} rows, {queries} queries), live", ms, f"p95 <= {WAIT_TARGET_MS / 1000:g} s")
-	)
-	figures.update(report_rows=rows, report_queries=queries, report_p95_ms=percentile(ms, 95))
-	verdict = "runs live" if percentile(ms, 95) <= WAIT_TARGET_MS else "must be a Prepared Report"
-	echo(f"  {REPORT}: {verdict}")
+	figures.update(report_figures("every customer in the firm's currency", echo))
+	# one customer in another currency: the report (as every report) keeps to one with a condition
+	other = everyone[-1].name
+	frappe.db.set_value("Customer", other, "currency", OTHER_CURRENCY, update_modified=False)
+	try:
+		figures.update(report_figures(f"one customer in {OTHER_CURRENCY}", echo, "mixed_"))
+	finally:
+		frappe.db.set_value("Customer", other, "currency", None, update_modified=False)
+		frappe.db.commit()
 
 	customer = ensure_busy_customer(everyone[0], staff)
 	count = query_count(lambda: customer_profitability(customer))
@@ -92,6 +93,23 @@ def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
 	echo(summary(f"Financials of a customer with {ENGAGEMENTS} engagements ({count} queries)", ms))
 	figures.update(financials_queries=count, financials_p95_ms=percentile(ms, 95))
 	return figures
+
+
+def report_figures(label: str, echo, prefix: str = "") -> dict:
+	"""The report with its default filters: its rows, query count and p50/p95 against the target."""
+	run = report_runner(REPORT)
+	queries = query_count(run)
+	rows = len(run()[1])
+	ms = time_each(lambda i: run(), REPORT_SAMPLES)
+	target = f"p95 <= {WAIT_TARGET_MS / 1000:g} s"
+	echo(summary(f"{REPORT}, {label} ({rows} rows, {queries} queries)", ms, target))
+	verdict = "runs live" if percentile(ms, 95) <= WAIT_TARGET_MS else "must be a Prepared Report"
+	echo(f"  {REPORT}: {verdict}")
+	return {
+		f"{prefix}report_rows": rows,
+		f"{prefix}report_queries": queries,
+		f"{prefix}report_p95_ms": percentile(ms, 95),
+	}
 
 
 def ensure_staff() -> list[frappe._dict]:

@@ -43,15 +43,14 @@ const REPORT_FILTERS = {
 			],
 		},
 	],
-	// amounts of different currencies are never added: a report of amounts shows one, the firm's by default
+	// amounts of one currency at a time (the site's default: the firm's)
 	currency: () => [
 		{
 			fieldname: "currency",
 			label: __("Currency"),
 			fieldtype: "Link",
 			options: "Currency",
-			default: frappe.defaults.get_default("currency"),
-			reqd: 1,
+			default: frappe.boot.sysdefaults.currency,
 		},
 	],
 	lifecycle_status: () => [

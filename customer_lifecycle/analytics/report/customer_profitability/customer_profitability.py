@@ -111,12 +111,8 @@ def time_totals_sql(scope: str) -> str:
 
 
 def data(filters, with_cost: bool = True) -> list[dict]:
-	# the aggregates are narrowed to the customers of the other filters only: nearly every customer is
-	# billed in the firm's currency, so a subquery for it would cost more than it leaves out; the
-	# read of the customers (customer_figures) applies it
-	others = frappe._dict(filters, currency=None)
-	scope, values = queries.customer_scope(others, "customer")
-	time_scope, _values = queries.customer_scope(others, "te.customer")
+	scope, values = queries.customer_scope(filters, "customer")
+	time_scope, _values = queries.customer_scope(filters, "te.customer")
 	values.update(queries.period_values(filters))
 	rows = queries.customer_figures(
 		filters,
