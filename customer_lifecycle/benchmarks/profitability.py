@@ -22,7 +22,7 @@ runs reuse the rows.
 import random
 
 import frappe
-from frappe.utils import add_days, getdate, now, nowdate
+from frappe.utils import add_days, getdate, nowdate
 
 from customer_lifecycle.benchmarks.reports import (
 	REPORT_SAMPLES,
@@ -35,8 +35,8 @@ from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.billing import rules
 from customer_lifecycle.billing.profitability import customer_profitability
+from customer_lifecycle.demo.time_entries import insert_entries
 from customer_lifecycle.utils.doctypes import ENGAGEMENT, STAFF_RATE, TIME_ENTRY, USER_ROLE
-from customer_lifecycle.utils.naming import reserve_names
 
 ENTRIES_PER_CUSTOMER = 10
 STAFF = 10
@@ -44,27 +44,6 @@ ENGAGEMENTS = 200
 CHUNK = 5000
 REPORT = "Customer Profitability"
 OTHER_CURRENCY = "EUR"
-ENTRY_FIELDS = (
-	"name",
-	"owner",
-	"modified_by",
-	"creation",
-	"modified",
-	"docstatus",
-	"naming_series",
-	"engagement",
-	"customer",
-	"customer_name",
-	"user",
-	"date",
-	"hours",
-	"activity",
-	"billable",
-	"currency",
-	"rate",
-	"amount",
-	"invoice",
-)
 
 
 def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
@@ -146,40 +125,30 @@ def ensure_time(customers: list, staff: list, echo=print) -> int:
 
 def write_entries(customers: list, staff: list, rng: random.Random, engagement_of) -> None:
 	"""One entry per item of `customers`, valued at the user's billing rate (rules.time_value)."""
-	series = frappe.get_meta(TIME_ENTRY).get_field("naming_series").options.split("\n")[0]
-	names = reserve_names(series, len(customers))
-	stamp, user, today = now(), frappe.session.user, getdate(nowdate())
-	currency = frappe.db.get_default("currency")
+	today, currency = getdate(nowdate()), frappe.db.get_default("currency")
 	rows = []
-	for name, customer in zip(names, customers, strict=True):
+	for customer in customers:
 		by = rng.choice(staff)
 		hours = rng.randint(1, 16) / 2
 		billable = rng.random() < 0.9
 		rate = by.billing_rate if billable else 0
 		rows.append(
-			(
-				name,
-				user,
-				user,
-				stamp,
-				stamp,
-				0,
-				series,
-				engagement_of(customer),
-				customer.name,
-				customer.customer_name,
-				by.user,
-				add_days(today, -rng.randint(0, 720)),
-				hours,
-				"Consulting",
-				1 if billable else 0,
-				currency,
-				rate,
-				rules.time_value(hours, rate),
-				"BENCH-BILLED" if billable and rng.random() < 0.75 else None,
-			)
+			{
+				"engagement": engagement_of(customer),
+				"customer": customer.name,
+				"customer_name": customer.customer_name,
+				"user": by.user,
+				"date": add_days(today, -rng.randint(0, 720)),
+				"hours": hours,
+				"activity": "Consulting",
+				"billable": 1 if billable else 0,
+				"currency": currency,
+				"rate": rate,
+				"amount": rules.time_value(hours, rate),
+				"invoice": "BENCH-BILLED" if billable and rng.random() < 0.75 else None,
+			}
 		)
-	frappe.db.bulk_insert(TIME_ENTRY, ENTRY_FIELDS, rows)
+	insert_entries(rows)
 
 
 def ensure_busy_customer(customer, staff: list) -> str:

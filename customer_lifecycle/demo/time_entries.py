@@ -47,7 +47,8 @@ TITLES = (
 DESCRIPTIONS = ("Call with the client", "Drafting", "Review", "Follow-up", "Research", None, None)
 # the most hours the demo gives a user in a day
 DAY_HOURS = 8
-ENTRY_FIELDS = (
+# the fields a bulk entry is written with: the standard ones, then what its controller would set
+STANDARD_FIELDS = (
 	"name",
 	"creation",
 	"modified",
@@ -56,6 +57,8 @@ ENTRY_FIELDS = (
 	"docstatus",
 	"idx",
 	"naming_series",
+)
+ENTRY_FIELDS = (
 	"engagement",
 	"engagement_title",
 	"customer",
@@ -70,6 +73,7 @@ ENTRY_FIELDS = (
 	"rate",
 	"rate_source",
 	"amount",
+	"invoice",
 )
 
 
@@ -161,7 +165,6 @@ class EntryWriter:
 	def __init__(self, rng: random.Random, staff: list[str]):
 		self.rng = rng
 		self.staff = staff
-		self.series = frappe.get_meta(TIME_ENTRY).get_field("naming_series").options.split("\n")[0]
 		self.rates: dict[tuple, frappe._dict] = {}
 		self.day_hours: dict[tuple, float] = {}
 
@@ -209,18 +212,26 @@ class EntryWriter:
 		}
 
 	def write(self, engagements: list, first: date, last: date) -> int:
-		rows = [row for engagement in engagements for row in self.entries(engagement, first, last)]
-		names = reserve_names(self.series, len(rows)) if rows else []
-		stamp, user = now_datetime(), frappe.session.user
-		frappe.db.bulk_insert(
-			TIME_ENTRY,
-			ENTRY_FIELDS,
-			[
-				(name, stamp, stamp, user, user, 0, 0, self.series, *(row[f] for f in ENTRY_FIELDS[8:]))
-				for name, row in zip(names, rows, strict=True)
-			],
+		return insert_entries(
+			[row for engagement in engagements for row in self.entries(engagement, first, last)]
 		)
-		return len(rows)
+
+
+def insert_entries(rows: list[dict]) -> int:
+	"""Time entries in bulk: names from the naming series, the standard fields, then each row's
+	ENTRY_FIELDS (those it lacks left empty); how many were written."""
+	series = frappe.get_meta(TIME_ENTRY).get_field("naming_series").options.split("\n")[0]
+	names = reserve_names(series, len(rows)) if rows else []
+	stamp, user = now_datetime(), frappe.session.user
+	frappe.db.bulk_insert(
+		TIME_ENTRY,
+		(*STANDARD_FIELDS, *ENTRY_FIELDS),
+		[
+			(name, stamp, stamp, user, user, 0, 0, series, *(row.get(f) for f in ENTRY_FIELDS))
+			for name, row in zip(names, rows, strict=True)
+		],
+	)
+	return len(rows)
 
 
 def invoice_month(customers: list, month_end: date, rng: random.Random) -> tuple[int, int]:
