@@ -138,7 +138,9 @@ def is_running(entry) -> bool:
 
 
 def check_timer(entry) -> None:
-	"""When a timer started is the server's to say: only start_timer and stop_timer change it."""
+	"""When a timer started is the server's to say: only start_timer and stop_timer change it. Hours
+	typed on a running timer stop it with those hours (a timer left running overnight cannot stop by
+	itself: its elapsed time would not fit the day)."""
 	if entry.flags.timer:
 		return
 	before = entry.get_doc_before_save()
@@ -149,6 +151,8 @@ def check_timer(entry) -> None:
 		field_error(
 			"Timer Running Since", _("is set by Start Timer and cleared by Stop Timer."), exc=TimerError
 		)
+	if started and flt(entry.hours) > 0:
+		entry.timer_started_at = None
 
 
 def check_hours(entry) -> None:

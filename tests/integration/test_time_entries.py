@@ -255,6 +255,22 @@ def test_the_timer_records_the_time_elapsed_on_the_server(work):
 	assert api.engagement_time(work.engagement)["timer"] is None
 
 
+def test_a_timer_left_running_is_stopped_by_typing_the_hours(work):
+	running = api.start_timer(work.engagement, work.activity)
+	frappe.db.set_value(
+		"Time Entry", running.name, "timer_started_at", add_to_date(now_datetime(), hours=-30)
+	)
+	# 30 hours do not fit a day
+	with pytest.raises(frappe.ValidationError, match=r"^<strong>Hours</strong>: .*more than the 24"):
+		api.stop_timer(running.name)
+	assert time_entries.running_timer(ADMIN).name == running.name
+	entry = frappe.get_doc("Time Entry", running.name)
+	entry.hours = 7.5
+	entry.save()
+	assert (entry.timer_started_at, entry.hours, entry.amount) == (None, 7.5, 600)
+	assert time_entries.running_timer(ADMIN) is None
+
+
 def test_a_timer_starts_only_where_time_may_be_billed(work):
 	apply_action(work.customer, "Mark Dormant")
 	with pytest.raises(NotBillableError, match="Engagement"):

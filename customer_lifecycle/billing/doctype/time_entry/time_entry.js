@@ -21,7 +21,9 @@ frappe.ui.form.on("Time Entry", {
 			frm.disable_form();
 		} else if (frm.doc.timer_started_at && !frm.is_new()) {
 			frm.set_intro(
-				__("Timer running since {0}.", [frappe.datetime.str_to_user(frm.doc.timer_started_at)]),
+				__("Timer running since {0}: stop it, or type the hours worked and save.", [
+					frappe.datetime.str_to_user(frm.doc.timer_started_at),
+				]),
 				"orange"
 			);
 			frm.add_custom_button(__("Stop Timer"), () =>
