@@ -14,7 +14,8 @@ two entries saved at once cannot both fit), billable time on a customer that may
 entry that an invoice has billed (it is locked until the invoice is cancelled, or deleted as a draft).
 
 The timer is a time entry that is running: starting it records when, on the server, and stopping it
-sets the hours of the time elapsed (rules.timer_hours). A user runs one timer at a time.
+sets the hours of the time elapsed (rules.timer_hours). A user runs one timer at a time; one left
+running too long to fit the day is stopped by typing the hours worked on the entry.
 """
 
 import frappe
