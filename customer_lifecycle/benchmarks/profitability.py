@@ -14,6 +14,8 @@ runs reuse the rows.
   runs after one warm-up run, against the WAIT_TARGET_MS a person may wait for a report that runs
   live (what decides whether it must be a Prepared Report); measured with every customer in the
   firm's currency, then with one in another (the reports then keep to one currency by a condition);
+  then, as it is a Prepared Report, its background run and what the desk does on opening it
+  (benchmarks.reports.prepared_read);
 - profitability.customer_profitability of a customer with ENGAGEMENTS engagements and
   ENGAGEMENTS x 20 entries (made once, through the controllers for the engagements, in bulk for the
   entries): p50 and p95 over `samples` runs, and its query count.
@@ -28,12 +30,14 @@ from customer_lifecycle.benchmarks.reports import (
 	REPORT_SAMPLES,
 	WAIT_TARGET_MS,
 	ensure_history,
+	prepared_read,
 	query_count,
 	report_runner,
 )
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.billing import rules
+from customer_lifecycle.billing.currency import default_currency
 from customer_lifecycle.billing.profitability import customer_profitability
 from customer_lifecycle.demo.time_entries import insert_entries
 from customer_lifecycle.utils.doctypes import ENGAGEMENT, STAFF_RATE, TIME_ENTRY, USER_ROLE
@@ -56,6 +60,12 @@ def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
 	echo(f"Time entries: {made} made now, {frappe.db.count(TIME_ENTRY)} in the table")
 	figures = {}
 
+	# every customer carries its currency, as the customer controller gives it (the bulk customers of
+	# older benchmark sites have none, and a report keeping to one currency would leave them out)
+	frappe.db.sql(
+		"update `tabCustomer` set currency = %s where coalesce(currency, '') = ''", default_currency()
+	)
+	frappe.db.commit()
 	figures.update(report_figures("every customer in the firm's currency", echo))
 	# one customer in another currency: the report (as every report) keeps to one with a condition
 	other = everyone[-1].name
@@ -63,8 +73,13 @@ def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
 	try:
 		figures.update(report_figures(f"one customer in {OTHER_CURRENCY}", echo, "mixed_"))
 	finally:
-		frappe.db.set_value("Customer", other, "currency", None, update_modified=False)
+		frappe.db.set_value("Customer", other, "currency", default_currency(), update_modified=False)
 		frappe.db.commit()
+	if frappe.db.get_value("Report", REPORT, "prepared_report"):
+		made, ms = prepared_read(REPORT, REPORT_SAMPLES)
+		echo(summary(f"{REPORT}, opened as a Prepared Report", ms, f"p95 <= {WAIT_TARGET_MS / 1000:g} s"))
+		echo(f"  prepared in the background in {made:.1f} s")
+		figures.update(prepared_p95_ms=percentile(ms, 95), prepared_in_s=round(made, 2))
 
 	customer = ensure_busy_customer(everyone[0], staff)
 	count = query_count(lambda: customer_profitability(customer))
@@ -82,7 +97,7 @@ def report_figures(label: str, echo, prefix: str = "") -> dict:
 	ms = time_each(lambda i: run(), REPORT_SAMPLES)
 	target = f"p95 <= {WAIT_TARGET_MS / 1000:g} s"
 	echo(summary(f"{REPORT}, {label} ({rows} rows, {queries} queries)", ms, target))
-	verdict = "runs live" if percentile(ms, 95) <= WAIT_TARGET_MS else "must be a Prepared Report"
+	verdict = "could run live" if percentile(ms, 95) <= WAIT_TARGET_MS else "too slow to run live"
 	echo(f"  {REPORT}: {verdict}")
 	return {
 		f"{prefix}report_rows": rows,

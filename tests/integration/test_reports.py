@@ -31,6 +31,7 @@ PREPARED = (
 	"Customer Payments",
 	"At-Risk Customers",
 	"Receivables Aging",
+	"Customer Profitability",
 )
 
 
