@@ -242,6 +242,57 @@ def request_items(request: str) -> dict:
 	return {row.title: row for row in frappe.get_doc("Information Request", request).items}
 
 
+# --- engagements and time ----------------------------------------------------------------------
+
+
+def make_engagement(customer: str, **fields):
+	"""An Engagement of the customer (which must be billable)."""
+	return frappe.get_doc(
+		{"doctype": "Engagement", "customer": customer, "title": f"Work {uuid.uuid4().hex[:6]}", **fields}
+	).insert()
+
+
+def make_activity(default_rate=0, name: str | None = None, **fields) -> str:
+	"""A Billing Activity (its name is the item code of Customer Rates for it); its name."""
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Billing Activity",
+				"activity_name": name or f"Activity {uuid.uuid4().hex[:6]}",
+				"default_rate": default_rate,
+				**fields,
+			}
+		)
+		.insert()
+		.name
+	)
+
+
+def make_staff_rate(user: str, billing_rate=0, cost_rate=0):
+	"""The user's Staff Rate, made or changed."""
+	if frappe.db.exists("Staff Rate", user):
+		doc = frappe.get_doc("Staff Rate", user)
+		doc.update({"billing_rate": billing_rate, "cost_rate": cost_rate})
+		return doc.save()
+	return frappe.get_doc(
+		{"doctype": "Staff Rate", "user": user, "billing_rate": billing_rate, "cost_rate": cost_rate}
+	).insert()
+
+
+def make_time_entry(engagement: str, hours=1, activity: str | None = None, **fields):
+	"""A Time Entry on the engagement, of today by the session user unless given; without an activity,
+	one of its own at a default rate of 100."""
+	return frappe.get_doc(
+		{
+			"doctype": "Time Entry",
+			"engagement": engagement,
+			"activity": activity or make_activity(default_rate=100),
+			"hours": hours,
+			**fields,
+		}
+	).insert()
+
+
 # --- the portal --------------------------------------------------------------------------------
 
 

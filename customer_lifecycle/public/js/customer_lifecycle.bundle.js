@@ -11,3 +11,4 @@ import "./customer_billing";
 import "./customer_ledgers";
 import "./customer_requests";
 import "./customer_portal";
+import "./customer_time";
