@@ -4,6 +4,7 @@
 #   ./dev.sh start [--customers N]   everything, then a demo site with Faker data on http://localhost:8000
 #   ./dev.sh test [pytest args]      everything, then a fresh test site and every suite
 #   ./dev.sh setup                   only the machine: packages, MariaDB, Redis, the bench user, CLI and bench
+#   ./dev.sh screenshots             the README's screenshots (docs/), from the demo site
 #
 # Run as root on a fresh Debian 12 or Ubuntu 22.04+ machine, `start` and `test` install what is missing
 # (system packages, MariaDB set to utf8mb4, Redis, Node and yarn 1, wkhtmltopdf, chromium for the
@@ -23,6 +24,7 @@ DB_ROOT_PASSWORD="${CL_DB_ROOT_PASSWORD:-root}"
 DEMO_SITE="${CL_DEMO_SITE:-customer-lifecycle.localhost}"
 TEST_SITE="${CL_TEST_SITE:-test.customer-lifecycle.localhost}"
 TEST_PORT="${CL_TEST_PORT:-8011}"
+SHOTS_PORT="${CL_SHOTS_PORT:-8010}"
 ARTIFACTS="${CL_ARTIFACTS:-$BENCH_DIR/logs/customer_lifecycle-tests}"
 APP=customer_lifecycle
 # the system packages, the one list (CI installs through this script too)
@@ -246,10 +248,10 @@ cmd_start() {
 	exec bench start
 }
 
-stop_test_server() {
+stop_server() {
 	# bench starts the server and worker as child processes: stop them by what they run (this
 	# bench's own worker only: another bench on the machine keeps its own)
-	pkill -f -- "--site $TEST_SITE serve --port $TEST_PORT" 2>/dev/null || true
+	pkill -f -- "--site $SERVED_SITE serve --port $SERVED_PORT" 2>/dev/null || true
 	pkill -f -- "$BENCH_DIR/env/bin/python.* frappe worker --queue short,default,long" 2>/dev/null || true
 }
 
@@ -264,21 +266,23 @@ configure_test_site() {
 	bench set-config -g server_script_enabled 1 >/dev/null
 }
 
-serve_test_site() {
+serve_site() {
+	# serve_site SITE PORT: a server and a worker until this script exits
+	SERVED_SITE="$1" SERVED_PORT="$2"
 	mkdir -p "$ARTIFACTS"
-	stop_test_server
-	trap stop_test_server EXIT
-	bench --site "$TEST_SITE" serve --port "$TEST_PORT" --noreload >"$ARTIFACTS/server.log" 2>&1 &
+	stop_server
+	trap stop_server EXIT
+	bench --site "$SERVED_SITE" serve --port "$SERVED_PORT" --noreload >"$ARTIFACTS/server.log" 2>&1 &
 	bench worker --queue short,default,long >"$ARTIFACTS/worker.log" 2>&1 &
-	for _ in $(seq 60); do curl -sf "http://127.0.0.1:$TEST_PORT/api/method/ping" >/dev/null && break; sleep 1; done
-	curl -sf "http://127.0.0.1:$TEST_PORT/api/method/ping" >/dev/null || die "the test server did not start (see $ARTIFACTS/server.log)"
+	for _ in $(seq 60); do curl -sf "http://127.0.0.1:$SERVED_PORT/api/method/ping" >/dev/null && break; sleep 1; done
+	curl -sf "http://127.0.0.1:$SERVED_PORT/api/method/ping" >/dev/null || die "$SERVED_SITE did not start (see $ARTIFACTS/server.log)"
 }
 
 cmd_test() {
 	step "site $TEST_SITE" new_site "$TEST_SITE"
 	cd "$BENCH_DIR"
 	configure_test_site
-	step "serving $TEST_SITE on port $TEST_PORT, with a worker" serve_test_site
+	step "serving $TEST_SITE on port $TEST_PORT, with a worker" serve_site "$TEST_SITE" "$TEST_PORT"
 	cd "$BENCH_DIR/apps/$APP"
 	step "the import layers (pyproject.toml: tool.importlinter)" "$BENCH_DIR/env/bin/lint-imports"
 	say "running the tests"
@@ -288,19 +292,28 @@ cmd_test() {
 		"$BENCH_DIR/env/bin/python" -m pytest -p no:cacheprovider "$@"
 }
 
+cmd_screenshots() {
+	cd "$BENCH_DIR"
+	[ -f "sites/$DEMO_SITE/site_config.json" ] || die "no demo site $DEMO_SITE: run ./dev.sh start first"
+	step "serving $DEMO_SITE on port $SHOTS_PORT" serve_site "$DEMO_SITE" "$SHOTS_PORT"
+	cd "$BENCH_DIR/apps/$APP"
+	CL_BENCH_DIR="$BENCH_DIR" "$BENCH_DIR/env/bin/python" -m tests.browser.screenshots \
+		--base-url "http://127.0.0.1:$SHOTS_PORT" --site "$DEMO_SITE" --out "$HERE/docs"
+}
+
 main() {
 	local command="${1:-}"
 	shift || true
 	case "$command" in
-		start | test | setup) ;;
-		*) die "usage: ./dev.sh start [--customers N] | ./dev.sh test [pytest args] | ./dev.sh setup" ;;
+		start | test | setup | screenshots) ;;
+		*) die "usage: ./dev.sh start [--customers N] | ./dev.sh test [pytest args] | ./dev.sh setup | ./dev.sh screenshots" ;;
 	esac
 	machine
 	as_bench_user "$command" "$@"
 	start_services
 	bench_path
 	step "bench" ensure_bench
-	[ "$command" = start ] || step "ERPNext in the bench" ensure_erpnext
+	case "$command" in test | setup) step "ERPNext in the bench" ensure_erpnext ;; esac
 	step "installing this checkout into $BENCH_DIR/apps/$APP" install_app
 	"cmd_$command" "$@"
 }

@@ -29,10 +29,9 @@ def demo(context, customers: int, seed: int | None):
 		started = time.monotonic()
 		make_demo(customers, seed=seed, echo=click.echo)
 		click.echo(f"Demo ready on {frappe.local.site} in {time.monotonic() - started:.0f} s.")
-		click.echo(
-			f"Desk: /app/customer, log in as Administrator, or as staff {STAFF[0][0]} / {STAFF_PASSWORD}"
-		)
-		click.echo("Portal: /portal, log in as {} / {}".format(*PORTAL_LOGIN))
+		staff = ", ".join(f"{email} ({role})" for email, _first, _last, role in STAFF)
+		click.echo(f"Staff logins: {staff}, password {STAFF_PASSWORD}")
+		click.echo("Portal login: {} / {}".format(*PORTAL_LOGIN))
 	finally:
 		frappe.destroy()
 

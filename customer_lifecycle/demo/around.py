@@ -17,7 +17,7 @@ from frappe.desk.like import _toggle_like
 from frappe.utils import add_days, getdate, now_datetime, nowdate
 
 from customer_lifecycle.customers import flags
-from customer_lifecycle.demo.customers import STANDARD_FIELDS
+from customer_lifecycle.demo.customers import STANDARD_FIELDS, read_customers
 from customer_lifecycle.lifecycle.engine import get_settings
 from customer_lifecycle.utils.doctypes import CUSTOMER, FLAG, NOTE, STATE_FIELD
 
@@ -36,12 +36,13 @@ VISIBLE_NOTES = (
 	"Reminder: the tax return deadline is the end of January.",
 	"We have received your signed engagement letter.",
 )
+# in turn, so that even a small demo has a flag of each severity
 FLAGS = (
 	("High", "Disputed invoice: do not chase until resolved"),
-	("High", "Identity documents expired"),
 	("Medium", "Slow to reply: call rather than email"),
-	("Medium", "Payment plan agreed"),
 	("Low", "Prefers paper copies"),
+	("High", "Identity documents expired"),
+	("Medium", "Payment plan agreed"),
 	("Low", "Ask about a referral at the next meeting"),
 )
 TASKS = (
@@ -54,22 +55,16 @@ TASKS = (
 TAGS = ("VIP", "Referral", "Payroll", "Tax season", "Newsletter")
 
 
-def customers_with_history() -> list[frappe._dict]:
-	return frappe.get_all(
-		CUSTOMER,
-		fields=[
-			"name",
-			"customer_name",
-			"phone",
-			"creation",
-			"lifecycle_since",
-			"last_invoice_date",
-			STATE_FIELD,
-		],
-		filters={"archived": 0},
-		order_by="name",
-		limit_page_length=0,
-	)
+HISTORY_FIELDS = [
+	"customer_name",
+	"phone",
+	"primary_contact",
+	"creation",
+	"lifecycle_since",
+	"last_invoice_date",
+	"archived",
+	STATE_FIELD,
+]
 
 
 def latest_moment(customer, active_state: str) -> datetime:
@@ -81,22 +76,22 @@ def latest_moment(customer, active_state: str) -> datetime:
 	return min(end, now_datetime())
 
 
-def make_around(staff: list[str], seed: int = 1, echo=print) -> dict:
+def make_around(names: list[str], staff: list[str], seed: int = 1) -> dict:
 	rng = random.Random(seed)
 	settings = get_settings()
-	customers = customers_with_history()
-	if not customers:
+	customers = read_customers(names, HISTORY_FIELDS)
+	live = [c for c in customers if not c.archived and c.get(STATE_FIELD) != settings.anonymized_state]
+	if not live:
 		return {}
-	live = [c for c in customers if c.get(STATE_FIELD) != settings.anonymized_state]
 	counts = {"notes": make_notes(live, staff, settings.active_state, rng)}
-	counts["flags"] = make_flags(rng.sample(live, k=max(1, len(live) // 15)), staff, rng)
+	counts["flags"] = make_flags(rng.sample(live, k=min(len(live), max(3, len(live) // 15))), staff, rng)
 	counts["tasks"] = make_tasks(rng.sample(live, k=max(1, len(live) // 25)), staff, rng)
 	counts["tags"] = make_tags(rng.sample(live, k=max(1, len(live) // 10)), rng)
 	counts["favourites"] = make_favourites(live, staff, rng)
 	counts["near-duplicates"] = make_near_duplicates(
 		rng.sample([c for c in live if c.phone], k=min(6, len(live) // 50 + 1)), rng
 	)
-	counts["contacts with marketing consent"] = give_consent(rng)
+	counts["contacts with marketing consent"] = give_consent([c.primary_contact for c in live], rng)
 	frappe.db.commit()
 	return counts
 
@@ -138,9 +133,9 @@ def as_staff(staff: list[str], rng: random.Random):
 def make_flags(customers: list, staff: list[str], rng: random.Random) -> int:
 	user = frappe.session.user
 	try:
-		for customer in customers:
+		for i, customer in enumerate(customers):
 			as_staff(staff, rng)
-			severity, reason = rng.choice(FLAGS)
+			severity, reason = FLAGS[i % len(FLAGS)]
 			flag = frappe.get_doc(
 				{"doctype": FLAG, "customer": customer.name, "severity": severity, "reason": reason}
 			).insert()
@@ -217,11 +212,15 @@ def make_near_duplicates(customers: list, rng: random.Random) -> int:
 	return len(customers)
 
 
-def give_consent(rng: random.Random) -> int:
-	"""Marketing consent on about a third of the contacts with an email, given a few days after the
-	contact was made (privacy.consent keeps the same date on a save)."""
+def give_consent(names: list[str], rng: random.Random) -> int:
+	"""Marketing consent on about a third of these contacts that have an email, given a few days
+	after the contact was made (privacy.consent keeps the same date on a save)."""
 	contacts = frappe.get_all(
-		"Contact", filters={"email_id": ("is", "set")}, fields=["name", "creation"], limit_page_length=0
+		"Contact",
+		filters={"name": ("in", [n for n in names if n]), "email_id": ("is", "set")},
+		fields=["name", "creation"],
+		order_by="name",
+		limit_page_length=0,
 	)
 	chosen = [c for c in contacts if rng.random() < 0.35]
 	for contact in chosen:

@@ -15,11 +15,10 @@ from frappe.utils import cint, getdate, now, nowdate
 
 from customer_lifecycle.billing import figures, rules
 from customer_lifecycle.billing.currency import default_currency
-from customer_lifecycle.demo.customers import STANDARD_FIELDS
+from customer_lifecycle.demo.customers import STANDARD_FIELDS, read_customers, read_history
 from customer_lifecycle.lifecycle.engine import get_settings
 from customer_lifecycle.utils.doctypes import (
 	ALLOCATION,
-	CHANGE_LOG,
 	CUSTOMER,
 	ENGAGEMENT,
 	INVOICE,
@@ -84,10 +83,10 @@ ENGAGEMENT_TITLES = (
 )
 # how a customer pays: weight, days from the invoice to the payment (None: never), share of the total
 PAYERS = {
-	"on time": (60, (3, 25), 1.0),
-	"late": (20, (35, 90), 1.0),
-	"partial": (12, (10, 40), 0.5),
-	"slow": (8, None, 0.0),
+	"on time": (76, (3, 25), 1.0),
+	"late": (12, (35, 90), 1.0),
+	"partial": (8, (10, 40), 0.5),
+	"slow": (4, None, 0.0),
 }
 HISTORY_DAYS = 548  # 18 months
 
@@ -176,24 +175,13 @@ def first_series(doctype: str) -> str:
 	return frappe.get_meta(doctype).get_field("naming_series").options.split("\n")[0]
 
 
-def active_periods(settings) -> dict[str, frappe._dict]:
+def active_periods(settings, names: list[str]) -> dict[str, frappe._dict]:
 	"""customer -> its name, category, state now, when it became active and when it stopped being
-	active (or now), for every customer whose history reached the active state."""
+	active (or now), for each of the customers whose history reached the active state."""
 	active = settings.active_state
-	log = frappe.get_all(
-		CHANGE_LOG,
-		fields=["customer", "to_state", "from_state", "changed_on"],
-		filters={"to_state": ("!=", "")},
-		order_by="customer, changed_on",
-		limit_page_length=0,
-	)
+	log = read_history(names)
 	customers = {
-		c.name: c
-		for c in frappe.get_all(
-			CUSTOMER,
-			fields=["name", "customer_name", "customer_category", "lifecycle_status"],
-			limit_page_length=0,
-		)
+		c.name: c for c in read_customers(names, ["customer_name", "customer_category", "lifecycle_status"])
 	}
 	periods = {}
 	for row in log:
@@ -209,13 +197,14 @@ def active_periods(settings) -> dict[str, frappe._dict]:
 	}
 
 
-def make_billing(seed: int = 1, echo=print) -> dict:
-	"""Rates, engagements, invoices and payments for the customers who reached the active state, then
-	every customer's stored figures. Returns counts by kind.
+def make_billing(customers: list[str], seed: int = 1) -> dict:
+	"""Rates, engagements, invoices and payments for those of the customers who reached the active
+	state, then every customer's stored figures. Returns counts by kind.
 
-	A customer is billed while it was active, mostly for its regular work: every 25 to 40 days from a little after it became
-	active until it left the state, or until now. One active customer in twenty-five went quiet
-	longer ago than the settings' dormancy days, so the nightly dormancy job has customers to move.
+	A customer is billed about monthly while it was active, mostly for its regular work, from a
+	little after it became active until it left the state, or until now. One active customer in
+	twenty-five went quiet longer ago than the settings' dormancy days, so the nightly dormancy job
+	has customers to move.
 	Every record is dated inside the active period (a record after a customer went dormant would be
 	new activity, and bring it back)."""
 	rng = random.Random(seed)
@@ -223,7 +212,7 @@ def make_billing(seed: int = 1, echo=print) -> dict:
 	today = getdate(nowdate())
 	quiet_days = cint(settings.dormant_after_days) or 90
 	rows = BillingRows()
-	periods = active_periods(settings)
+	periods = active_periods(settings, customers)
 	price_list = make_rates(rows, rng, periods)
 	engagements, invoices, items, payments, allocations = [], [], [], [], []
 	# (customer, customer_name, paid on, amount, invoice, its due date, its total)
@@ -244,7 +233,7 @@ def make_billing(seed: int = 1, echo=print) -> dict:
 		dates, day = [], first + timedelta(days=rng.randint(0, 20))
 		while day <= last:
 			dates.append(day)
-			day += timedelta(days=rng.randint(25, 40))
+			day += timedelta(days=rng.randint(27, 33))
 		plan.append((customer, customer_name, payer, first, last, dates))
 		# what the customer pays for each service: its own rate, else its category's (rates.find_rates)
 		price_list[customer] = {

@@ -17,15 +17,13 @@ from datetime import datetime, timedelta
 import frappe
 from frappe.utils import now_datetime
 
-from customer_lifecycle.demo.customers import STANDARD_FIELDS
+from customer_lifecycle.demo.customers import STANDARD_FIELDS, read_customers, read_history
 from customer_lifecycle.lifecycle.engine import get_settings
 from customer_lifecycle.onboarding import rules
 from customer_lifecycle.onboarding.checklists import ITEM_FIELDS
 from customer_lifecycle.utils.doctypes import (
-	CHANGE_LOG,
 	CHECKLIST,
 	CHECKLIST_ITEM,
-	CUSTOMER,
 	STATE_FIELD,
 	TEMPLATE,
 )
@@ -63,18 +61,13 @@ ANSWERS = (
 )
 
 
-def rounds_in_history(onboarding: str) -> list[tuple[str, datetime, datetime | None, str | None]]:
-	"""(customer, entered onboarding, left it or None, the state it went to) for every time a
-	customer's history entered the onboarding state, oldest first."""
-	log = frappe.get_all(
-		CHANGE_LOG,
-		fields=["customer", "from_state", "to_state", "changed_on"],
-		filters={"to_state": ("is", "set")},
-		order_by="customer, changed_on",
-		limit_page_length=0,
-	)
+def rounds_in_history(
+	onboarding: str, customers: list[str]
+) -> list[tuple[str, datetime, datetime | None, str | None]]:
+	"""(customer, entered onboarding, left it or None, the state it went to) for every time one of
+	the customers' history entered the onboarding state, oldest first."""
 	rounds, running = [], {}
-	for row in log:
+	for row in read_history(customers):
 		if row.from_state == onboarding and row.customer in running:
 			rounds.append((row.customer, running.pop(row.customer), row.changed_on, row.to_state))
 		if row.to_state == onboarding:
@@ -83,8 +76,8 @@ def rounds_in_history(onboarding: str) -> list[tuple[str, datetime, datetime | N
 	return rounds
 
 
-def make_rounds(staff: list[str], seed: int = 1) -> dict:
-	"""Write the rounds; returns how many of each status."""
+def make_rounds(customers: list[str], staff: list[str], seed: int = 1) -> dict:
+	"""Write the customers' rounds; returns how many of each status."""
 	rng = random.Random(seed)
 	settings = get_settings()
 	now = now_datetime()
@@ -100,17 +93,15 @@ def make_rounds(staff: list[str], seed: int = 1) -> dict:
 		)
 		for t in templates
 	}
-	customers = {
+	records = {
 		c.name: c
-		for c in frappe.get_all(
-			CUSTOMER,
-			fields=["name", "customer_name", "customer_type", "customer_category", STATE_FIELD],
-			limit_page_length=0,
+		for c in read_customers(
+			customers, ["customer_name", "customer_type", "customer_category", STATE_FIELD]
 		)
 	}
 	checklists, rows, counts, numbers = [], [], {}, {}
-	for customer, entered, left, went_to in rounds_in_history(settings.onboarding_state):
-		record = customers.get(customer)
+	for customer, entered, left, went_to in rounds_in_history(settings.onboarding_state, customers):
+		record = records.get(customer)
 		template = record and rules.choose_template(templates, record.customer_type, record.customer_category)
 		if not template or not items_of[template.name]:
 			continue

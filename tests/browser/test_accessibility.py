@@ -1,15 +1,17 @@
 """A portal everyone can use (issue 17 §5): axe-core finds no violation of WCAG 2's A and AA rules on
-any portal page a customer's person reaches, on a phone or a desktop, nor in the app's own desk
-dialogs (the two-step new customer, the anonymize confirmation, a bulk action's results); and a
-customer updates their profile, adds an address and uploads an onboarding document with the
-keyboard alone."""
+any portal page a customer's person reaches, nor on a request's one-time link page, on a phone or a
+desktop, nor in the app's own desk dialogs (the two-step new customer, the anonymize confirmation, a
+bulk action's results); and a customer updates their profile, adds an address and uploads an
+onboarding document with the keyboard alone."""
 
 from pathlib import Path
 
 import frappe
 import pytest
+from frappe.utils import add_days, nowdate
 from playwright.sync_api import expect
 
+from customer_lifecycle.onboarding import links
 from tests.browser import axe
 from tests.browser.keyboard import tab_to, type_into
 from tests.browser.pages import CustomerForm, CustomerList
@@ -82,6 +84,22 @@ def test_portal_pages_have_no_accessibility_violations(showcase, portal_as, scre
 		expect(portal.customer_switch).to_be_attached()
 		found[route] = axe.violations(portal.page)
 	assert not any(found.values()), report(found)
+
+
+@pytest.mark.parametrize("screen", SCREENS.values(), ids=SCREENS.keys())
+def test_a_requests_one_time_link_page_has_no_accessibility_violations(showcase, browser, base_url, screen):
+	"""The page a contact without a portal login reaches from a request's email, as a guest."""
+	context = browser.new_context(base_url=base_url, viewport=screen, is_mobile=screen == PHONE)
+	try:
+		page = context.new_page()
+		page.goto(f"/request?{links.query(showcase.request, add_days(nowdate(), 14))}")
+		expect(page.locator(".cl-request-link")).to_be_visible()
+		# one item provided (the document), one still needed (the question)
+		expect(page.locator(".cl-portal-item.done")).to_have_count(1)
+		found = axe.violations(page)
+	finally:
+		context.close()
+	assert not found, found
 
 
 def dialog_violations(page) -> dict[str, str]:

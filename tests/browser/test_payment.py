@@ -68,3 +68,62 @@ def test_receivables_from_the_customer_form_run_live_for_that_customer(login, cu
 	expect(report.body).to_contain_text(customer.customer_name)
 	expect(report.body).to_contain_text("100.00")
 	expect(report.generate_button).to_have_count(0)
+
+
+@pytest.fixture
+def customer_with_two_invoices(site):
+	"""An active customer owing on two invoices (the older 250, the newer 80), committed."""
+	with committed_customers(make_active_customer) as make:
+		customer = make(customer_name=unique("Harriet Vane"), email=unique_email("harriet.vane"))
+		older = make_invoice(customer.name, items=((1, 250),), days_ago=20)
+		newer = make_invoice(customer.name, items=((2, 40),), days_ago=5)
+		frappe.db.commit()
+		yield customer, older.name, newer.name
+
+
+def test_amounts_show_the_firms_currency_everywhere(login, customer_with_invoice):
+	"""The test site is in the United Kingdom: the 360 header, the invoice and a report show pounds."""
+	customer, invoice = customer_with_invoice
+	form = CustomerForm(login("manager")).open(customer.name)
+	expect(form.header.figure("balance")).to_have_text(re.compile(r"£\s?100\.00"))
+	form.invoices_tab.show()
+	expect(form.invoices_tab.row(invoice)).to_contain_text(re.compile(r"£\s?100\.00"))
+
+	form.page.goto(f"/app/customer-invoice/{invoice}")
+	total = form.page.locator('.frappe-control[data-fieldname="total"] .control-value')
+	expect(total).to_have_text(re.compile(r"£\s?100\.00"))
+
+	# the report for this customer, as a link from its form opens it
+	report = ReportView(form.page, "Customer Lifetime Value")
+	form.page.evaluate(
+		"""(customer) => {
+			frappe.route_options = { customer, top: 0 };
+			frappe.set_route("query-report", "Customer Lifetime Value");
+		}""",
+		customer.name,
+	)
+	rows = report.body.locator(".dt-scrollable .dt-row")
+	expect(rows).to_have_count(1)
+	expect(rows.first).to_contain_text(customer.customer_name)
+	expect(rows.first).to_contain_text(re.compile(r"£\s?100\.00"))
+
+
+def test_pay_one_invoice_from_the_invoices_tab(login, customer_with_two_invoices):
+	"""The newer invoice's Record Payment pays that invoice, not the oldest one."""
+	customer, older, newer = customer_with_two_invoices
+	form = CustomerForm(login("manager")).open(customer.name)
+	form.invoices_tab.show()
+	form.invoices_tab.pay(newer)
+	dialog = form.dialog()
+	expect(dialog.title).to_have_text(f"Record Payment for {newer}")
+	dialog.field("amount").fill("80")
+	dialog.field("method").select_option("Bank Transfer")
+	dialog.button("Record").click()
+
+	expect(form.header.figure("balance")).to_have_text(re.compile(r"£\s?250\.00"))
+	expect(form.invoices_tab.row(newer)).to_contain_text("Paid")
+	expect(form.invoices_tab.row(newer).get_by_role("button", name="Record Payment")).to_have_count(0)
+	frappe.db.rollback()
+	assert frappe.db.get_value("Customer Invoice", newer, "outstanding_amount") == 0
+	assert frappe.db.get_value("Customer Invoice", older, "outstanding_amount") == 250
+	assert frappe.db.get_value("Customer", customer.name, "balance") == 250

@@ -86,6 +86,27 @@ class ContactsTab(Tab):
 		return address.locator(".cl-access-contact")
 
 
+class InvoicesTab(Tab):
+	"""Invoices: the customer's invoices a page at a time, each with its amounts in its currency and,
+	while it owes money, a Record Payment button."""
+
+	label = "Invoices"
+
+	def __init__(self, page: Page):
+		super().__init__(page)
+		self.ledger = page.locator('.cl-ledger[data-ledger="invoices"]')
+
+	@property
+	def content(self) -> Locator:
+		return self.ledger
+
+	def row(self, invoice: str) -> Locator:
+		return self.ledger.locator("tbody tr", has_text=invoice)
+
+	def pay(self, invoice: str) -> None:
+		self.row(invoice).get_by_role("button", name="Record Payment").click()
+
+
 class Note:
 	def __init__(self, root: Locator):
 		self.root = root
@@ -221,6 +242,7 @@ class CustomerForm(Desk):
 		super().__init__(page)
 		self.header = Header360(page)
 		self.contacts_tab = ContactsTab(page)
+		self.invoices_tab = InvoicesTab(page)
 		self.notes_tab = NotesTab(page)
 		self.onboarding_tab = OnboardingTab(page)
 		self.flag_alert = FlagAlert(page)
