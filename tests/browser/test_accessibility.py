@@ -210,3 +210,17 @@ def test_a_customer_uses_the_portal_with_the_keyboard_alone(newcomer, portal_as,
 		"Onboarding Checklist Item", newcomer.provided_item, ["done", "attachment"], as_dict=True
 	)
 	assert item_row.done == 1 and "passport-scan" in item_row.attachment
+
+
+def test_a_customers_person_switches_customer_with_the_keyboard(showcase, portal_as):
+	"""Arrowing through the customers does not leave the page; the Switch button does."""
+	portal = portal_as(showcase.user, DESKTOP).open("/portal")
+	page = portal.page
+	expect(portal.customer_name).to_have_text(showcase.customer_name)
+	loads = []
+	page.on("framenavigated", lambda frame: loads.append(frame.url) if frame == page.main_frame else None)
+	tab_to(portal.customer_switch).select_option(showcase.other_customer)  # as an arrow key does
+	with page.expect_navigation():
+		tab_to(portal.button("Switch")).press("Enter")
+	expect(portal.customer_name).to_have_text(f"{showcase.customer_name} Holdings")
+	assert len(loads) == 1, loads  # the choice itself loaded nothing
