@@ -1,3 +1,4 @@
+import "./accessible_dialogs";
 import "./list_sidebar";
 import "./customer_quick_entry";
 import "./customer_contacts";
