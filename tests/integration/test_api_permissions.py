@@ -567,6 +567,19 @@ METHODS: dict[str, Case] = {
 		other=None,
 		ok=expect(lambda m, w: m["status"] == "Queued"),
 	),
+	# customers/doctype/customer_import (the form's Save Mapping)
+	f"{PACKAGE}.customers.doctype.customer_import.customer_import.save_mapping": Case(
+		lambda w: {"name": w.import_doc, "mapping_name": w.add(f"Perm mapping {w.tag}")},
+		writes=True,
+		managers_only=True,
+		other=None,
+		ok=then(
+			lambda w: (
+				frappe.db.get_value("Customer Import", w.import_doc, "mapping") == f"Perm mapping {w.tag}"
+				and frappe.db.exists("Customer Import Mapping", f"Perm mapping {w.tag}")
+			)
+		),
+	),
 	# customers/terminology.py (the settings form's preview)
 	f"{PACKAGE}.customers.terminology.preview": Case(
 		lambda w: {"singular": "Client", "plural": "Clients"}, writes=False, other=None
