@@ -49,7 +49,9 @@ def hubspot_cleanup(site):
 def column_row(page, title: str):
 	"""The row of the Columns table for a column of the file."""
 	grid = page.locator('.frappe-control[data-fieldname="columns"]')
-	return grid.locator(".grid-row").filter(has=page.locator('[data-fieldname="column"]', has_text=title)).first
+	return (
+		grid.locator(".grid-row").filter(has=page.locator('[data-fieldname="column"]', has_text=title)).first
+	)
 
 
 def status_of(name: str) -> str:
@@ -87,8 +89,10 @@ def test_import_a_hubspot_export_through_a_corrected_mapping(login, hubspot_clea
 		lambda timeout: expect(select).to_be_visible(timeout=timeout),
 	)
 	select.select_option("ID Number")
+	indicator = page.locator(".page-head .indicator-pill:visible").first
+	expect(indicator).to_have_text("Not Saved")
 	page.keyboard.press("Control+s")
-	expect(page.get_by_role("button", name="Save Mapping")).to_be_visible()
+	expect(indicator).to_have_text("Pending")
 	frappe.db.rollback()
 	fields = dict(
 		frappe.get_all(

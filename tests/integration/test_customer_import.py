@@ -808,6 +808,9 @@ def test_a_saved_mapping_is_picked_for_the_next_file_with_the_same_columns(clean
 		save_mapping(first.name, "HubSpot contacts")
 		mapping.reload()
 		assert next(row.field for row in mapping.columns if row.column == "Record ID") in ("", None)
+		# imports made with it do not keep it from being deleted
+		frappe.delete_doc("Customer Import Mapping", "HubSpot contacts")
+		assert frappe.db.get_value("Customer Import", first.name, "mapping") == "HubSpot contacts"
 
 
 def test_what_the_user_maps_is_checked_when_the_import_is_saved(cleanup):

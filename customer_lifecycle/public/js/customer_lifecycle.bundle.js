@@ -9,3 +9,4 @@ import "./customer_privacy";
 import "./customer_billing";
 import "./customer_ledgers";
 import "./customer_portal";
+import "./import_columns";

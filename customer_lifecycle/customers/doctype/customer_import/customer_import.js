@@ -51,7 +51,10 @@ frappe.ui.form.on("Customer Import", {
 			frm.add_custom_button(__("Download Error File"), () => window.open(frm.doc.error_file));
 		}
 		if (frm.doc.message) {
-			frm.set_intro(frappe.utils.escape_html(frm.doc.message), frm.doc.status === "Failed" ? "red" : "blue");
+			frm.set_intro(
+				frappe.utils.escape_html(frm.doc.message),
+				frm.doc.status === "Failed" ? "red" : "blue"
+			);
 		} else if (frm.doc.status === "Pending" && (frm.doc.columns || []).length) {
 			frm.set_intro(
 				__("Check what each column is imported as (correct it and save), then press Start Import."),
@@ -70,8 +73,7 @@ frappe.ui.form.on("Customer Import", {
 frappe.provide("customer_lifecycle.customer_import");
 
 customer_lifecycle.customer_import.set_columns_editable = function (frm, editable) {
-	frm.set_df_property("columns", "cannot_add_rows", true);
-	frm.set_df_property("columns", "cannot_delete_rows", true);
+	customer_lifecycle.import_columns.fixed_rows(frm, "columns");
 	frm.set_df_property("columns", "read_only", editable ? 0 : 1);
 	frm.set_df_property("mapping", "read_only", editable ? 0 : 1);
 };
@@ -98,10 +100,9 @@ customer_lifecycle.customer_import.apply_mapping = function (frm, mapping_name) 
 
 customer_lifecycle.customer_import.start = function (frm) {
 	frappe
-		.xcall(
-			"customer_lifecycle.customers.doctype.customer_import.customer_import.start_import",
-			{ name: frm.doc.name }
-		)
+		.xcall("customer_lifecycle.customers.doctype.customer_import.customer_import.start_import", {
+			name: frm.doc.name,
+		})
 		.then(() => {
 			frappe.show_alert({ message: __("Import queued"), indicator: "blue" });
 			frm.reload_doc();
@@ -124,10 +125,10 @@ customer_lifecycle.customer_import.save_mapping = function (frm) {
 		],
 		(values) =>
 			frappe
-				.xcall(
-					"customer_lifecycle.customers.doctype.customer_import.customer_import.save_mapping",
-					{ name: frm.doc.name, mapping_name: values.mapping_name }
-				)
+				.xcall("customer_lifecycle.customers.doctype.customer_import.customer_import.save_mapping", {
+					name: frm.doc.name,
+					mapping_name: values.mapping_name,
+				})
 				.then(() => {
 					frappe.show_alert({
 						message: __("Mapping {0} saved", [frappe.utils.escape_html(values.mapping_name)]),

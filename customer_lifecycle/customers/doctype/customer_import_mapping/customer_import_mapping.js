@@ -5,8 +5,10 @@ frappe.ui.form.on("Customer Import Mapping", {
 	setup(frm) {
 		// a mapping keeps what each column is imported as, not the values of the file it was made from
 		frm.fields_dict.columns.grid.update_docfield_property("sample", "in_list_view", 0);
+	},
+
+	refresh(frm) {
 		// its rows are a file's columns (they make its header key): changed, never added or removed
-		frm.set_df_property("columns", "cannot_add_rows", true);
-		frm.set_df_property("columns", "cannot_delete_rows", true);
+		customer_lifecycle.import_columns.fixed_rows(frm, "columns");
 	},
 });
