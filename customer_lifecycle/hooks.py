@@ -158,6 +158,9 @@ override_whitelisted_methods = {
 	"frappe.model.workflow.apply_workflow": "customer_lifecycle.api.lifecycle.apply_workflow",
 }
 
+# an import keeps the name of the saved mapping it was given: the mapping may still be deleted
+ignore_links_on_delete = ["Customer Import"]
+
 additional_timeline_content = {
 	"Customer": ["customer_lifecycle.lifecycle.engine.timeline"],
 }

@@ -160,6 +160,16 @@ class World:
 		self.names.add(name)
 		return name
 
+	def without_timer(self, args: dict) -> dict:
+		"""`args`, once the owner has no timer running: a user runs one at a time, and one started by
+		an earlier run on this site stays committed (stopped here as Stop Timer would)."""
+		frappe.db.sql(
+			"update `tabTime Entry` set timer_started_at = null, hours = 0.1"
+			" where user = %s and timer_started_at is not null",
+			self.owner,
+		)
+		return args
+
 	def new_customer(self, kind: str, state: str = "Prospect", **fields) -> str:
 		from customer_lifecycle.api.lifecycle import apply_action
 
@@ -633,7 +643,9 @@ METHODS: dict[str, Case] = {
 		ok=expect(lambda m, w: [e["name"] for e in m["entries"]] == [w.time_entry] and m["unbilled"] == 50),
 	),
 	f"{API}.time_entries.start_timer": Case(
-		lambda w: {"engagement": w.engagement, "activity": w.activity, "description": "Perm timer"},
+		lambda w: w.without_timer(
+			{"engagement": w.engagement, "activity": w.activity, "description": "Perm timer"}
+		),
 		writes=True,
 		ok=expect(lambda m, w: m["engagement"] == w.engagement),
 	),
@@ -698,6 +710,19 @@ METHODS: dict[str, Case] = {
 		managers_only=True,
 		other=None,
 		ok=expect(lambda m, w: m["status"] == "Queued"),
+	),
+	# customers/doctype/customer_import (the form's Save Mapping)
+	f"{PACKAGE}.customers.doctype.customer_import.customer_import.save_mapping": Case(
+		lambda w: {"name": w.import_doc, "mapping_name": w.add(f"Perm mapping {w.tag}")},
+		writes=True,
+		managers_only=True,
+		other=None,
+		ok=then(
+			lambda w: (
+				frappe.db.get_value("Customer Import", w.import_doc, "mapping") == f"Perm mapping {w.tag}"
+				and frappe.db.exists("Customer Import Mapping", f"Perm mapping {w.tag}")
+			)
+		),
 	),
 	# customers/terminology.py (the settings form's preview)
 	f"{PACKAGE}.customers.terminology.preview": Case(

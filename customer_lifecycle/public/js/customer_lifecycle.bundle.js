@@ -13,3 +13,4 @@ import "./customer_ledgers";
 import "./customer_requests";
 import "./customer_portal";
 import "./customer_time";
+import "./import_columns";
