@@ -27,7 +27,6 @@ from contextlib import contextmanager
 
 import frappe
 import requests
-from frappe.installer import update_site_config
 from frappe.utils.password import update_password
 from frappe.utils.scheduler import is_scheduler_disabled, toggle_scheduler
 
@@ -123,8 +122,8 @@ def staff_login(i: int) -> dict:
 @contextmanager
 def served(scheduler: bool = True, workers: int = GUNICORN_WORKERS, echo=print):
 	"""gunicorn with `workers` workers, an RQ worker and (with `scheduler`) the scheduler, switched on
-	for the site while they run, with the site's host_name pointing at them; yields the base URL.
-	Stops them all and restores the site's settings afterwards."""
+	for the site while they run; yields the base URL. Stops them all and restores the site's
+	scheduler setting afterwards."""
 	port = int(os.environ.get("CL_LOAD_PORT") or DEFAULT_PORT)
 	if port_in_use(port):
 		frappe.throw(f"Port {port} is in use: set CL_LOAD_PORT to a free one")
@@ -151,10 +150,7 @@ def served(scheduler: bool = True, workers: int = GUNICORN_WORKERS, echo=print):
 		"worker": [*helper, "worker", "--queue", "short,default,long"],
 	}
 	host = f"http://127.0.0.1:{port}"
-	# the PDF renderer fetches the page's stylesheets from the site's host_name: as in production,
-	# that is the server under load (restored afterwards)
-	host_name = frappe.get_site_config().get("host_name")
-	update_site_config("host_name", host)
+	static_server_is_up(echo)
 	was_off = is_scheduler_disabled(verbose=False)
 	if scheduler:
 		commands["scheduler"] = [*helper, "schedule"]
@@ -178,7 +174,20 @@ def served(scheduler: bool = True, workers: int = GUNICORN_WORKERS, echo=print):
 		if scheduler and was_off:
 			toggle_scheduler(False)
 			frappe.db.commit()
-		update_site_config("host_name", host_name or "None")
+
+
+def static_server_is_up(echo) -> None:
+	"""gunicorn serves no /assets (nginx does in production, `bench serve` in development), and the
+	PDF renderer fetches the print's stylesheets from the site's host_name: it must answer."""
+	url = frappe.utils.get_url()
+	try:
+		requests.get(f"{url}/api/method/ping", timeout=10).raise_for_status()
+	except requests.RequestException as e:
+		frappe.throw(
+			f"The site's host_name {url} does not answer ({e}): the invoice PDFs fetch their stylesheets"
+			" from it. Start the site's web server (nginx, or `bench serve`) first."
+		)
+	echo(f"PDF stylesheets from the site's host_name, {url}")
 
 
 def port_in_use(port: int) -> bool:
@@ -189,8 +198,12 @@ def port_in_use(port: int) -> bool:
 def wait_until_up(host: str, processes: list, timeout: float = 90) -> None:
 	deadline = time.monotonic() + timeout
 	while time.monotonic() < deadline:
-		if any(p.poll() is not None for p in processes):
-			frappe.throw("A load server process stopped at start: see logs/load-*.log in the bench")
+		dead = [p for p in processes if p.poll() is not None]
+		if dead:
+			frappe.throw(
+				f"{' '.join(dead[0].args[:3])} stopped at start (exit code {dead[0].returncode}):"
+				" see logs/load-*.log in the bench"
+			)
 		try:
 			r = requests.get(
 				f"{host}/api/method/ping", headers={"X-Frappe-Site-Name": frappe.local.site}, timeout=5

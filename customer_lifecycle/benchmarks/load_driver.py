@@ -171,7 +171,7 @@ def make_users(plan: dict, recorder: Recorder) -> list[type]:
 			self.own = next(portal_logins)
 			self.markers = foreign_markers(plan, self.own)
 			self.login(self.own)
-			self.step = count()
+			self.step = count(random.randrange(len(PORTAL_PAGES) + len(self.own["invoices"])))
 
 		def page(self, path: str, name: str, expect: str | None = None) -> None:
 			with self.client.get(path, name=name, catch_response=True, context={"group": "portal"}) as r:
