@@ -157,19 +157,17 @@ def served(scheduler: bool = True, workers: int = GUNICORN_WORKERS, echo=print):
 		if was_off:
 			toggle_scheduler(True)
 			frappe.db.commit()
-	processes = []
+	processes = {}
 	try:
 		for name, command in commands.items():
 			log = open(os.path.join(logs, f"load-{name}.log"), "ab")
-			processes.append(
-				subprocess.Popen(
-					command, cwd=sites, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-				)
+			processes[name] = subprocess.Popen(
+				command, cwd=sites, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
 			)
-		wait_until_up(host, processes)
+		wait_until_up(host, processes, echo)
 		yield host
 	finally:
-		for process in processes:
+		for process in processes.values():
 			stop(process)
 		if scheduler and was_off:
 			toggle_scheduler(False)
@@ -195,14 +193,19 @@ def port_in_use(port: int) -> bool:
 		return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def wait_until_up(host: str, processes: list, timeout: float = 90) -> None:
+def wait_until_up(host: str, processes: dict, echo, timeout: float = 90) -> None:
 	deadline = time.monotonic() + timeout
 	while time.monotonic() < deadline:
-		dead = [p for p in processes if p.poll() is not None]
+		scheduler = processes.get("scheduler")
+		if scheduler and scheduler.poll() == 0:
+			# Frappe's scheduler leaves at once when another holds the bench's lock: one is running
+			echo("The bench's scheduler is already running in another process: that one ticks.")
+			del processes["scheduler"]
+		dead = [name for name, p in processes.items() if p.poll() is not None]
 		if dead:
 			frappe.throw(
-				f"{' '.join(dead[0].args[:3])} stopped at start (exit code {dead[0].returncode}):"
-				" see logs/load-*.log in the bench"
+				f"The load's {dead[0]} stopped at start (exit code {processes[dead[0]].returncode}):"
+				f" see logs/load-{dead[0]}.log in the bench"
 			)
 		try:
 			r = requests.get(

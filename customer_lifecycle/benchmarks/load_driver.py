@@ -133,7 +133,9 @@ def check_text(response, own: dict, markers: list[str], text: str | None = None)
 def pdf_text(content: bytes) -> str:
 	from pypdf import PdfReader
 
-	return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+	text = " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+	# pypdf gives the spaces between words as tabs and breaks lines: one space, as on the pages
+	return " ".join(text.split())
 
 
 def make_users(plan: dict, recorder: Recorder) -> list[type]:

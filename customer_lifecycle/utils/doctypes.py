@@ -19,6 +19,9 @@ INVOICE_ITEM = "Customer Invoice Item"
 PAYMENT = "Customer Payment"
 ALLOCATION = "Customer Payment Allocation"
 RATE = "Customer Rate"
+TIME_ENTRY = "Time Entry"
+STAFF_RATE = "Staff Rate"
+ACTIVITY = "Billing Activity"
 
 # the customer's lifecycle state, a field of Customer that only the workflow changes
 STATE_FIELD = "lifecycle_status"

@@ -22,22 +22,6 @@ def world(site):
 	return make_portal_world()
 
 
-@pytest.fixture
-def portal_as(browser, base_url):
-	"""portal_as(user) -> the portal on a phone-sized Playwright page, logged in through the login form."""
-	contexts = []
-
-	def open_as(user: str) -> Portal:
-		context = browser.new_context(base_url=base_url, viewport=PHONE, is_mobile=True)
-		context.set_default_timeout(20_000)
-		contexts.append(context)
-		return Portal(context.new_page()).log_in(user, PASSWORD)
-
-	yield open_as
-	for context in contexts:
-		context.close()
-
-
 def test_a_manager_invites_a_contact_from_the_customer_form(login, site):
 	with committed_customers() as make:
 		customer = make(customer_name=unique("Harriet Vane"), email=unique_email("harriet"))
