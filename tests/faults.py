@@ -98,8 +98,16 @@ class OwnMariaDB:
 		)
 		wait_for(self.answers, 120, f"MariaDB on port {self.port} (see {self.dir / 'error.log'})")
 		if fresh:
-			for host in ("localhost", "127.0.0.1"):
-				self.root_sql(f"ALTER USER 'root'@'{host}' IDENTIFIED BY '{ROOT_PASSWORD}'", password="")
+			# every root account the install made, on the one connection (the first ALTER already
+			# changes the password this connection came in with)
+			connection = self.connect(password="")
+			try:
+				with connection.cursor() as cursor:
+					cursor.execute("select host from mysql.user where user = 'root'")
+					for (host,) in cursor.fetchall():
+						cursor.execute(f"ALTER USER 'root'@'{host}' IDENTIFIED BY '{ROOT_PASSWORD}'")
+			finally:
+				connection.close()
 		return self
 
 	def connect(self, password: str = ROOT_PASSWORD, **kwargs):
@@ -152,7 +160,7 @@ class OwnMariaDB:
 
 class OwnWorker:
 	"""An RQ worker (Frappe's start_worker) with the fault site's config, so it listens on that site's
-	queues only. Its job's work horse is a fork of it, in its process group."""
+	queues only. Its job's work horse is a fork of it."""
 
 	def __init__(self, bench_dir: str, site: str, log: Path):
 		self.bench_dir, self.site, self.log = bench_dir, site, log
@@ -183,17 +191,21 @@ class OwnWorker:
 		return self.process is not None and self.process.poll() is None
 
 	def kill(self) -> list[int]:
-		"""SIGKILL the worker and its work horse together (its process group), as when the machine
-		or an OOM killer takes them: nothing is left to mark the job ended. Returns the pids."""
+		"""SIGKILL the worker, then its work horse (RQ puts the horse in a session of its own, so it is
+		not in the worker's process group), as when the machine or an OOM killer takes them: the
+		worker is gone before the horse, so nothing is left to mark the job ended. Returns the pids."""
 		import psutil
 
-		pids = [self.pid] + [child.pid for child in psutil.Process(self.pid).children(recursive=True)]
+		children = psutil.Process(self.pid).children(recursive=True)
 		os.killpg(self.pid, signal.SIGKILL)
-		self.process.wait(30)
-		for pid in pids[1:]:
+		for child in children:
 			with suppress(psutil.Error):
-				psutil.Process(pid).wait(30)
-		return pids
+				child.kill()
+		self.process.wait(30)
+		for child in children:
+			with suppress(psutil.Error):
+				child.wait(30)
+		return [self.pid] + [child.pid for child in children]
 
 	def stop(self) -> None:
 		if self.alive():
@@ -251,7 +263,8 @@ class Holding(threading.Thread):
 		frappe.init(site=self.site, sites_path=os.getcwd())
 		try:
 			frappe.connect()
-			self.rows = frappe.db.sql(self.sql, self.values)
+			# no values at all when none are given (Frappe reads None as one value)
+			self.rows = frappe.db.sql(self.sql, *([] if self.values is None else [self.values]))
 			self.held.set()
 			self.done.wait(600)
 			with suppress(Exception):

@@ -16,6 +16,8 @@ import frappe
 
 # as execute_job
 RETRIES = 5
+# how many attempts were undone and run again, on this site (a figure for the soak)
+RETRIED_KEY = "customer_lifecycle:deadlocks_retried"
 
 
 def is_retryable(error: BaseException) -> bool:
@@ -24,7 +26,9 @@ def is_retryable(error: BaseException) -> bool:
 
 def pause(attempt: int, someone_waits: bool = True) -> None:
 	"""Before attempt `attempt` + 1: a job waits as execute_job does (1 s, 2 s, ...); a request,
-	where someone waits for the answer, a fraction of that, spread so the two sides meet no more."""
+	where someone waits for the answer, a fraction of that, spread so the two sides meet no more.
+	Counted (`retried`)."""
+	frappe.cache.incr(frappe.cache.make_key(RETRIED_KEY))
 	time.sleep(random.uniform(0.05, 0.25) * (attempt + 1) if someone_waits else attempt + 1)
 
 
@@ -50,3 +54,8 @@ def retry_deadlocks(method):
 				attempt += 1
 
 	return run
+
+
+def retried() -> int:
+	"""How many attempts were undone after a deadlock and run again on this site, so far."""
+	return int(frappe.cache.get(frappe.cache.make_key(RETRIED_KEY)) or 0)
