@@ -53,6 +53,7 @@ SUITES = (
 	"segments",
 	"reports",
 	"dormancy",
+	"profitability",
 	"soak",
 )
 

@@ -14,8 +14,9 @@ require_type_annotated_api_methods = True
 # Frappe keeps each controller's "auto-generated types" block in step with its DocType
 export_python_type_annotations = True
 
-# Desk assets: the two-step new-customer dialog
+# Desk assets: the forms' and lists' scripts (the two-step new-customer dialog ...), and styles
 app_include_js = "customer_lifecycle.bundle.js"
+app_include_css = "customer_lifecycle.bundle.css"
 
 # Installation. One owner per DocType name: installing this app where another app or an admin made
 # a DocType of one of its names (ERPNext's Customer), or such an app where this one is, is refused
@@ -107,6 +108,7 @@ PORTAL_DOCTYPES = (
 	"Engagement",
 	"Customer Note",
 	"Onboarding Checklist",
+	"Information Request",
 	"Contact",
 	"Address",
 )
@@ -127,6 +129,7 @@ portal_menu_items = [
 		("Overview", "/portal"),
 		("Profile", "/portal/profile"),
 		("Onboarding", "/portal/onboarding"),
+		("Requests", "/portal/requests"),
 		("Engagements", "/portal/engagements"),
 		("Invoices", "/portal/invoices"),
 		("Payments", "/portal/payments"),
@@ -142,6 +145,8 @@ scheduler_events = {
 	"cron": {"* * * * *": ["customer_lifecycle.utils.jobs.watch"]},
 	"daily": [
 		"customer_lifecycle.onboarding.checklists.notify_overdue_items",
+		# information requests: overdue ones marked so, reminders before and after the due date
+		"customer_lifecycle.onboarding.requests.daily",
 		"customer_lifecycle.billing.invoices.mark_overdue",
 		# nightly segments (revenue, activity, payment) and dormancy moves through the workflow
 		"customer_lifecycle.analytics.segments.update_segments",
@@ -154,6 +159,9 @@ scheduler_events = {
 override_whitelisted_methods = {
 	"frappe.model.workflow.apply_workflow": "customer_lifecycle.api.lifecycle.apply_workflow",
 }
+
+# an import keeps the name of the saved mapping it was given: the mapping may still be deleted
+ignore_links_on_delete = ["Customer Import"]
 
 additional_timeline_content = {
 	"Customer": ["customer_lifecycle.lifecycle.engine.timeline"],
@@ -187,5 +195,9 @@ dead_run_checks = [
 # everything when a user is made)
 persistent_cache_keys = ["customer_lifecycle:bulk:*", "customer_lifecycle:run:*"]
 
-# the Customer 360 header's billing figures: open engagements, open invoices, balance
-customer_summary_figures = ["customer_lifecycle.billing.summary.figures"]
+# the Customer 360 header's billing figures (open engagements, open invoices, balance) and its open
+# information requests
+customer_summary_figures = [
+	"customer_lifecycle.billing.summary.figures",
+	"customer_lifecycle.onboarding.requests.summary_figures",
+]

@@ -27,8 +27,9 @@ STEPS = (
 	"Staff",
 	"Onboarding",
 	"Billing",
+	"Time",
 	"Around the customers",
-	"Portal customer",
+	"Portal customer and requests",
 	"Overdue invoices and segments",
 	"Dormancy",
 )
@@ -59,7 +60,15 @@ def make_demo(
 	customers, with the same seed, instead of a new demo."""
 	from customer_lifecycle.analytics import segments
 	from customer_lifecycle.billing import invoices
-	from customer_lifecycle.demo import around, billing, onboarding, portal_customer, staff
+	from customer_lifecycle.demo import (
+		around,
+		billing,
+		onboarding,
+		portal_customer,
+		requests,
+		staff,
+		time_entries,
+	)
 	from customer_lifecycle.demo.customers import make_customers
 	from customer_lifecycle.lifecycle import dormancy
 
@@ -77,7 +86,7 @@ def make_demo(
 		record.counts[title] = done[title] = counts
 		save(record)
 		frappe.db.commit()
-		echo(f"[{number}/8] {title}: {describe(counts)} ({time.monotonic() - started:.1f} s)")
+		echo(f"[{number}/{len(STEPS)}] {title}: {describe(counts)} ({time.monotonic() - started:.1f} s)")
 
 	def customers_made(names: list[str]) -> None:
 		record.names.extend(names)
@@ -92,15 +101,20 @@ def make_demo(
 		record.staff = done["staff"] = staff.make_staff()
 		return {"staff users": len(record.staff)}
 
+	makers = {
+		"Customers": make_the_rest_of_the_customers,
+		"Staff": make_staff,
+		"Onboarding": lambda: rounds(onboarding.make_rounds(record.names, record.staff, record.seed)),
+		"Billing": lambda: billing.make_billing(record.names, record.seed),
+		"Time": lambda: time_worked(time_entries, done, record.seed),
+		"Around the customers": lambda: around.make_around(record.names, record.staff, record.seed),
+		"Portal customer and requests": lambda: portal_and_requests(portal_customer, requests, done),
+		"Overdue invoices and segments": lambda: jobs_run(invoices, segments),
+		"Dormancy": lambda: moves(dormancy.run()),
+	}
 	try:
-		step(1, "Customers", make_the_rest_of_the_customers)
-		step(2, "Staff", make_staff)
-		step(3, "Onboarding", lambda: rounds(onboarding.make_rounds(record.names, record.staff, record.seed)))
-		step(4, "Billing", lambda: billing.make_billing(record.names, record.seed))
-		step(5, "Around the customers", lambda: around.make_around(record.names, record.staff, record.seed))
-		step(6, "Portal customer", lambda: {"portal customers": make_portal_customer(portal_customer)})
-		step(7, "Overdue invoices and segments", lambda: jobs_run(invoices, segments))
-		step(8, "Dormancy", lambda: moves(dormancy.run()))
+		for number, title in enumerate(STEPS, start=1):
+			step(number, title, makers[title])
 	except BaseException as e:
 		stopped(record, e)
 		raise
@@ -126,7 +140,7 @@ def begin(customers: int, seed: int, echo: Callable[[str], None]) -> frappe._dic
 			)
 		number = record.step or record.done + 1
 		echo(
-			f"The last demo run stopped at step {number}/8 ({STEPS[number - 1]}): {reason}. "
+			f"The last demo run stopped at step {number}/{len(STEPS)} ({STEPS[number - 1]}): {reason}. "
 			f"Finishing it for the same {record.customers:,} customers (seed {record.seed})."
 		)
 	else:
@@ -167,11 +181,28 @@ def rounds(counts: dict) -> dict:
 	return {f"{status.lower()} checklists": count for status, count in counts.items()}
 
 
-def make_portal_customer(portal_customer) -> int:
-	if frappe.db.exists("User", PORTAL_LOGIN[0]):
-		return 0
-	portal_customer.make(PORTAL_CUSTOMER, *PORTAL_LOGIN)
-	return 1
+def time_worked(time_entries, done: dict, seed: int) -> dict:
+	"""The staff's time on engagements of some active customers, the past months' invoiced."""
+	made = time_entries.make_time(
+		done["customers"], done["staff"], seed=seed, echo=lambda *_: None, commit=False
+	)
+	return {
+		"engagements with time": len(made.engagements),
+		"time entries": made.entries,
+		"invoices of time": made.invoices,
+	}
+
+
+def portal_and_requests(portal_customer, requests, done: dict) -> dict:
+	"""The portal customer (once) with an information request in each state, and requests for a few
+	of the demo's active customers."""
+	counts = {"portal customers": 0, "information requests": 0}
+	if not frappe.db.exists("User", PORTAL_LOGIN[0]):
+		portal = portal_customer.make(PORTAL_CUSTOMER, *PORTAL_LOGIN)
+		counts["portal customers"] = 1
+		counts["information requests"] += len(requests.make_each_state(portal.name))
+	counts["information requests"] += len(requests.scatter(done["customers"]))
+	return counts
 
 
 def jobs_run(invoices, segments) -> dict:

@@ -5,7 +5,7 @@ import frappe
 import pytest
 from frappe.utils import getdate, nowdate
 
-from customer_lifecycle.billing import figures
+from customer_lifecycle.billing import figures, rates
 from customer_lifecycle.demo import PORTAL_LOGIN, make_demo
 from customer_lifecycle.demo.customers import add_primary_contacts, make_customers
 from customer_lifecycle.lifecycle import dormancy
@@ -92,6 +92,8 @@ def test_the_demo_puts_every_module_to_use(demo):
 	assert billing["invoices"] > 60 and billing["payments"] > 30 and billing["engagements"] > 10
 	assert {"completed checklists", "in progress checklists"} <= set(demo["Onboarding"])
 	assert demo["Around the customers"]["notes"] > 0 and demo["Around the customers"]["flags"] > 0
+	assert demo["Time"]["time entries"] > 0 and demo["Time"]["invoices of time"] > 0
+	assert frappe.db.count("Time Entry", {"customer": ("in", customers), "user": ("in", demo["staff"])})
 
 	def count(doctype, **filters):
 		return frappe.db.count(doctype, {"customer": ("in", customers), **filters})
@@ -140,6 +142,11 @@ def test_the_demo_puts_every_module_to_use(demo):
 	left = {name for name, _target in dormancy.candidates(get_settings(), getdate(nowdate()))}
 	assert not left & set(customers)
 	assert frappe.db.exists("User", PORTAL_LOGIN[0])
+	requests = frappe.get_all("Information Request", {"customer": ("in", customers)}, pluck="status")
+	assert len(requests) == demo["Portal customer and requests"]["information requests"] - (
+		5 if demo["Portal customer and requests"]["portal customers"] else 0
+	)
+	assert requests
 
 
 def test_the_demo_holds_the_figures_the_controllers_would(demo):
@@ -202,15 +209,33 @@ def replay_billing(original: str, replay: str) -> dict[str, str]:
 	for posted, kind, row in events:
 		if kind == 0:
 			items = frappe.get_all(
-				"Customer Invoice Item", {"parent": row.name}, ["item_code", "qty"], order_by="idx"
+				"Customer Invoice Item",
+				{"parent": row.name},
+				["item_code", "qty", "rate", "description"],
+				order_by="idx",
 			)
+			# time invoiced is billed at the rates of the time entries (billing/time_invoicing.py)
+			of_time = frappe.db.exists("Time Entry", {"invoice": row.name})
+			priced = {} if of_time else rates.find_rates(replay, [i.item_code for i in items])
 			copy = frappe.get_doc(
 				{
 					"doctype": "Customer Invoice",
 					"customer": replay,
 					"posting_date": posted,
-					# no rates, no due date: the app fills them in from the customer's rates and terms
-					"items": [{"item_code": i.item_code, "qty": i.qty} for i in items],
+					# no due date, and no rate where the customer or its category has one: the app
+					# fills them in from the customer's rates and terms (a customer with no category
+					# and no rate of its own was billed at the usual rate, typed in as staff would)
+					"items": [
+						{"item_code": i.item_code, "qty": i.qty}
+						if i.item_code in priced
+						else {
+							"item_code": i.item_code,
+							"qty": i.qty,
+							"rate": i.rate,
+							"description": i.description,
+						}
+						for i in items
+					],
 				}
 			).insert()
 			copy.submit()
@@ -259,3 +284,56 @@ def test_the_demo_keeps_what_the_controllers_compute(demo):
 		doc.save()
 		assert (doc.status, doc.progress) == (checklist.status, checklist.progress), checklist.name
 	frappe.db.rollback()
+
+
+def test_demo_requests_cover_every_state(site):
+	from customer_lifecycle.demo import requests
+	from tests.factories import make_active_customer
+
+	customer = make_active_customer()
+	made = requests.make_each_state(customer.name)
+	assert {
+		status: frappe.db.get_value("Information Request", name, "status") for status, name in made.items()
+	} == {status: status for status in requests.STATES}
+	# what the complete one holds came through the items' mechanism: answers and documents
+	complete = frappe.get_doc("Information Request", made["Complete"])
+	assert all(row.done and (row.answer or row.attachment) for row in complete.items)
+
+
+def test_demo_time_is_valued_as_the_controller_values_it_and_partly_billed(site):
+	from frappe.utils import get_first_day, getdate, nowdate
+
+	from customer_lifecycle.billing import rules, time_entries
+	from customer_lifecycle.demo.staff import make_staff
+	from customer_lifecycle.demo.time_entries import DAY_HOURS, make_time
+
+	customers = make_customers(30, seed=21)
+	made = make_time(customers, make_staff(), share=1, most=4, months=2, seed=5, echo=lambda *_: None)
+	entries = frappe.get_all(
+		"Time Entry",
+		filters={"engagement": ("in", made.engagements)},
+		fields=["customer", "activity", "user", "date", "hours", "billable", "rate", "amount", "invoice"],
+	)
+	assert len(entries) == made.entries > 0
+	active = get_settings().active_state
+	assert {frappe.db.get_value("Customer", e.customer, "lifecycle_status") for e in entries} == {active}
+	for e in entries:
+		if e.billable:
+			assert e.rate == time_entries.rate_in_force(e.customer, e.activity, e.user).rate > 0
+			assert e.amount == rules.time_value(e.hours, e.rate)
+		else:
+			assert (e.rate, e.amount, e.invoice) == (0, 0, None)
+	this_month = getdate(get_first_day(nowdate()))
+	past = [e for e in entries if e.billable and e.date < this_month]
+	assert past and all(e.invoice for e in past)
+	assert not any(e.invoice for e in entries if e.date >= this_month)
+	# each invoice is the time it billed, and most were submitted
+	invoices = {e.invoice for e in past}
+	for invoice in invoices:
+		billed = sum(e.amount for e in past if e.invoice == invoice)
+		assert frappe.db.get_value("Customer Invoice", invoice, "total") == round(billed, 2)
+	assert made.invoices == len(invoices) and 0 < made.submitted <= made.invoices
+	days: dict = {}
+	for e in entries:
+		days[e.user, e.date] = days.get((e.user, e.date), 0) + e.hours
+	assert max(days.values()) <= DAY_HOURS
