@@ -35,20 +35,11 @@ def site():
 
 def ensure_personas():
 	import frappe
-	from frappe.utils.password import update_password
+
+	from customer_lifecycle.benchmarks.users import ensure_user
 
 	for email, roles in PERSONAS.values():
-		if not frappe.db.exists("User", email):
-			user = frappe.get_doc(
-				{
-					"doctype": "User",
-					"email": email,
-					"first_name": email.split("@")[0],
-					"send_welcome_email": 0,
-				}
-			)
-			user.add_roles(*roles)
-		update_password(email, PASSWORD)
+		ensure_user(email, roles, PASSWORD)
 	frappe.db.commit()
 
 
