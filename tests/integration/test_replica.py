@@ -19,7 +19,7 @@ import pytest
 import requests
 
 from tests.factories import make_portal_customer
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, PORTAL_PAGES
 
 LIVE_REPORT = "Customer Overview"
 PREPARED_REPORT = "Revenue by Customer"
@@ -166,19 +166,6 @@ def test_every_report_and_portal_page_runs_on_the_replica(servers, http, base_ur
 	for page in PORTAL_PAGES:
 		r = portal_client.get(f"{base_url}{page}", timeout=30)
 		assert r.status_code == 200, f"{page}: {r.status_code}"
-
-
-PORTAL_PAGES = (
-	"/portal",
-	"/portal/profile",
-	"/portal/onboarding",
-	"/portal/requests",
-	"/portal/engagements",
-	"/portal/invoices",
-	"/portal/payments",
-	"/portal/notes",
-	"/portal/privacy",
-)
 
 
 def test_while_replication_is_stopped_reads_are_stale_and_writes_land_on_the_primary(
