@@ -14,7 +14,6 @@ without one it says so and measures nothing.
 import time
 
 import frappe
-from frappe.database import get_db
 from frappe.utils import now
 
 from customer_lifecycle.api.customer360 import summary as summary_api
@@ -36,13 +35,7 @@ def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
 	frappe.set_user("Administrator")
 	customer = ensure_customer()
 	frappe.db.commit()
-	replica = get_db(
-		host=conf.replica_host,
-		port=conf.replica_db_port,
-		user=conf.db_name,
-		password=conf.db_password,
-		cur_db_name=conf.db_name,
-	)
+	replica = replica_connection()
 	figures = {}
 	try:
 		ms = [lag_of_one_write(replica, customer) for _ in range(min(samples, 200))]
@@ -77,6 +70,15 @@ def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
 			echo,
 		)
 	return figures
+
+
+def replica_connection():
+	"""A connection to the replica as Frappe's read_only makes one (its credentials settings
+	included), kept apart from the site's connection, which stays on the primary."""
+	frappe.connect_replica()
+	replica, frappe.local.db = frappe.local.db, frappe.local.primary_db
+	del frappe.local.replica_db, frappe.local.primary_db
+	return replica
 
 
 def lag_of_one_write(replica, customer: str) -> float:
