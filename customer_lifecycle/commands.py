@@ -51,6 +51,7 @@ SUITES = (
 	"dormancy",
 	"profitability",
 	"replica",
+	"load",
 )
 
 
