@@ -10,18 +10,6 @@ from itertools import pairwise
 from unittest.mock import patch
 
 PASSWORD = "Cl-test-Passw0rd!"
-# every page of the customer portal (www/portal), as a logged-in portal user opens them
-PORTAL_PAGES = (
-	"/portal",
-	"/portal/profile",
-	"/portal/onboarding",
-	"/portal/requests",
-	"/portal/engagements",
-	"/portal/invoices",
-	"/portal/payments",
-	"/portal/notes",
-	"/portal/privacy",
-)
 PERSONAS = {
 	"manager": ("cl.manager@example.com", ["Customer Manager"]),
 	"user": ("cl.user@example.com", ["Customer User"]),

@@ -13,8 +13,9 @@ from frappe.utils import add_days, nowdate
 
 from customer_lifecycle.onboarding import links
 from customer_lifecycle.portal import access
+from customer_lifecycle.portal.pages import PORTAL_PAGES
 from tests.factories import BROKEN_PDF, make_portal_world, make_request, pdf_bytes, request_items
-from tests.helpers import PASSWORD, PORTAL_PAGES
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture(scope="module")

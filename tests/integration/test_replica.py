@@ -18,8 +18,9 @@ import pymysql
 import pytest
 import requests
 
+from customer_lifecycle.portal.pages import PORTAL_PAGES
 from tests.factories import make_portal_customer
-from tests.helpers import PASSWORD, PORTAL_PAGES
+from tests.helpers import PASSWORD
 
 LIVE_REPORT = "Customer Overview"
 PREPARED_REPORT = "Revenue by Customer"
