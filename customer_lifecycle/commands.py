@@ -54,6 +54,7 @@ SUITES = (
 	"reports",
 	"dormancy",
 	"profitability",
+	"replica",
 	"load",
 	"soak",
 )

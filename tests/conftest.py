@@ -26,6 +26,10 @@ def site():
 	os.chdir(sites)
 	frappe.init(site=name, sites_path=sites)
 	frappe.connect()
+	# Tests in this process read their own uncommitted records, which no replica can see, so Frappe's
+	# read_only switch stays on the primary here; the served site reads from the replica when its
+	# config says so (tests/integration/test_replica.py, over HTTP).
+	frappe.local.conf.read_from_replica = False
 	frappe.set_user("Administrator")
 	ensure_personas()
 	yield name
