@@ -107,6 +107,7 @@ PORTAL_DOCTYPES = (
 	"Engagement",
 	"Customer Note",
 	"Onboarding Checklist",
+	"Generated Document",
 	"Contact",
 	"Address",
 )
@@ -131,6 +132,7 @@ portal_menu_items = [
 		("Invoices", "/portal/invoices"),
 		("Payments", "/portal/payments"),
 		("Notes", "/portal/notes"),
+		("Documents", "/portal/documents"),
 		("My Data", "/portal/privacy"),
 	)
 ]

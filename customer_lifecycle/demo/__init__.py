@@ -3,8 +3,8 @@ demo`, and so `./dev.sh start`).
 
 The steps, each in its own module: customers with their lifecycle history (customers.py), the
 firm's staff (staff.py), onboarding rounds (onboarding.py), billing (billing.py), what people leave
-around the customers (around.py), a portal customer with a record of every kind (portal_customer.py),
-and last the nightly jobs, so that every report, number card and chart has figures on first open.
+around the customers (around.py), generated letters and statements (documents.py), a portal
+customer with a record of every kind (portal_customer.py), and last the nightly jobs, so that every report, number card and chart has figures on first open.
 
 Rows are written in bulk where a controller per row would be slow, through the functions the app
 computes with, so the figures are the ones the app itself would hold; nothing at runtime imports
@@ -18,6 +18,8 @@ import frappe
 # the demo's portal customer: its login and password
 PORTAL_LOGIN = ("portal@example.com", "Portal-demo-1")
 PORTAL_CUSTOMER = "Demo Portal Client"
+# the steps make_demo prints, "[n/STEPS] ..."
+STEPS = 9
 
 
 def describe(counts: dict) -> str:
@@ -35,7 +37,7 @@ def make_demo(
 	told of customers as they are written."""
 	from customer_lifecycle.analytics import segments
 	from customer_lifecycle.billing import invoices
-	from customer_lifecycle.demo import around, billing, onboarding, portal_customer, staff
+	from customer_lifecycle.demo import around, billing, documents, onboarding, portal_customer, staff
 	from customer_lifecycle.demo.customers import make_customers
 	from customer_lifecycle.lifecycle import dormancy
 
@@ -48,7 +50,7 @@ def make_demo(
 		counts = make()
 		frappe.db.commit()
 		done[title] = counts
-		echo(f"[{number}/8] {title}: {describe(counts)} ({time.monotonic() - started:.1f} s)")
+		echo(f"[{number}/{STEPS}] {title}: {describe(counts)} ({time.monotonic() - started:.1f} s)")
 
 	def collect(key: str, names: list[str], label: str) -> dict:
 		done[key].extend(names)
@@ -59,9 +61,10 @@ def make_demo(
 	step(3, "Onboarding", lambda: rounds(onboarding.make_rounds(done["customers"], done["staff"], seed)))
 	step(4, "Billing", lambda: billing.make_billing(done["customers"], seed))
 	step(5, "Around the customers", lambda: around.make_around(done["customers"], done["staff"], seed))
-	step(6, "Portal customer", lambda: {"portal customers": make_portal_customer(portal_customer)})
-	step(7, "Overdue invoices and segments", lambda: jobs(invoices, segments))
-	step(8, "Dormancy", lambda: moves(dormancy.run()))
+	step(6, "Documents", lambda: documents.make_documents(done["customers"], done["staff"], seed))
+	step(7, "Portal customer", lambda: {"portal customers": make_portal_customer(portal_customer)})
+	step(8, "Overdue invoices and segments", lambda: jobs(invoices, segments))
+	step(9, "Dormancy", lambda: moves(dormancy.run()))
 	return done
 
 

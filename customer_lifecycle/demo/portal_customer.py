@@ -3,15 +3,21 @@ customer (`bench --site S customer-lifecycle demo` prints its login) and the por
 
 It is made through the app's own controllers and workflow: onboarding, then active with an
 engagement, an invoice (partly paid), a draft invoice, an internal and a customer-visible note and a
-billing address, then offboarded and re-engaged, so that an onboarding round runs too.
+billing address, then offboarded and re-engaged, so that an onboarding round runs too; last, its
+engagement letter is generated and shared on the portal.
 """
 
 import frappe
 from frappe.utils.password import update_password
 
+from customer_lifecycle.customers.documents import sharing
+from customer_lifecycle.customers.documents.generation import generate
 from customer_lifecycle.lifecycle.engine import apply_action
 from customer_lifecycle.onboarding import checklists
 from customer_lifecycle.portal import users
+from customer_lifecycle.utils.doctypes import DOCUMENT_TEMPLATE
+
+ENGAGEMENT_LETTER = "Engagement Letter"
 
 
 def make(customer_name: str, email: str, password: str) -> frappe._dict:
@@ -61,6 +67,7 @@ def make(customer_name: str, email: str, password: str) -> frappe._dict:
 	contact = frappe.db.get_value("Customer", customer.name, "primary_contact")
 	user = users.invite(contact)
 	update_password(user, password)
+	document = shared_document(customer.name, engagement.name)
 	return frappe._dict(
 		name=customer.name,
 		customer_name=customer_name,
@@ -76,7 +83,19 @@ def make(customer_name: str, email: str, password: str) -> frappe._dict:
 		provided_item=next(i.name for i in items if i.customer_provides),
 		staff_item=next(i.name for i in items if not i.customer_provides),
 		address=address.name,
+		document=document,
 	)
+
+
+def shared_document(customer: str, engagement: str) -> str | None:
+	"""The engagement letter (the first enabled template when that example is gone), generated and
+	shared on the portal; None on a site without templates."""
+	templates = frappe.get_all(DOCUMENT_TEMPLATE, filters={"disabled": 0}, pluck="name", order_by="name")
+	if not templates:
+		return None
+	template = ENGAGEMENT_LETTER if ENGAGEMENT_LETTER in templates else templates[0]
+	doc = generate(customer, template, engagement)
+	return sharing.set_shared(doc.name, True).name
 
 
 def invoice_of(customer: str, qty: float, rate: float, **fields):

@@ -16,6 +16,8 @@ INVOICE_ITEM = "Customer Invoice Item"
 PAYMENT = "Customer Payment"
 ALLOCATION = "Customer Payment Allocation"
 RATE = "Customer Rate"
+DOCUMENT_TEMPLATE = "Document Template"
+GENERATED_DOCUMENT = "Generated Document"
 
 # the customer's lifecycle state, a field of Customer that only the workflow changes
 STATE_FIELD = "lifecycle_status"

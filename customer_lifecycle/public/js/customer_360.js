@@ -24,6 +24,7 @@ const C360_COUNTS = [
 	{ key: "first_invoice", label: __("First Purchase"), date: true },
 	{ key: "last_invoice", label: __("Last Purchase"), date: true },
 	{ key: "files", label: __("Files") },
+	{ key: "documents", label: __("Documents"), field: "documents_html" },
 	{ key: "open_tasks", label: __("Open Tasks"), field: "tasks_html" },
 	{ key: "notes", label: __("Notes"), field: "notes_html" },
 ];

@@ -10,3 +10,4 @@ import "./customer_privacy";
 import "./customer_billing";
 import "./customer_ledgers";
 import "./customer_portal";
+import "./customer_documents";

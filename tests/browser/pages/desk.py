@@ -30,6 +30,11 @@ class Dialog:
 		"""A field's input (Frappe names it on the input, text area or select itself)."""
 		return self.root.locator(f':is(input, textarea, select)[data-fieldname="{fieldname}"]')
 
+	def choose_link(self, fieldname: str, value: str) -> None:
+		"""Type into a Link field and pick `value` from its suggestions."""
+		self.field(fieldname).fill(value)
+		self.root.locator(f'[data-fieldname="{fieldname}"] .awesomplete li', has_text=value).first.click()
+
 	def editor(self, fieldname: str) -> Locator:
 		"""A Text Editor field's editable area."""
 		return self.root.locator(f'[data-fieldname="{fieldname}"] .ql-editor[contenteditable="true"]')
