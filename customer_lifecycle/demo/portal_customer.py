@@ -3,8 +3,9 @@ customer (`bench --site S customer-lifecycle demo` prints its login) and the por
 
 It is made through the app's own controllers and workflow: onboarding, then active with an
 engagement, an invoice (partly paid), a draft invoice, an internal and a customer-visible note and a
-billing address, then offboarded and re-engaged, so that an onboarding round runs too; last, its
-engagement letter is generated and shared on the portal.
+billing address, then offboarded and re-engaged, so that an onboarding round runs too; a sent
+information request (a question and a document to upload) and a draft one; last, its engagement
+letter is generated and shared on the portal.
 """
 
 import frappe
@@ -12,6 +13,7 @@ from frappe.utils.password import update_password
 
 from customer_lifecycle.customers.documents import sharing
 from customer_lifecycle.customers.documents.generation import generate
+from customer_lifecycle.demo import requests as demo_requests
 from customer_lifecycle.lifecycle.engine import apply_action
 from customer_lifecycle.onboarding import checklists
 from customer_lifecycle.portal import users
@@ -67,6 +69,10 @@ def make(customer_name: str, email: str, password: str) -> frappe._dict:
 	contact = frappe.db.get_value("Customer", customer.name, "primary_contact")
 	user = users.invite(contact)
 	update_password(user, password)
+	request = demo_requests.make(customer.name, "Sent", ask=2)
+	request_items = frappe.get_all(
+		"Information Request Item", filters={"parent": request}, fields=["name", "kind"], order_by="idx asc"
+	)
 	document = shared_document(customer.name, engagement.name)
 	return frappe._dict(
 		name=customer.name,
@@ -83,6 +89,10 @@ def make(customer_name: str, email: str, password: str) -> frappe._dict:
 		provided_item=next(i.name for i in items if i.customer_provides),
 		staff_item=next(i.name for i in items if not i.customer_provides),
 		address=address.name,
+		request=request,
+		request_document=next(i.name for i in request_items if i.kind == "Document"),
+		request_question=next(i.name for i in request_items if i.kind == "Question"),
+		draft_request=demo_requests.make(customer.name, "Draft", ask=1),
 		document=document,
 	)
 

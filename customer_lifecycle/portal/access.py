@@ -16,7 +16,8 @@ records, whatever roles an admin gives them:
   DocTypes only hold their customers' records;
 - `has_website_permission` (hooks.py has_website_permission): what portal pages and the print
   view / PDF download allow: their customers' records only, submitted invoices and payments,
-  customer-visible notes and the generated documents shared on the portal.
+  customer-visible notes, information requests once sent and the generated documents shared on
+  the portal.
 
 Portal pages and the portal API reach records through `customer_for` and `get_own_doc`, which apply
 the same rules.
@@ -26,7 +27,15 @@ import frappe
 from frappe import _
 
 from customer_lifecycle.lifecycle import engine
-from customer_lifecycle.utils.doctypes import CUSTOMER, GENERATED_DOCUMENT, NOTE, PORTAL_ROLE, STATE_FIELD
+from customer_lifecycle.onboarding.rules import DRAFT
+from customer_lifecycle.utils.doctypes import (
+	CUSTOMER,
+	GENERATED_DOCUMENT,
+	NOTE,
+	PORTAL_ROLE,
+	REQUEST,
+	STATE_FIELD,
+)
 
 VISIBLE_NOTE = "Customer-visible"
 # the DocTypes a portal shows, and the field that names their customer (None: the record is one)
@@ -38,6 +47,7 @@ CUSTOMER_FIELD = {
 	NOTE: "customer",
 	"Onboarding Checklist": "customer",
 	GENERATED_DOCUMENT: "customer",
+	REQUEST: "customer",
 }
 # Frappe's own records, linked to customers through their Dynamic Link table
 LINKED = ("Contact", "Address")
@@ -144,6 +154,9 @@ def shows_on_portal(doc) -> bool:
 		return bool(doc.get("shared_on_portal"))
 	if doc.doctype in SUBMITTED_ONLY:
 		return doc.get("docstatus") == 1
+	if doc.doctype == REQUEST:
+		# an information request is the customer's once sent: its drafts are the staff's
+		return doc.get("status") != DRAFT
 	return True
 
 
@@ -207,4 +220,6 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 		condition += f" and {table}.docstatus = 1"
 	elif doctype == GENERATED_DOCUMENT:
 		condition += f" and {table}.shared_on_portal = 1"
+	elif doctype == REQUEST:
+		condition += f" and {table}.status != {frappe.db.escape(DRAFT)}"
 	return condition

@@ -5,7 +5,7 @@
 - the portal logins of those contacts (website users who are no other contact): deleted, and every
   mention of them as who made or changed a record replaced by Guest;
 - Customer Notes, Customer Flags, the reasons of its lifecycle changes, onboarding answers and
-  attachments, ToDo descriptions, Communications (and their queued emails), Comments, attachments
+  attachments, information requests' messages, answers and documents, ToDo descriptions, Communications (and their queued emails), Comments, attachments
   (File records and their files on disk), Version history, notification, activity and access logs,
   tags, global search rows, and Deleted Documents that held copies of its records;
 - its generated documents and their PDFs: deleted;
@@ -38,6 +38,9 @@ from customer_lifecycle.utils.doctypes import (
 	FLAG,
 	GENERATED_DOCUMENT,
 	NOTE,
+	REQUEST,
+	REQUEST_ITEM,
+	REQUEST_REMINDER,
 )
 from customer_lifecycle.utils.flags import temporary_flag
 
@@ -84,6 +87,7 @@ def scrub(customer: str) -> dict:
 	done["flags"] = scrub_flags(related[FLAG])
 	scrub_lifecycle_reasons(customer)
 	scrub_onboarding(customer, related[CHECKLIST])
+	scrub_requests(customer, related[REQUEST])
 	scrub_todos(related["ToDo"])
 	scrub_customer(customer)
 	done["other_records"] = scrub_linked_records(customer, linked, links)
@@ -117,7 +121,7 @@ def related_records(customer: str) -> dict[str, list[str]]:
 	"""The records about a customer whose text, files, comments and history are its personal data,
 	by DocType (the customer itself included)."""
 	related = {CUSTOMER: [customer]}
-	for doctype in (NOTE, FLAG, CHECKLIST):
+	for doctype in (NOTE, FLAG, CHECKLIST, REQUEST):
 		related[doctype] = frappe.get_all(doctype, filters={"customer": customer}, pluck="name")
 	related["ToDo"] = frappe.get_all(
 		"ToDo", filters={"reference_type": CUSTOMER, "reference_name": customer}, pluck="name"
@@ -163,19 +167,22 @@ def delete_files(related: dict[str, list[str]]) -> int:
 	return count
 
 
+def delete_queued_emails(doctype: str, names: list[str]) -> None:
+	"""The queued emails about these records (their text names the customer), with their recipients."""
+	queued = frappe.get_all(
+		"Email Queue", filters={"reference_doctype": doctype, "reference_name": ("in", names)}, pluck="name"
+	)
+	if queued:
+		frappe.db.delete("Email Queue Recipient", {"parent": ("in", queued)})
+		frappe.db.delete("Email Queue", {"name": ("in", queued)})
+
+
 def delete_generated_documents(names: list[str]) -> int:
 	"""Delete the customer's generated documents for good, and the emails that sent them; each takes
 	its PDF with it (its on_trash)."""
 	if not names:
 		return 0
-	queued = frappe.get_all(
-		"Email Queue",
-		filters={"reference_doctype": GENERATED_DOCUMENT, "reference_name": ("in", names)},
-		pluck="name",
-	)
-	if queued:
-		frappe.db.delete("Email Queue Recipient", {"parent": ("in", queued)})
-		frappe.db.delete("Email Queue", {"name": ("in", queued)})
+	delete_queued_emails(GENERATED_DOCUMENT, names)
 	for name in names:
 		frappe.delete_doc(
 			GENERATED_DOCUMENT, name, force=True, ignore_permissions=True, delete_permanently=True
@@ -384,6 +391,34 @@ def scrub_onboarding(customer: str, checklists: list[str]) -> None:
 		CHECKLIST_ITEM,
 		{"parenttype": CHECKLIST, "parent": ("in", checklists)},
 		{"answer": None, "attachment": None},
+		update_modified=False,
+	)
+
+
+def scrub_requests(customer: str, requests: list[str]) -> None:
+	"""Information requests: the message, the contact asked, the answers and documents (their files
+	went with the other attachments) and the emails queued about them go; the items asked for,
+	their ticks and the dates stay."""
+	if not requests:
+		return
+	frappe.db.set_value(
+		REQUEST,
+		{"name": ("in", requests)},
+		{"customer_name": anonymous_name(customer), "message": None, "contact": None, "contact_email": None},
+		update_modified=False,
+	)
+	delete_queued_emails(REQUEST, requests)
+	frappe.db.set_value(
+		REQUEST_ITEM,
+		{"parenttype": REQUEST, "parent": ("in", requests)},
+		{"answer": None, "attachment": None},
+		update_modified=False,
+	)
+	frappe.db.set_value(
+		REQUEST_REMINDER,
+		{"parenttype": REQUEST, "parent": ("in", requests)},
+		"sent_to",
+		None,
 		update_modified=False,
 	)
 

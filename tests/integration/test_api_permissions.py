@@ -20,9 +20,9 @@ How to add a method: a row in METHODS (PORTAL for api/portal.py), keyed by its d
 - the first argument builds valid arguments from a World `w`, the records of one test, made on first
   use: w.customer (active), w.prospect, w.prospect2, w.onboarding, w.provided_item, w.task,
   w.closed_task, w.note, w.flag, w.engagement, w.delivered_engagement, w.invoice, w.import_doc, w.job,
-  w.contact, w.portal_contact, w.address, w.document_template, w.document, w.shared_document;
-  w.calling_for(customer) is the customer a portal user
-  names. A new kind of record is a cached_property of World that returns `self.add(name)` (so the
+  w.contact, w.portal_contact, w.address, w.request, w.draft_request, w.document_template, w.document,
+  w.shared_document; w.calling_for(customer) is the customer a portal user names, w.link_for() the
+  one-time link a link holder uses. A new kind of record is a cached_property of World that returns `self.add(name)` (so the
   database check covers it);
 - writes: it changes data, so it must be POST only, and the call made as it should be must change
   the database (changes_here=False when that call, by design, changes nothing);
@@ -39,6 +39,11 @@ How to add a method: a row in METHODS (PORTAL for api/portal.py), keyed by its d
 
 A restricted persona among the wrong roles (the portal user, on the desk's calls) is refused on
 records of its own customer, so that the role is what refuses it, not the customer.
+
+Calls open to guests who hold an information request's one-time link (persona LINK_HOLDER: a guest
+session; no role admits anyone there, so they have no wrong roles) are refused to a guest holding
+the link of another customer's request, and made as they should be with the link of the World's own
+request.
 """
 
 import importlib
@@ -121,9 +126,15 @@ RESTRICTED = {
 }
 # who are no customer's portal users: staff, however many rights they have on customers
 STAFF = ("outsider", "user", "manager")
+# whoever holds an information request's one-time link: a guest, admitted by the link alone
+LINK_HOLDER = "link_holder"
+# the personas a World's records are given to
+PERMITTED = (*RESTRICTED, LINK_HOLDER)
 
 
 def persona_email(persona: str) -> str:
+	if persona == LINK_HOLDER:
+		return "Guest"
 	return RESTRICTED[persona].email if persona in RESTRICTED else PERSONAS[persona][0]
 
 
@@ -133,8 +144,9 @@ def persona_email(persona: str) -> str:
 class World:
 	"""Records for the calls of a test, made as Administrator on first use (the test commits them).
 	`owner` writes the notes and holds the tasks; each customer made is given to the `permit`
-	persona (one of RESTRICTED). `names` holds every record's name, for the database check; `own`
-	a customer of each restricted persona's made elsewhere (other_world's)."""
+	persona (one of RESTRICTED; or the LINK_HOLDER, who holds the links of its requests). `names`
+	holds every record's name, for the database check; `own` a customer of each restricted
+	persona's made elsewhere (other_world's), and the request whose link the LINK_HOLDER holds."""
 
 	def __init__(self, owner: str, permit: str | None = None):
 		self.owner = owner
@@ -164,7 +176,7 @@ class World:
 			apply_action(doc.name, "Start Onboarding")
 		if state == "Active":
 			apply_action(doc.name, "Activate")
-		if self.permit:
+		if self.permit in RESTRICTED:
 			made = RESTRICTED[self.permit].grant(RESTRICTED[self.permit].email, doc.name)
 			if made:
 				self.add(made)
@@ -178,6 +190,15 @@ class World:
 		given to them; in another, their own customer (`own`), so that what is not theirs is the
 		record, not the customer named."""
 		return customer if self.permit == PORTAL_USER else self.own[PORTAL_USER]
+
+	def link_for(self) -> str:
+		"""The one-time link (its query string) a link holder uses on this World's request items: this
+		World's request's in a World given to them; in another, the link of their own request (`own`),
+		so that the item, not the link, is what is not theirs."""
+		from customer_lifecycle.onboarding import links
+
+		request = self.request if self.permit == LINK_HOLDER else self.own[LINK_HOLDER]
+		return links.query(request, add_days(nowdate(), 14))
 
 	@cached_property
 	def category(self) -> str:
@@ -230,6 +251,40 @@ class World:
 
 		users.invite(self.contact)
 		return self.contact
+
+	def new_request(self, sent: bool) -> str:
+		"""An information request of the active customer, to its primary contact: a question and a
+		document; sent as sending records it (the email aside), or a draft."""
+		from customer_lifecycle.onboarding import requests
+
+		self.contact  # noqa: B018 (the primary contact, among the World's records)
+		doc = frappe.get_doc(
+			{
+				"doctype": "Information Request",
+				"customer": self.customer,
+				"title": f"Perm pack {self.tag}",
+				"due_date": add_days(nowdate(), 14),
+				"items": [
+					{"title": "Perm question", "kind": "Question"},
+					{"title": "Perm document", "kind": "Document"},
+				],
+			}
+		).insert()
+		if sent:
+			requests.mark_sent(doc)
+		return self.add(doc.name)
+
+	@cached_property
+	def request(self) -> str:
+		return self.new_request(sent=True)
+
+	@cached_property
+	def draft_request(self) -> str:
+		return self.new_request(sent=False)
+
+	def request_item(self, kind: str) -> str:
+		"""The item of that kind ("Question", "Document") of the World's sent request."""
+		return frappe.db.get_value("Information Request Item", {"parent": self.request, "kind": kind}, "name")
 
 	@cached_property
 	def address(self) -> str:
@@ -481,7 +536,11 @@ def emailed(w: World) -> bool:
 	return (
 		len(queued) == 1
 		and file in queued[0]
-		and bool(frappe.db.exists("Customer Note", {"customer": w.customer, "content": ("like", f"%{w.document}%")}))
+		and bool(
+			frappe.db.exists(
+				"Customer Note", {"customer": w.customer, "content": ("like", f"%{w.document}%")}
+			)
+		)
 	)
 
 
@@ -775,7 +834,55 @@ PORTAL: dict[str, Case] = {
 }
 # ====================================================================================================
 
-CASES = {**METHODS, **PORTAL}
+# ============================ api/requests.py: information requests ===============================
+# The desk's calls are staff's, on their own customers' requests. The one-time link's calls are open to
+# guests: the LINK_HOLDER answers with the link of the World's request, and is refused the items of
+# another customer's request under the link of their own (w.link_for).
+
+
+def request_item_values(w: World, kind: str) -> dict:
+	return frappe.db.get_value(
+		"Information Request Item", w.request_item(kind), ["done", "answer", "attachment"], as_dict=True
+	)
+
+
+def link_args(kind: str, **extra):
+	def args(w: World) -> dict:
+		return {"link": w.link_for(), "item": w.request_item(kind), **extra}
+
+	return args
+
+
+AS_LINK_HOLDER = {"persona": LINK_HOLDER, "wrong_roles": ()}
+
+REQUESTS: dict[str, Case] = {
+	f"{API}.requests.customer_requests": Case(
+		customer_args("request"),
+		writes=False,
+		ok=expect(lambda m, w: [r["name"] for r in m["rows"]] == [w.request]),
+	),
+	f"{API}.requests.send": Case(
+		lambda w: {"request": w.draft_request},
+		writes=True,
+		ok=then(lambda w: frappe.db.get_value("Information Request", w.draft_request, "status") == "Sent"),
+	),
+	f"{API}.requests.answer_by_link": Case(
+		link_args("Question", answer="Perm answer"),
+		writes=True,
+		ok=then(lambda w: request_item_values(w, "Question").answer == "Perm answer"),
+		**AS_LINK_HOLDER,
+	),
+	f"{API}.requests.upload_by_link": Case(
+		link_args("Document"),
+		writes=True,
+		files=upload,
+		ok=then(lambda w: request_item_values(w, "Document").done == 1),
+		**AS_LINK_HOLDER,
+	),
+}
+# ====================================================================================================
+
+CASES = {**METHODS, **REQUESTS, **PORTAL}
 
 
 # --- discovery -----------------------------------------------------------------------------------
@@ -887,13 +994,16 @@ def restricted(site):
 
 @pytest.fixture(scope="module")
 def client(http, base_url, restricted):
-	"""client(persona) -> a logged-in requests.Session (None: a guest), for the personas of
-	tests.helpers and of RESTRICTED. Everyone logs in first, so no login writes during a test."""
+	"""client(persona) -> a logged-in requests.Session (None, and the LINK_HOLDER: a guest), for the
+	personas of tests.helpers and of RESTRICTED. Everyone logs in first, so no login writes during a
+	test."""
 	import requests
 
 	sessions = {}
 
 	def get(persona: str | None):
+		if persona == LINK_HOLDER:
+			return http(None)
 		if persona not in restricted:
 			return http(persona)
 		if persona not in sessions:
@@ -913,27 +1023,26 @@ def client(http, base_url, restricted):
 
 @pytest.fixture(scope="module", autouse=True)
 def outgoing_account(site):
-	"""A default outgoing Email Account, committed for the server while the module runs (the scheduler
-	is off on the test site, so what is queued is never sent): emailing a document needs one."""
-	previous = frappe.flags.in_test
-	frappe.flags.in_test = True
-	tag = uuid.uuid4().hex[:6]
-	account = frappe.get_doc(
+	"""An outgoing email account while this module runs (sending an information request needs one;
+	the emails stay queued: the scheduler that would send them is off)."""
+	name = f"CL Permission Suite {uuid.uuid4().hex[:6]}"
+	frappe.flags.in_test = True  # Frappe tries the SMTP server on save otherwise
+	frappe.get_doc(
 		{
 			"doctype": "Email Account",
-			"email_account_name": f"CL Permissions {tag}",
-			"email_id": f"cl-permissions-{tag}@example.com",
+			"email_account_name": name,
+			"email_id": "cl-permissions@example.com",
 			"enable_outgoing": 1,
 			"default_outgoing": 1,
 			"smtp_server": "localhost",
 			"no_smtp_authentication": 1,
 		}
 	).insert(ignore_permissions=True)
+	frappe.flags.in_test = False
 	frappe.db.commit()
-	frappe.flags.in_test = previous
-	yield account.name
+	yield name
 	frappe.db.rollback()
-	frappe.delete_doc("Email Account", account.name, force=True, ignore_permissions=True)
+	frappe.delete_doc("Email Account", name, force=True, ignore_permissions=True)
 	frappe.db.commit()
 	frappe.local.outgoing_email_account = {}
 
@@ -946,6 +1055,7 @@ def other_world(site, restricted):
 	world = World(owner=restricted["restricted_user"])
 	for persona, email in restricted.items():
 		world.own[persona] = World(owner=email, permit=persona).new_customer("own")
+	world.own[LINK_HOLDER] = World(owner=persona_email(LINK_HOLDER), permit=LINK_HOLDER).request
 	commit(*restricted.values())
 	return world
 
@@ -1040,7 +1150,7 @@ def build(case: Case, world: World) -> dict:
 		args = encode(case.args(world))
 	finally:
 		frappe.flags.in_test = False
-	commit(*([RESTRICTED[world.permit].email] if world.permit else []))
+	commit(*([RESTRICTED[world.permit].email] if world.permit in RESTRICTED else []))
 	return args
 
 
@@ -1078,7 +1188,7 @@ def refuse(client, base_url, tables, world, persona, key, verb=None, refused=Non
 def world_of(persona: str | None, other_world: World) -> World:
 	"""Where a persona's refusal is tried: a restricted persona's own customer's records (so that
 	another customer is not what refuses them); the other World for everyone else."""
-	return World(owner=persona_email(persona), permit=persona) if persona in RESTRICTED else other_world
+	return World(owner=persona_email(persona), permit=persona) if persona in PERMITTED else other_world
 
 
 def wrong_roles(case: Case) -> list[str]:
@@ -1094,9 +1204,10 @@ def own_persona(case: Case) -> str:
 
 def allowed_persona(case: Case) -> str:
 	"""For methods without a customer: a role that may call them, unrestricted (the bulk run's
-	results are the Customer Manager's); the portal user for the portal's calls."""
-	if case.persona == PORTAL_USER:
-		return PORTAL_USER
+	results are the Customer Manager's); the portal user for the portal's calls, the link holder
+	for the one-time link's."""
+	if case.persona in (PORTAL_USER, LINK_HOLDER):
+		return case.persona
 	return "manager" if case.managers_only or case.other == "user" else "user"
 
 
@@ -1156,7 +1267,7 @@ def test_the_call_made_as_it_should_be_works(client, base_url, tables, key, pers
 	"""The same call by a role that may make it, on the user's own customer's records: it works, and
 	changes the database when the method writes."""
 	case = CASES[key]
-	world = World(owner=persona_email(persona), permit=persona if persona in RESTRICTED else None)
+	world = World(owner=persona_email(persona), permit=persona if persona in PERMITTED else None)
 	args = build(case, world)
 	before = snapshot(tables, world)
 	r = call(client, base_url, persona, key, args, verb_of(case), files_of(case, world))

@@ -236,6 +236,7 @@ def test_granted_read_rights_still_never_reach_another_customer(mine, theirs, po
 		"Customer Note": (mine.visible_note, theirs.visible_note),
 		"Onboarding Checklist": (mine.checklist, theirs.checklist),
 		"Generated Document": (mine.document, theirs.document),
+		"Information Request": (mine.request, theirs.request),
 		"Contact": (mine.contact, theirs.contact),
 		"Address": (mine.address, theirs.address),
 	}
@@ -246,12 +247,14 @@ def test_granted_read_rights_still_never_reach_another_customer(mine, theirs, po
 			listed = frappe.get_list(doctype, pluck="name", limit_page_length=0)
 			assert own in listed and other not in listed, doctype
 			assert frappe.get_list(doctype, filters={"name": other}, pluck="name") == [], doctype
-		# an internal note, a draft invoice and a document not shared of their own stay hidden too
+		# an internal note, a draft invoice, a draft request and a document not shared of their own stay hidden too
 		assert not frappe.has_permission("Customer Note", "read", mine.internal_note)
 		assert not frappe.has_permission("Generated Document", "read", unshared)
 		assert unshared not in frappe.get_list("Generated Document", pluck="name")
 		assert mine.internal_note not in frappe.get_list("Customer Note", pluck="name")
 		assert mine.draft not in frappe.get_list("Customer Invoice", pluck="name")
+		assert not frappe.has_permission("Information Request", "read", mine.draft_request)
+		assert mine.draft_request not in frappe.get_list("Information Request", pluck="name")
 
 
 def test_staff_are_not_affected(mine, personas):

@@ -25,9 +25,7 @@ def test_values_are_escaped_and_markup_is_kept():
 		engagement=Record("engagement", {"description": Markup("<p>Yearly <b>audit</b></p>")}),
 	)
 	html = render("<h1>{{ customer.customer_name }}</h1>{{ engagement.description }}", ctx)
-	assert html == (
-		"<h1>&lt;img src=&#34;http://evil.example/x&#34;&gt;Ada</h1><p>Yearly <b>audit</b></p>"
-	)
+	assert html == ("<h1>&lt;img src=&#34;http://evil.example/x&#34;&gt;Ada</h1><p>Yearly <b>audit</b></p>")
 
 
 def test_missing_records_and_fields_print_nothing():

@@ -9,6 +9,8 @@ customer, so it lands in the customer's folder (customers/files.py) and counts a
 """
 
 import re
+import subprocess
+from functools import cache
 
 import frappe
 from frappe import _
@@ -102,6 +104,9 @@ def file_pdf(doc) -> None:
 	# Frappe's print view logs each print in the Access Log and commits at once (it is a GET page);
 	# here printing is a step of saving the document, so the log is deferred (Frappe's way for
 	# read-only requests: held in Redis, written by its scheduled job) and the transaction stays whole
+	# the print format repeats the letter head on each page where wkhtmltopdf can; elsewhere it is
+	# printed at the top of the first page (see pdf_repeats_header)
+	doc.flags.letter_head_inline = not pdf_repeats_header()
 	with temporary_flag("read_only", True):
 		pdf = frappe.get_print(
 			GENERATED_DOCUMENT,
@@ -125,6 +130,20 @@ def file_pdf(doc) -> None:
 		}
 	).insert(ignore_permissions=True)
 	doc.db_set({"file": file.name, "file_url": file.file_url}, update_modified=False)
+
+
+@cache
+def pdf_repeats_header() -> bool:
+	"""Whether this server's wkhtmltopdf prints a header on every page. Frappe moves a repeated
+	letter head out of the page into `--header-html`, which only wkhtmltopdf built "with patched qt"
+	reads; the others (Debian's, for one) leave it out of the PDF altogether."""
+	try:
+		version = subprocess.run(
+			["wkhtmltopdf", "--version"], capture_output=True, text=True, timeout=10, check=False
+		).stdout
+	except (OSError, subprocess.SubprocessError):
+		return False
+	return "patched qt" in version.lower()
 
 
 def file_name(doc) -> str:

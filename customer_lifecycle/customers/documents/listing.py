@@ -1,12 +1,14 @@
-"""A customer's generated documents as its form's Generated Docs tab lists them: a page at a time,
-newest first, with the count of all. Read with frappe.get_list: the user's permissions apply."""
+"""A customer's generated documents as its form's Generated Docs tab lists them: a page at a time
+(utils/paging.py), newest first, with the count of all. Read with frappe.get_list: the user's
+permissions apply."""
 
 import frappe
-from frappe.utils import cint, get_fullname
+from frappe.utils import get_fullname
 
+from customer_lifecycle.utils import paging
 from customer_lifecycle.utils.doctypes import ENGAGEMENT, GENERATED_DOCUMENT
 
-PAGE_LENGTH = 20
+PAGE_LENGTH = paging.PAGE_LENGTH
 FIELDS = [
 	"name",
 	"title",
@@ -23,18 +25,11 @@ FIELDS = [
 
 def page(customer: str, start: int = 0, page_length: int = PAGE_LENGTH) -> dict:
 	"""{rows, total, start, page_length} of the customer's generated documents."""
-	start, page_length = max(0, cint(start)), min(100, max(1, cint(page_length) or PAGE_LENGTH))
-	rows = frappe.get_list(
-		GENERATED_DOCUMENT,
-		filters={"customer": customer},
-		fields=FIELDS,
-		order_by="creation desc, name desc",
-		limit_start=start,
-		limit_page_length=page_length,
+	result = paging.page(
+		GENERATED_DOCUMENT, {"customer": customer}, FIELDS, "creation desc, name desc", start, page_length
 	)
-	total = frappe.db.count(GENERATED_DOCUMENT, {"customer": customer}) if rows or start else 0
-	describe(rows)
-	return {"rows": rows, "total": total, "start": start, "page_length": page_length}
+	describe(result["rows"])
+	return result
 
 
 def describe(rows: list) -> list:

@@ -7,9 +7,9 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, now_datetime
 
-from customer_lifecycle.billing.emails import send_from_template
 from customer_lifecycle.customers.contacts import linked_names
 from customer_lifecycle.customers.documents.context import firm
+from customer_lifecycle.customers.emails import send_from_template
 from customer_lifecycle.utils.doctypes import GENERATED_DOCUMENT
 
 EMAIL_TEMPLATE = "Generated Document"

@@ -9,5 +9,6 @@ import "./report_filters";
 import "./customer_privacy";
 import "./customer_billing";
 import "./customer_ledgers";
+import "./customer_requests";
 import "./customer_portal";
 import "./customer_documents";
