@@ -32,8 +32,12 @@ class Dialog:
 
 	def choose_link(self, fieldname: str, value: str) -> None:
 		"""Type into a Link field and pick `value` from its suggestions."""
-		self.field(fieldname).fill(value)
-		self.root.locator(f'[data-fieldname="{fieldname}"] .awesomplete li', has_text=value).first.click()
+		field = self.field(fieldname)
+		field.fill(value)
+		# the suggestions: the options of the list the input names (aria-owns)
+		expect(field).to_have_attribute("aria-expanded", "true")
+		listbox = field.get_attribute("aria-owns")
+		self.root.page.locator(f'#{listbox} [role="option"]', has_text=value).first.click()
 
 	def editor(self, fieldname: str) -> Locator:
 		"""A Text Editor field's editable area."""
