@@ -50,6 +50,7 @@ SUITES = (
 	"reports",
 	"dormancy",
 	"documents",
+	"profitability",
 )
 
 

@@ -1,3 +1,4 @@
+import "./accessible_dialogs";
 import "./list_sidebar";
 import "./customer_quick_entry";
 import "./customer_contacts";
@@ -12,3 +13,5 @@ import "./customer_ledgers";
 import "./customer_requests";
 import "./customer_portal";
 import "./customer_documents";
+import "./customer_time";
+import "./import_columns";
