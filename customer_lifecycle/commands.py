@@ -51,6 +51,7 @@ SUITES = (
 	"dormancy",
 	"documents",
 	"profitability",
+	"load",
 )
 
 
