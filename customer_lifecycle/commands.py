@@ -53,6 +53,7 @@ SUITES = (
 	"segments",
 	"reports",
 	"dormancy",
+	"documents",
 	"profitability",
 	"replica",
 	"load",

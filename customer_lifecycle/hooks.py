@@ -108,6 +108,7 @@ PORTAL_DOCTYPES = (
 	"Engagement",
 	"Customer Note",
 	"Onboarding Checklist",
+	"Generated Document",
 	"Information Request",
 	"Contact",
 	"Address",
@@ -134,6 +135,7 @@ portal_menu_items = [
 		("Invoices", "/portal/invoices"),
 		("Payments", "/portal/payments"),
 		("Notes", "/portal/notes"),
+		("Documents", "/portal/documents"),
 		("My Data", "/portal/privacy"),
 	)
 ]

@@ -5,6 +5,7 @@ import frappe
 from customer_lifecycle.billing.currency import ensure_site_currency
 from customer_lifecycle.billing.setup import ensure_billing_records
 from customer_lifecycle.customers import terminology
+from customer_lifecycle.customers.documents.setup import ensure_document_records
 from customer_lifecycle.customers.list_filters import ensure_list_filters
 from customer_lifecycle.customers.search import ensure_contact_company_index
 from customer_lifecycle.onboarding.requests import ensure_request_emails
@@ -54,6 +55,7 @@ def ensure_records():
 	ensure_onboarding_template()
 	ensure_request_emails()
 	ensure_billing_records()
+	ensure_document_records()
 
 
 def after_setup_wizard(args=None):

@@ -9,7 +9,7 @@ Manager with write permission on the contact's customer.
 import frappe
 from frappe import _
 
-from customer_lifecycle.portal import access, users, writes
+from customer_lifecycle.portal import access, reads, users, writes
 from customer_lifecycle.utils.doctypes import CUSTOMER
 from customer_lifecycle.utils.uploads import uploaded_file
 
@@ -127,3 +127,11 @@ def upload_document(item: str, customer: str | None = None) -> dict:
 def request_data(kind: str, customer: str | None = None) -> str:
 	"""Ask for an export ("export") or the deletion ("deletion") of the user's personal data."""
 	return writes.request_data(access.customer_for(customer), kind)
+
+
+@frappe.whitelist(methods=["GET"])
+def download_document(document: str, customer: str | None = None) -> None:
+	"""The PDF of a generated document shared on the user's portal (shown in the browser)."""
+	access.customer_for(customer)
+	filename, content = reads.document_pdf(document)
+	frappe.local.response.update({"type": "pdf", "filename": filename, "filecontent": content})

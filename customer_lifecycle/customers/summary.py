@@ -14,7 +14,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count
 from pypika.queries import QueryBuilder
 
-from customer_lifecycle.utils.doctypes import CUSTOMER
+from customer_lifecycle.utils.doctypes import CUSTOMER, GENERATED_DOCUMENT
 
 # header fields read with the counts
 FIELDS = (
@@ -70,6 +70,12 @@ def notes(customer: str) -> QueryBuilder:
 	return count_where(note, note.customer == customer)
 
 
+def documents(customer: str) -> QueryBuilder:
+	"""Documents generated for the customer (customers/documents)."""
+	document = DocType(GENERATED_DOCUMENT)
+	return count_where(document, document.customer == customer)
+
+
 def active_flags(customer: str) -> QueryBuilder:
 	flag = DocType("Customer Flag")
 	return count_where(flag, (flag.customer == customer) & (flag.status == "Active"))
@@ -80,6 +86,7 @@ CORE_FIGURES = (
 	Figure("files", files),
 	Figure("notes", notes),
 	Figure("active_flags", active_flags),
+	Figure("documents", documents),
 )
 
 

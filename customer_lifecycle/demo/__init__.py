@@ -3,8 +3,8 @@ demo`, and so `./dev.sh start`).
 
 The steps, each in its own module: customers with their lifecycle history (customers.py), the
 firm's staff (staff.py), onboarding rounds (onboarding.py), billing (billing.py), what people leave
-around the customers (around.py), a portal customer with a record of every kind (portal_customer.py),
-and last the nightly jobs, so that every report, number card and chart has figures on first open.
+around the customers (around.py), generated letters and statements (documents.py), a portal
+customer with a record of every kind (portal_customer.py), and last the nightly jobs, so that every report, number card and chart has figures on first open.
 
 Rows are written in bulk where a controller per row would be slow, through the functions the app
 computes with, so the figures are the ones the app itself would hold; nothing at runtime imports
@@ -29,6 +29,7 @@ STEPS = (
 	"Billing",
 	"Time",
 	"Around the customers",
+	"Documents",
 	"Portal customer and requests",
 	"Overdue invoices and segments",
 	"Dormancy",
@@ -63,6 +64,7 @@ def make_demo(
 	from customer_lifecycle.demo import (
 		around,
 		billing,
+		documents,
 		onboarding,
 		portal_customer,
 		requests,
@@ -108,6 +110,7 @@ def make_demo(
 		"Billing": lambda: billing.make_billing(record.names, record.seed),
 		"Time": lambda: time_worked(time_entries, done, record.seed),
 		"Around the customers": lambda: around.make_around(record.names, record.staff, record.seed),
+		"Documents": lambda: documents.make_documents(record.names, record.staff, record.seed),
 		"Portal customer and requests": lambda: portal_and_requests(portal_customer, requests, done),
 		"Overdue invoices and segments": lambda: jobs_run(invoices, segments),
 		"Dormancy": lambda: moves(dormancy.run()),

@@ -3,17 +3,23 @@ customer (`bench --site S customer-lifecycle demo` prints its login) and the por
 
 It is made through the app's own controllers and workflow: onboarding, then active with an
 engagement, an invoice (partly paid), a draft invoice, an internal and a customer-visible note and a
-billing address, then offboarded and re-engaged, so that an onboarding round runs too; and a sent
-information request (a question and a document to upload) and a draft one.
+billing address, then offboarded and re-engaged, so that an onboarding round runs too; a sent
+information request (a question and a document to upload) and a draft one; last, its engagement
+letter is generated and shared on the portal.
 """
 
 import frappe
 from frappe.utils.password import update_password
 
+from customer_lifecycle.customers.documents import sharing
+from customer_lifecycle.customers.documents.generation import generate
 from customer_lifecycle.demo import requests as demo_requests
 from customer_lifecycle.lifecycle.engine import apply_action
 from customer_lifecycle.onboarding import checklists
 from customer_lifecycle.portal import users
+from customer_lifecycle.utils.doctypes import DOCUMENT_TEMPLATE
+
+ENGAGEMENT_LETTER = "Engagement Letter"
 
 
 def make(customer_name: str, email: str, password: str) -> frappe._dict:
@@ -67,6 +73,7 @@ def make(customer_name: str, email: str, password: str) -> frappe._dict:
 	request_items = frappe.get_all(
 		"Information Request Item", filters={"parent": request}, fields=["name", "kind"], order_by="idx asc"
 	)
+	document = shared_document(customer.name, engagement.name)
 	return frappe._dict(
 		name=customer.name,
 		customer_name=customer_name,
@@ -86,7 +93,19 @@ def make(customer_name: str, email: str, password: str) -> frappe._dict:
 		request_document=next(i.name for i in request_items if i.kind == "Document"),
 		request_question=next(i.name for i in request_items if i.kind == "Question"),
 		draft_request=demo_requests.make(customer.name, "Draft", ask=1),
+		document=document,
 	)
+
+
+def shared_document(customer: str, engagement: str) -> str | None:
+	"""The engagement letter (the first enabled template when that example is gone), generated and
+	shared on the portal; None on a site without templates."""
+	templates = frappe.get_all(DOCUMENT_TEMPLATE, filters={"disabled": 0}, pluck="name", order_by="name")
+	if not templates:
+		return None
+	template = ENGAGEMENT_LETTER if ENGAGEMENT_LETTER in templates else templates[0]
+	doc = generate(customer, template, engagement)
+	return sharing.set_shared(doc.name, True).name
 
 
 def invoice_of(customer: str, qty: float, rate: float, **fields):

@@ -11,12 +11,13 @@ and their role permissions decide. For website users every route is closed to ot
 records, whatever roles an admin gives them:
 
 - `has_permission` (hooks.py has_permission): refuses any document of a customer that is not
-  theirs, and internal notes; REST, `frappe.client`, form loads and file downloads all ask it;
+  theirs, internal notes and generated documents not shared on the portal; REST, `frappe.client`, form loads and file downloads all ask it;
 - `query_conditions` (hooks.py permission_query_conditions): lists, reports and counts of those
   DocTypes only hold their customers' records;
 - `has_website_permission` (hooks.py has_website_permission): what portal pages and the print
   view / PDF download allow: their customers' records only, submitted invoices and payments,
-  customer-visible notes and information requests once sent.
+  customer-visible notes, information requests once sent and the generated documents shared on
+  the portal.
 
 Portal pages and the portal API reach records through `customer_for` and `get_own_doc`, which apply
 the same rules.
@@ -27,7 +28,14 @@ from frappe import _
 
 from customer_lifecycle.lifecycle import engine
 from customer_lifecycle.onboarding.rules import DRAFT
-from customer_lifecycle.utils.doctypes import CUSTOMER, NOTE, PORTAL_ROLE, REQUEST, STATE_FIELD
+from customer_lifecycle.utils.doctypes import (
+	CUSTOMER,
+	GENERATED_DOCUMENT,
+	NOTE,
+	PORTAL_ROLE,
+	REQUEST,
+	STATE_FIELD,
+)
 
 VISIBLE_NOTE = "Customer-visible"
 # the DocTypes a portal shows, and the field that names their customer (None: the record is one)
@@ -38,6 +46,7 @@ CUSTOMER_FIELD = {
 	"Engagement": "customer",
 	NOTE: "customer",
 	"Onboarding Checklist": "customer",
+	GENERATED_DOCUMENT: "customer",
 	REQUEST: "customer",
 }
 # Frappe's own records, linked to customers through their Dynamic Link table
@@ -141,6 +150,8 @@ def shows_on_portal(doc) -> bool:
 	"""Whether a record of the user's customer is one the portal shows."""
 	if doc.doctype == NOTE:
 		return doc.get("visibility") == VISIBLE_NOTE
+	if doc.doctype == GENERATED_DOCUMENT:
+		return bool(doc.get("shared_on_portal"))
 	if doc.doctype in SUBMITTED_ONLY:
 		return doc.get("docstatus") == 1
 	if doc.doctype == REQUEST:
@@ -207,6 +218,8 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 		condition += f" and {table}.visibility = {frappe.db.escape(VISIBLE_NOTE)}"
 	elif doctype in SUBMITTED_ONLY:
 		condition += f" and {table}.docstatus = 1"
+	elif doctype == GENERATED_DOCUMENT:
+		condition += f" and {table}.shared_on_portal = 1"
 	elif doctype == REQUEST:
 		condition += f" and {table}.status != {frappe.db.escape(DRAFT)}"
 	return condition

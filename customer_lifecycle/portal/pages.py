@@ -10,5 +10,6 @@ PORTAL_PAGES = (
 	"/portal/invoices",
 	"/portal/payments",
 	"/portal/notes",
+	"/portal/documents",
 	"/portal/privacy",
 )

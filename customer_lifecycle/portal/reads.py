@@ -14,6 +14,7 @@ from customer_lifecycle.portal import access
 from customer_lifecycle.utils.doctypes import (
 	CUSTOMER,
 	ENGAGEMENT,
+	GENERATED_DOCUMENT,
 	INVOICE,
 	NOTE,
 	PAYMENT,
@@ -268,3 +269,45 @@ def notes(customer: str) -> list[dict]:
 		row.author = frappe.utils.get_fullname(row.owner)
 		del row["owner"]
 	return rows
+
+
+def documents(customer: str) -> list[dict]:
+	"""The generated documents shared on the customer's portal, the latest shared first."""
+	rows = frappe.get_all(
+		GENERATED_DOCUMENT,
+		filters={"customer": customer, "shared_on_portal": 1},
+		fields=["name", "title", "shared_on", "engagement"],
+		order_by="shared_on desc, name desc",
+	)
+	titles = dict(
+		frappe.get_all(
+			ENGAGEMENT,
+			filters={"name": ("in", [row.engagement for row in rows if row.engagement])},
+			fields=["name", "title"],
+			as_list=True,
+		)
+	)
+	for row in rows:
+		row.engagement_title = titles.get(row.engagement)
+		row.pdf_url = document_url(row.name)
+	return rows
+
+
+DOCUMENT_DOWNLOAD = "customer_lifecycle.api.portal.download_document"
+
+
+def document_url(name: str) -> str:
+	from urllib.parse import urlencode
+
+	return f"/api/method/{DOCUMENT_DOWNLOAD}?{urlencode({'document': name})}"
+
+
+def document_pdf(name: str) -> tuple[str, bytes]:
+	"""The PDF of a generated document of the session user's customers that is shared on the portal:
+	(file name, content). Another customer's, an unshared one and one that does not exist are refused
+	alike (PermissionError)."""
+	doc = access.get_own_doc(GENERATED_DOCUMENT, name)
+	if not doc.file or not frappe.db.exists("File", doc.file):
+		frappe.throw(frappe._("This document is not available any more."), frappe.DoesNotExistError)
+	file = frappe.get_doc("File", doc.file)
+	return file.file_name, file.get_content()

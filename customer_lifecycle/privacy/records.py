@@ -13,6 +13,7 @@ from customer_lifecycle.utils.doctypes import (
 	CHECKLIST,
 	CUSTOMER,
 	FLAG,
+	GENERATED_DOCUMENT,
 	NOTE,
 	REQUEST,
 	STATE_FIELD,
@@ -27,8 +28,9 @@ PERSONAL_FIELDS = ("email", "phone", "id_number", "notes", *ADDRESS_LINES)
 OWN_DOCTYPES = (CHANGE_LOG, NOTE, FLAG, CHECKLIST, REQUEST)
 
 
-# records of other modules that go with a deleted customer, when their DocType exists
-CASCADE_DOCTYPES = ("Customer Rate",)
+# records of other modules that go with a deleted customer, when their DocType exists (a generated
+# document takes its PDF with it)
+CASCADE_DOCTYPES = ("Customer Rate", GENERATED_DOCUMENT)
 
 
 def linking_doctypes() -> list[dict]:

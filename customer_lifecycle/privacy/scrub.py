@@ -8,6 +8,7 @@
   attachments, information requests' messages, answers and documents, ToDo descriptions, Communications (and their queued emails), Comments, attachments
   (File records and their files on disk), Version history, notification, activity and access logs,
   tags, global search rows, and Deleted Documents that held copies of its records;
+- its generated documents and their PDFs: deleted;
 - any other record that links to the customer (invoices, payments, engagements ...): free text is
   blanked and attachments deleted; amounts, dates and states stay for accounting.
 
@@ -35,6 +36,7 @@ from customer_lifecycle.utils.doctypes import (
 	CHECKLIST_ITEM,
 	CUSTOMER,
 	FLAG,
+	GENERATED_DOCUMENT,
 	NOTE,
 	REQUEST,
 	REQUEST_ITEM,
@@ -72,6 +74,8 @@ def scrub(customer: str) -> dict:
 	done = {}
 	links = linking_doctypes()
 	linked = linked_records(customer, links)
+	# generated documents are copies of its personal data: they go, with their PDFs
+	done["documents"] = delete_generated_documents(linked.pop(GENERATED_DOCUMENT, []))
 	# attachments first: deleting a File comments on the record it was attached to; those of other
 	# linked records (an engagement's documents, an invoice's PDF) name the customer too
 	done["files"] = delete_files({**related, **linked})
@@ -161,6 +165,29 @@ def delete_files(related: dict[str, list[str]]) -> int:
 			frappe.delete_doc("File", name, force=True, ignore_permissions=True, delete_permanently=True)
 			count += 1
 	return count
+
+
+def delete_queued_emails(doctype: str, names: list[str]) -> None:
+	"""The queued emails about these records (their text names the customer), with their recipients."""
+	queued = frappe.get_all(
+		"Email Queue", filters={"reference_doctype": doctype, "reference_name": ("in", names)}, pluck="name"
+	)
+	if queued:
+		frappe.db.delete("Email Queue Recipient", {"parent": ("in", queued)})
+		frappe.db.delete("Email Queue", {"name": ("in", queued)})
+
+
+def delete_generated_documents(names: list[str]) -> int:
+	"""Delete the customer's generated documents for good, and the emails that sent them; each takes
+	its PDF with it (its on_trash)."""
+	if not names:
+		return 0
+	delete_queued_emails(GENERATED_DOCUMENT, names)
+	for name in names:
+		frappe.delete_doc(
+			GENERATED_DOCUMENT, name, force=True, ignore_permissions=True, delete_permanently=True
+		)
+	return len(names)
 
 
 def split_linked(doctype: str, customer: str) -> tuple[list[str], list[str]]:
@@ -380,14 +407,7 @@ def scrub_requests(customer: str, requests: list[str]) -> None:
 		{"customer_name": anonymous_name(customer), "message": None, "contact": None, "contact_email": None},
 		update_modified=False,
 	)
-	queued = frappe.get_all(
-		"Email Queue",
-		filters={"reference_doctype": REQUEST, "reference_name": ("in", requests)},
-		pluck="name",
-	)
-	if queued:
-		frappe.db.delete("Email Queue Recipient", {"parent": ("in", queued)})
-		frappe.db.delete("Email Queue", {"name": ("in", queued)})
+	delete_queued_emails(REQUEST, requests)
 	frappe.db.set_value(
 		REQUEST_ITEM,
 		{"parenttype": REQUEST, "parent": ("in", requests)},
@@ -555,6 +575,7 @@ def log_anonymization(customer: str, done: dict) -> None:
 		"notes": _("notes"),
 		"flags": _("flags"),
 		"portal_logins": _("portal logins"),
+		"documents": _("generated documents"),
 		"other_records": _("other linked records"),
 	}
 	summary = ", ".join(f"{count} {labels.get(kind, kind)}" for kind, count in done.items())

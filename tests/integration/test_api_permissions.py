@@ -21,9 +21,9 @@ How to add a method: a row in METHODS (PORTAL for api/portal.py), keyed by its d
   use: w.customer (active), w.prospect, w.prospect2, w.onboarding, w.provided_item, w.task,
   w.closed_task, w.note, w.flag, w.engagement, w.delivered_engagement, w.invoice, w.import_doc, w.job,
   w.contact, w.portal_contact, w.address, w.request, w.draft_request, w.activity, w.time_entry,
-  w.timer; w.calling_for(customer) is the customer a portal user names, w.link_for() the one-time
-  link a link holder uses. A new kind of record is a cached_property of World that returns
-  `self.add(name)` (so the
+  w.timer, w.document_template, w.document, w.shared_document; w.calling_for(customer) is the
+  customer a portal user names, w.link_for() the one-time link a link holder uses. A new kind of
+  record is a cached_property of World that returns `self.add(name)` (so the
   database check covers it);
 - writes: it changes data, so it must be POST only, and the call made as it should be must change
   the database (changes_here=False when that call, by design, changes nothing);
@@ -424,6 +424,36 @@ class World:
 		return self.add(invoice.name)
 
 	@cached_property
+	def document_template(self) -> str:
+		"""A Document Template of the World's own (a short one: its PDF is quick to make)."""
+		template = frappe.get_doc(
+			{
+				"doctype": "Document Template",
+				"template_name": f"Perm Letter {self.tag}",
+				"template": "<p>Dear {{ contact.first_name or customer.customer_name }}</p>",
+			}
+		).insert()
+		return self.add(template.name)
+
+	def new_document(self, shared: bool = False) -> str:
+		"""A document generated for the customer (its PDF filed among the customer's files)."""
+		from customer_lifecycle.customers.documents import generation, sharing
+
+		doc = generation.generate(self.customer, self.document_template)
+		if shared:
+			sharing.set_shared(doc.name, True)
+		return self.add(doc.name)
+
+	@cached_property
+	def document(self) -> str:
+		return self.new_document()
+
+	@cached_property
+	def shared_document(self) -> str:
+		"""A document shared on the customer's portal."""
+		return self.new_document(shared=True)
+
+	@cached_property
 	def import_doc(self) -> str:
 		"""A Customer Import of a file without rows (a worker running it makes nothing), made by the
 		Customer Manager, who may then read the file."""
@@ -539,6 +569,33 @@ def search_args(w: World) -> dict:
 	}
 
 
+def documents_of(w: World) -> list[tuple]:
+	"""The customer's generated documents: (template, has its PDF filed)."""
+	rows = frappe.get_all(
+		"Generated Document", filters={"customer": w.customer}, fields=["document_template", "file"]
+	)
+	return [(r.document_template, int(frappe.db.exists("File", r.file or "-") is not None)) for r in rows]
+
+
+def emailed(w: World) -> bool:
+	"""The document's email is queued, with its PDF, and logged as a note on the customer."""
+	queued = frappe.get_all(
+		"Email Queue",
+		filters={"reference_doctype": "Generated Document", "reference_name": w.document},
+		pluck="attachments",
+	)
+	file = frappe.db.get_value("Generated Document", w.document, "file")
+	return (
+		len(queued) == 1
+		and file in queued[0]
+		and bool(
+			frappe.db.exists(
+				"Customer Note", {"customer": w.customer, "content": ("like", f"%{w.document}%")}
+			)
+		)
+	)
+
+
 METHODS: dict[str, Case] = {
 	# api/customer.py
 	f"{API}.customer.set_archived": Case(
@@ -630,6 +687,28 @@ METHODS: dict[str, Case] = {
 		writes=True,
 		changes_here=False,
 		ok=expect(lambda m, w: [s["invoice"] for s in m["skipped"]] == [w.invoice]),
+	),
+	# api/documents.py
+	f"{API}.documents.generate": Case(
+		lambda w: {"customer": w.customer, "template": w.document_template},
+		writes=True,
+		ok=then(lambda w: documents_of(w) == [(w.document_template, 1)]),
+	),
+	f"{API}.documents.customer_documents": Case(
+		customer_args("document"),
+		writes=False,
+		ok=expect(lambda m, w: [r["name"] for r in m["rows"]] == [w.document] and m["total"] == 1),
+	),
+	f"{API}.documents.email_document": Case(
+		# the World's committed outgoing account (outgoing_account) queues it; nothing is sent
+		lambda w: {"document": w.document, "contact": w.contact},
+		writes=True,
+		ok=then(emailed),
+	),
+	f"{API}.documents.share_on_portal": Case(
+		lambda w: {"document": w.document, "shared": 1},
+		writes=True,
+		ok=then(lambda w: frappe.db.get_value("Generated Document", w.document, "shared_on_portal") == 1),
 	),
 	# api/time_entries.py
 	f"{API}.time_entries.rate_in_force": Case(
@@ -773,6 +852,13 @@ def upload(w: World) -> dict:
 	return {"file": (f"perm-{w.tag}.pdf", pdf_bytes(f"perm {w.tag}"))}
 
 
+def pdf_of(r, document: str) -> None:
+	"""The answer is the document's filed PDF, shown in the browser."""
+	file = frappe.db.get_value("Generated Document", document, "file")
+	assert r.headers["Content-Type"] == "application/pdf", r.headers
+	assert r.content == frappe.get_doc("File", file).get_content()
+
+
 AS_PORTAL_USER = {"persona": PORTAL_USER, "wrong_roles": STAFF}
 
 PORTAL: dict[str, Case] = {
@@ -827,6 +913,13 @@ PORTAL: dict[str, Case] = {
 		writes=True,
 		files=upload,
 		ok=then(lambda w: item_values(w).done == 1 and bool(item_values(w).attachment)),
+		**AS_PORTAL_USER,
+	),
+	# another customer's shared document, under the user's own customer
+	f"{API}.portal.download_document": Case(
+		lambda w: {"document": w.shared_document, "customer": w.calling_for(w.customer)},
+		writes=False,
+		ok=lambda r, w: pdf_of(r, w.shared_document),
 		**AS_PORTAL_USER,
 	),
 	f"{API}.portal.request_data": Case(
@@ -1042,6 +1135,7 @@ def outgoing_account(site):
 	frappe.db.rollback()
 	frappe.delete_doc("Email Account", name, force=True, ignore_permissions=True)
 	frappe.db.commit()
+	frappe.local.outgoing_email_account = {}
 
 
 @pytest.fixture(scope="module")

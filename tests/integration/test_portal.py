@@ -225,6 +225,9 @@ def portal_role_reads_everything():
 
 
 def test_granted_read_rights_still_never_reach_another_customer(mine, theirs, portal_role_reads_everything):
+	from customer_lifecycle.customers.documents.generation import generate
+
+	unshared = generate(mine.name, "Welcome Letter").name
 	records = {
 		"Customer": (mine.name, theirs.name),
 		"Customer Invoice": (mine.invoice, theirs.invoice),
@@ -232,6 +235,7 @@ def test_granted_read_rights_still_never_reach_another_customer(mine, theirs, po
 		"Engagement": (mine.engagement, theirs.engagement),
 		"Customer Note": (mine.visible_note, theirs.visible_note),
 		"Onboarding Checklist": (mine.checklist, theirs.checklist),
+		"Generated Document": (mine.document, theirs.document),
 		"Information Request": (mine.request, theirs.request),
 		"Contact": (mine.contact, theirs.contact),
 		"Address": (mine.address, theirs.address),
@@ -243,8 +247,10 @@ def test_granted_read_rights_still_never_reach_another_customer(mine, theirs, po
 			listed = frappe.get_list(doctype, pluck="name", limit_page_length=0)
 			assert own in listed and other not in listed, doctype
 			assert frappe.get_list(doctype, filters={"name": other}, pluck="name") == [], doctype
-		# an internal note, a draft invoice and a draft request of their own stay hidden too
+		# an internal note, a draft invoice, a draft request and a document not shared of their own stay hidden too
 		assert not frappe.has_permission("Customer Note", "read", mine.internal_note)
+		assert not frappe.has_permission("Generated Document", "read", unshared)
+		assert unshared not in frappe.get_list("Generated Document", pluck="name")
 		assert mine.internal_note not in frappe.get_list("Customer Note", pluck="name")
 		assert mine.draft not in frappe.get_list("Customer Invoice", pluck="name")
 		assert not frappe.has_permission("Information Request", "read", mine.draft_request)

@@ -117,6 +117,7 @@ def other_ids(world) -> dict:
 		"Engagement": t.engagement,
 		"Customer Note": t.visible_note,
 		"Onboarding Checklist": t.checklist,
+		"Generated Document": t.document,
 		"Information Request": t.request,
 		"Contact": t.contact,
 		"Address": t.address,
@@ -134,6 +135,7 @@ def other_ids(world) -> dict:
 		"/portal/invoices?customer={name}",
 		"/portal/payments?customer={name}",
 		"/portal/notes?customer={name}",
+		"/portal/documents?customer={name}",
 		"/portal/privacy?customer={name}",
 		"/portal/invoices/{invoice}",
 		"/portal/invoice?name={invoice}",
@@ -207,6 +209,65 @@ def result_of(r):
 	return body.get("data", body.get("message"))
 
 
+# --- generated documents: their own shared ones open, nothing else by any route --------------------
+
+
+DOWNLOAD = "/api/method/customer_lifecycle.api.portal.download_document"
+
+
+@pytest.fixture(scope="module")
+def unshared(world):
+	"""A document of the user's own customer that is not shared on the portal, committed."""
+	from customer_lifecycle.customers.documents.generation import generate
+
+	doc = generate(world.mine.name, "Welcome Letter")
+	frappe.db.commit()
+	return doc
+
+
+def test_own_shared_documents_are_listed_and_open(client, base_url, world, unshared):
+	page = get(client, base_url, "/portal/documents")
+	assert page.status_code == 200
+	assert world.mine.document in page.text and f"{DOWNLOAD}?document={world.mine.document}" in page.text
+	assert unshared.name not in page.text and world.theirs.document not in page.text
+	pdf = get(client, base_url, DOWNLOAD, document=world.mine.document)
+	assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+	file = frappe.db.get_value("Generated Document", world.mine.document, "file")
+	assert pdf.content == frappe.get_doc("File", file).get_content()
+
+
+def test_every_route_to_a_document_not_theirs_is_refused(client, base_url, world, unshared):
+	"""Another customer's shared document, and their own customer's unshared one: the portal's
+	download (with or without naming the customer), the PDF file's URL, the print view's PDF, and
+	an id that does not exist."""
+	theirs = frappe.db.get_value(
+		"Generated Document", world.theirs.document, ["name", "file_url"], as_dict=True
+	)
+	responses = {
+		"download theirs": get(client, base_url, DOWNLOAD, document=theirs.name),
+		"download theirs naming their customer": get(
+			client, base_url, DOWNLOAD, document=theirs.name, customer=world.theirs.name
+		),
+		"download own unshared": get(client, base_url, DOWNLOAD, document=unshared.name),
+		"download an id that does not exist": get(client, base_url, DOWNLOAD, document="GDOC-1999-99999"),
+		"their PDF's file URL": get(client, base_url, theirs.file_url),
+		"own unshared PDF's file URL": get(client, base_url, unshared.file_url),
+		"print view PDF of own unshared": get(
+			client,
+			base_url,
+			"/api/method/frappe.utils.print_format.download_pdf",
+			doctype="Generated Document",
+			name=unshared.name,
+		),
+	}
+	their_pdf = frappe.get_doc(
+		"File", frappe.db.get_value("Generated Document", theirs.name, "file")
+	).get_content()
+	for route, r in responses.items():
+		assert r.status_code == 403, f"{route}: {r.status_code} {r.text[:200]}"
+		assert not r.content.startswith(b"%PDF") and their_pdf not in r.content, route
+
+
 @pytest.mark.parametrize("which", ["file", "request_file"])
 def test_another_customers_private_file_is_refused(client, base_url, world, which):
 	r = get(client, base_url, world.theirs[f"{which}_url"])
@@ -271,6 +332,7 @@ def test_portal_methods_refuse_another_customers_ids(client, base_url, world, me
 		"customer_lifecycle.api.billing.customer_records",
 		"customer_lifecycle.api.billing.open_invoices",
 		"customer_lifecycle.api.notes.get_notes",
+		"customer_lifecycle.api.documents.customer_documents",
 		"customer_lifecycle.api.requests.customer_requests",
 	],
 )

@@ -25,6 +25,7 @@ const C360_COUNTS = [
 	{ key: "last_invoice", label: __("Last Purchase"), date: true },
 	{ key: "open_requests", label: __("Open Requests"), field: "requests_html" },
 	{ key: "files", label: __("Files") },
+	{ key: "documents", label: __("Documents"), field: "documents_html" },
 	{ key: "open_tasks", label: __("Open Tasks"), field: "tasks_html" },
 	{ key: "notes", label: __("Notes"), field: "notes_html" },
 ];

@@ -12,5 +12,6 @@ import "./customer_billing";
 import "./customer_ledgers";
 import "./customer_requests";
 import "./customer_portal";
+import "./customer_documents";
 import "./customer_time";
 import "./import_columns";

@@ -107,6 +107,36 @@ class InvoicesTab(Tab):
 		self.row(invoice).get_by_role("button", name="Record Payment").click()
 
 
+class GeneratedDocsTab(Tab):
+	"""Generated Docs: the customer's generated documents, newest first, with Generate, and on each
+	Open (its PDF), Email and Share on Portal."""
+
+	label = "Generated Docs"
+
+	def __init__(self, page: Page):
+		super().__init__(page)
+		self.panel = page.locator('[data-fieldname="documents_html"]')
+		self.rows = self.panel.locator("tr.cl-document-row")
+
+	@property
+	def content(self) -> Locator:
+		return self.panel.locator(".cl-documents")
+
+	def row(self, text: str) -> Locator:
+		return self.panel.locator("tr.cl-document-row", has_text=text)
+
+	def generate(self, template: str) -> None:
+		"""Generate a document of the template from the tab's Generate dialog."""
+		self.panel.get_by_role("button", name="Generate").click()
+		dialog = Dialog(self.page.locator(".modal.show").last).settled()
+		dialog.choose_link("template", template)
+		dialog.button("Generate").click()
+
+	@staticmethod
+	def open_link(row: Locator) -> Locator:
+		return row.get_by_role("link", name="Open")
+
+
 class Note:
 	def __init__(self, root: Locator):
 		self.root = root
@@ -243,6 +273,7 @@ class CustomerForm(Desk):
 		self.header = Header360(page)
 		self.contacts_tab = ContactsTab(page)
 		self.invoices_tab = InvoicesTab(page)
+		self.documents_tab = GeneratedDocsTab(page)
 		self.notes_tab = NotesTab(page)
 		self.onboarding_tab = OnboardingTab(page)
 		self.flag_alert = FlagAlert(page)

@@ -30,6 +30,15 @@ class Dialog:
 		"""A field's input (Frappe names it on the input, text area or select itself)."""
 		return self.root.locator(f':is(input, textarea, select)[data-fieldname="{fieldname}"]')
 
+	def choose_link(self, fieldname: str, value: str) -> None:
+		"""Type into a Link field and pick `value` from its suggestions."""
+		field = self.field(fieldname)
+		field.fill(value)
+		# the suggestions: the options of the list the input names (aria-owns)
+		expect(field).to_have_attribute("aria-expanded", "true")
+		listbox = field.get_attribute("aria-owns")
+		self.root.page.locator(f'#{listbox} [role="option"]', has_text=value).first.click()
+
 	def editor(self, fieldname: str) -> Locator:
 		"""A Text Editor field's editable area."""
 		return self.root.locator(f'[data-fieldname="{fieldname}"] .ql-editor[contenteditable="true"]')

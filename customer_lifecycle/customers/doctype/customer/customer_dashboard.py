@@ -18,5 +18,6 @@ def get_data():
 			{"label": _("Billing"), "items": ["Engagement", "Customer Invoice", "Customer Payment"]},
 			{"label": _("Notes & Flags"), "items": ["Customer Note", "Customer Flag"]},
 			{"label": _("Tasks & Files"), "items": ["ToDo", "File"]},
+			{"label": _("Documents"), "items": ["Generated Document"]},
 		],
 	}

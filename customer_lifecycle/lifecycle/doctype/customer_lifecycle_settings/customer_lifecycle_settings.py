@@ -43,6 +43,12 @@ class CustomerLifecycleSettings(Document):
 		customer_term_plural: DF.Data | None
 		dormant_after_days: DF.Int
 		dormant_state: DF.Link
+		firm_address: DF.SmallText | None
+		firm_email: DF.Data | None
+		firm_name: DF.Data | None
+		firm_phone: DF.Data | None
+		firm_registration_number: DF.Data | None
+		firm_website: DF.Data | None
 		inactive_after_days: DF.Int
 		log_emails_as_notes: DF.Check
 		new_customer_days: DF.Int
