@@ -40,3 +40,41 @@ def bench(site):
 	b = Bench()
 	yield b
 	b.drop_all()
+
+
+@pytest.fixture(scope="module")
+def restricted(site):
+	"""The restricted users of api_cases.RESTRICTED, without what earlier runs gave them: {persona:
+	email}."""
+	from tests.integration.api_cases import ensure_restricted_users
+
+	return ensure_restricted_users()
+
+
+@pytest.fixture(scope="module")
+def client(http, base_url, restricted):
+	"""client(persona) -> a logged-in requests.Session (None: a guest), for the personas of
+	tests.helpers and of api_cases.RESTRICTED. Everyone logs in first, so no login writes during a
+	test."""
+	import requests
+
+	from tests.helpers import PASSWORD, PERSONAS
+
+	sessions = {}
+
+	def get(persona: str | None):
+		if persona not in restricted:
+			return http(persona)
+		if persona not in sessions:
+			s = requests.Session()
+			s.headers["Accept"] = "application/json"
+			r = s.post(
+				f"{base_url}/api/method/login", data={"usr": restricted[persona], "pwd": PASSWORD}, timeout=30
+			)
+			assert r.status_code == 200, r.text
+			sessions[persona] = s
+		return sessions[persona]
+
+	for persona in (None, *PERSONAS, *restricted):
+		get(persona)
+	return get
