@@ -770,15 +770,21 @@ def encode(args: dict) -> dict:
 	}
 
 
-def build(case: Case, world: World) -> dict:
-	"""The case's arguments, the records they name committed so that the server sees them."""
+def valid_args(case: Case, world: World) -> dict:
+	"""The case's arguments as Python values, the records they name committed so that the server sees
+	them."""
 	frappe.flags.in_test = True  # notifications about these records are made now, not by a worker later
 	try:
-		args = encode(case.args(world))
+		args = case.args(world)
 	finally:
 		frappe.flags.in_test = False
 	commit(*([RESTRICTED[world.permit].email] if world.permit else []))
 	return args
+
+
+def build(case: Case, world: World) -> dict:
+	"""The case's arguments as a form sends them, the records they name committed."""
+	return encode(valid_args(case, world))
 
 
 def call(client, base_url, persona, key, args, verb, files=None):

@@ -1,0 +1,134 @@
+"""Every argument of every whitelisted method of the app, tried with every payload over HTTP.
+
+The methods and a call of each made as it should be come from api_cases.CASES (which fails on a
+whitelisted method without a row); the arguments from each function's signature, so a new method
+or argument is covered without a line here. Each try changes one argument of the valid call, as
+the Customer Manager makes it (the portal user for the portal's calls): a list argument gets the
+payload as text and as an item of the list, a document argument as text and in each of its values.
+"""
+
+import importlib
+import inspect
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import frappe
+import pytest
+
+from tests.integration.api_cases import (
+	CASES,
+	PACKAGE,
+	PORTAL_USER,
+	World,
+	encode,
+	files_of,
+	persona_email,
+	short,
+	valid_args,
+	verb_of,
+)
+from tests.integration.hostile.attack import Answer, attack, send
+
+# Frappe's records that arguments name, besides the app's own DocTypes (for their fields' labels)
+CORE_DOCTYPES = ("Contact", "Address", "ToDo", "User")
+
+
+def function_of(key: str) -> Callable:
+	module, name = key.rsplit(".", 1)
+	return inspect.unwrap(getattr(importlib.import_module(module), name))
+
+
+def arguments(key: str) -> list[str]:
+	return list(inspect.signature(function_of(key)).parameters)
+
+
+@cache
+def labels() -> dict[str, set[str]]:
+	"""fieldname -> the labels fields of that name carry, in the app's DocTypes and Frappe's above."""
+	found: dict[str, set[str]] = {}
+	modules = frappe.get_module_list(PACKAGE)
+	doctypes = frappe.get_all("DocType", filters={"module": ("in", modules)}, pluck="name")
+	for doctype in (*doctypes, *CORE_DOCTYPES):
+		for df in frappe.get_meta(doctype).fields:
+			if df.label:
+				found.setdefault(df.fieldname, set()).add(df.label)
+	return found
+
+
+def names_of(argument: str) -> set[str]:
+	"""How a message may name an argument: its name, or the label of a field of that name."""
+	return {argument, *labels().get(argument, ())}
+
+
+class Calls:
+	"""One method's calls, by the persona that may make them, on records of a World; a World that a
+	successful call changed (a customer moved on, a note deleted) is made anew before a refusal is
+	judged, so that the refusal is about the payload, not a record used up."""
+
+	def __init__(self, client, base_url: str, key: str):
+		self.key = key
+		self.case = CASES[key]
+		self.persona = PORTAL_USER if self.case.persona == PORTAL_USER else "manager"
+		self.session = client(self.persona)
+		self.url = f"{base_url}/api/method/{key}"
+		self.new_world()
+
+	def new_world(self) -> None:
+		permit = PORTAL_USER if self.persona == PORTAL_USER else None
+		self.world = World(owner=persona_email(self.persona), permit=permit)
+		self.used = False
+		self.args = None
+
+	def valid(self) -> dict:
+		"""The valid call's arguments on the World's records (made and committed on first use)."""
+		if self.args is None:
+			self.args = valid_args(self.case, self.world)
+		return self.args
+
+	def once(self, change: Callable[[dict], dict]) -> Answer:
+		args = encode(change(self.valid()))
+		return send(self.session, verb_of(self.case), self.url, args, files_of(self.case, self.world))
+
+	def send(self, change: Callable[[dict], dict] = lambda args: args) -> Answer:
+		answer = self.once(change)
+		if 400 <= answer.status < 500 and self.used:
+			self.new_world()
+			answer = self.once(change)
+		if answer.status == 200 and self.case.writes:
+			self.used = True
+		return answer
+
+
+def variants(value: Any) -> list[tuple[str, Callable[[Any, str], Any]]]:
+	"""Where a payload goes in an argument whose valid value is `value`: (label, put(current valid
+	value, payload) -> the argument's value)."""
+	as_text = ("", lambda current, text: text)
+	if isinstance(value, list):
+		return [as_text, ("[]", lambda current, text: [text])]
+	if isinstance(value, dict):
+		return [as_text] + [(f".{k}", lambda current, text, k=k: {**current, k: text}) for k in value]
+	return [as_text]
+
+
+@pytest.mark.parametrize("key", sorted(CASES), ids=short)
+def test_every_argument_takes_hostile_text(client, base_url, hostile, key):
+	calls = Calls(client, base_url, key)
+	valid = calls.valid()
+	first = calls.send()
+	assert first.status == 200, f"the call made as it should be fails: {first.status} {first.text[:500]}"
+	findings = []
+	for argument in arguments(key):
+		for label, put in variants(valid.get(argument)):
+
+			def send_with(text, argument=argument, put=put):
+				return calls.send(lambda args: {**args, argument: put(args.get(argument), text)})
+
+			findings += attack(
+				f"{short(key)}({argument}{label})",
+				names_of(argument),
+				send_with,
+				hostile,
+				independent=not calls.case.writes,
+			)
+	assert not findings, "\n".join(findings)
