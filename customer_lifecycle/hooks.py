@@ -107,6 +107,7 @@ PORTAL_DOCTYPES = (
 	"Engagement",
 	"Customer Note",
 	"Onboarding Checklist",
+	"Information Request",
 	"Contact",
 	"Address",
 )
@@ -127,6 +128,7 @@ portal_menu_items = [
 		("Overview", "/portal"),
 		("Profile", "/portal/profile"),
 		("Onboarding", "/portal/onboarding"),
+		("Requests", "/portal/requests"),
 		("Engagements", "/portal/engagements"),
 		("Invoices", "/portal/invoices"),
 		("Payments", "/portal/payments"),
@@ -140,6 +142,8 @@ website_route_rules = [{"from_route": "/portal/invoices/<name>", "to_route": "po
 scheduler_events = {
 	"daily": [
 		"customer_lifecycle.onboarding.checklists.notify_overdue_items",
+		# information requests: overdue ones marked so, reminders before and after the due date
+		"customer_lifecycle.onboarding.requests.daily",
 		"customer_lifecycle.billing.invoices.mark_overdue",
 		# nightly segments (revenue, activity, payment) and dormancy moves through the workflow
 		"customer_lifecycle.analytics.segments.update_segments",
@@ -177,5 +181,9 @@ user_data_fields = [
 # a bulk action's results outlive a full cache clear (Frappe clears everything when a user is made)
 persistent_cache_keys = ["customer_lifecycle:bulk:*"]
 
-# the Customer 360 header's billing figures: open engagements, open invoices, balance
-customer_summary_figures = ["customer_lifecycle.billing.summary.figures"]
+# the Customer 360 header's billing figures (open engagements, open invoices, balance) and its open
+# information requests
+customer_summary_figures = [
+	"customer_lifecycle.billing.summary.figures",
+	"customer_lifecycle.onboarding.requests.summary_figures",
+]

@@ -7,6 +7,7 @@ from customer_lifecycle.billing.setup import ensure_billing_records
 from customer_lifecycle.customers import terminology
 from customer_lifecycle.customers.list_filters import ensure_list_filters
 from customer_lifecycle.customers.search import ensure_contact_company_index
+from customer_lifecycle.onboarding.requests import ensure_request_emails
 from customer_lifecycle.utils.doctypes import SETTINGS
 from customer_lifecycle.utils.seeds import load_seed
 
@@ -49,6 +50,7 @@ def ensure_records():
 	ensure_core_permissions()
 	ensure_address_template()
 	ensure_onboarding_template()
+	ensure_request_emails()
 	ensure_billing_records()
 
 

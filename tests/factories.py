@@ -3,7 +3,6 @@ tests/conftest.py wrap the ones a test asks for by name). Each maker writes thro
 controllers and API, as a user would; nothing here commits unless it says so."""
 
 import copy
-import io
 import uuid
 from contextlib import contextmanager
 from functools import cache
@@ -20,16 +19,10 @@ WORKFLOW = "Customer Lifecycle"
 
 
 def pdf_bytes(text: str) -> bytes:
-	"""A real one-page PDF whose document title is `text` (so that two calls with different text
-	give different files: Frappe stores equal contents once)."""
-	from pypdf import PdfWriter
+	"""A real one-page PDF whose document title is `text` (the demo's, which uploads documents too)."""
+	from customer_lifecycle.demo.requests import pdf_bytes as demo_pdf
 
-	writer = PdfWriter()
-	writer.add_blank_page(width=200, height=200)
-	writer.add_metadata({"/Title": text})
-	out = io.BytesIO()
-	writer.write(out)
-	return out.getvalue()
+	return demo_pdf(text)
 
 
 # what a damaged PDF looks like: the header, then nothing a reader can use
@@ -218,6 +211,37 @@ def make_payment(customer: str, amount, allocations=None, submit=True, **fields)
 	return payment
 
 
+# --- information requests ----------------------------------------------------------------------
+
+REQUEST_ITEMS = (("Bank statements for the year", "Document"), ("Your tax reference number", "Question"))
+
+
+def make_request(customer: str, items=REQUEST_ITEMS, sent=False, due_in=14, **fields):
+	"""An Information Request to the customer's primary contact, of (title, kind[, required]) items
+	(required unless said), due in `due_in` days; with `sent`, recorded as sent the way sending
+	does it, without the email (requests.send, with an outgoing account, emails it)."""
+	from customer_lifecycle.onboarding import requests
+
+	doc = frappe.get_doc(
+		{
+			"doctype": "Information Request",
+			"customer": customer,
+			"title": f"Year-end pack {uuid.uuid4().hex[:4]}",
+			"due_date": add_days(nowdate(), due_in),
+			"items": [{"title": i[0], "kind": i[1], "required": i[2] if len(i) > 2 else 1} for i in items],
+			**fields,
+		}
+	).insert()
+	if sent:
+		requests.mark_sent(doc)
+	return doc
+
+
+def request_items(request: str) -> dict:
+	"""A request's items by title: {title: row}, read afresh."""
+	return {row.title: row for row in frappe.get_doc("Information Request", request).items}
+
+
 # --- the portal --------------------------------------------------------------------------------
 
 
@@ -231,8 +255,9 @@ def make_portal_customer(label: str = "portal") -> frappe._dict:
 
 
 def make_portal_world() -> frappe._dict:
-	"""Two portal customers ("mine" and "theirs"), each with a document its portal user uploaded,
-	committed so that a served site sees them."""
+	"""Two portal customers ("mine" and "theirs"), each with a document its portal user uploaded for
+	its onboarding item and one for its information request, committed so that a served site sees
+	them."""
 	from customer_lifecycle.portal import writes
 	from tests.helpers import as_user
 
@@ -247,5 +272,16 @@ def make_portal_world() -> frappe._dict:
 				who.name, who.provided_item, f"proof-{uuid.uuid4().hex[:6]}.pdf", who.file_content
 			)
 		who.file_url = frappe.db.get_value("Onboarding Checklist Item", who.provided_item, "attachment")
+		who.request_file_content = pdf_bytes(f"statements of {who.customer_name}")
+		with as_user(who.user):
+			writes.upload_document(
+				who.name,
+				who.request_document,
+				f"statements-{uuid.uuid4().hex[:6]}.pdf",
+				who.request_file_content,
+			)
+		who.request_file_url = frappe.db.get_value(
+			"Information Request Item", who.request_document, "attachment"
+		)
 	frappe.db.commit()
 	return frappe._dict(mine=mine, theirs=theirs)

@@ -8,7 +8,7 @@ from customer_lifecycle.billing.currency import ensure_site_currency
 from customer_lifecycle.billing.receipts import RECEIPT_TEMPLATE
 from customer_lifecycle.billing.reminders import REMINDER_TEMPLATE
 from customer_lifecycle.utils.doctypes import ENGAGEMENT
-from customer_lifecycle.utils.seeds import load_seed
+from customer_lifecycle.utils.seeds import ensure_email_templates
 
 KANBAN_BOARD = "Engagements"
 # the engagement statuses as Kanban columns, with their colours
@@ -22,7 +22,7 @@ KANBAN_COLUMNS = (
 
 
 def ensure_billing_records() -> None:
-	ensure_email_templates()
+	ensure_email_templates(EMAIL_TEMPLATES)
 	ensure_kanban_board()
 	ensure_site_currency()
 
@@ -32,12 +32,6 @@ EMAIL_TEMPLATES = {
 	REMINDER_TEMPLATE: "payment_reminder_email.json",
 	RECEIPT_TEMPLATE: "payment_receipt_email.json",
 }
-
-
-def ensure_email_templates() -> None:
-	for name, seed in EMAIL_TEMPLATES.items():
-		if not frappe.db.exists("Email Template", name):
-			frappe.get_doc(load_seed(seed)).insert(ignore_permissions=True)
 
 
 def ensure_kanban_board() -> None:

@@ -35,7 +35,7 @@ def make_demo(
 	told of customers as they are written."""
 	from customer_lifecycle.analytics import segments
 	from customer_lifecycle.billing import invoices
-	from customer_lifecycle.demo import around, billing, onboarding, portal_customer, staff
+	from customer_lifecycle.demo import around, billing, onboarding, portal_customer, requests, staff
 	from customer_lifecycle.demo.customers import make_customers
 	from customer_lifecycle.lifecycle import dormancy
 
@@ -59,7 +59,7 @@ def make_demo(
 	step(3, "Onboarding", lambda: rounds(onboarding.make_rounds(done["customers"], done["staff"], seed)))
 	step(4, "Billing", lambda: billing.make_billing(done["customers"], seed))
 	step(5, "Around the customers", lambda: around.make_around(done["customers"], done["staff"], seed))
-	step(6, "Portal customer", lambda: {"portal customers": make_portal_customer(portal_customer)})
+	step(6, "Portal customer and requests", lambda: portal_and_requests(portal_customer, requests, done))
 	step(7, "Overdue invoices and segments", lambda: jobs(invoices, segments))
 	step(8, "Dormancy", lambda: moves(dormancy.run()))
 	return done
@@ -69,11 +69,16 @@ def rounds(counts: dict) -> dict:
 	return {f"{status.lower()} checklists": count for status, count in counts.items()}
 
 
-def make_portal_customer(portal_customer) -> int:
-	if frappe.db.exists("User", PORTAL_LOGIN[0]):
-		return 0
-	portal_customer.make(PORTAL_CUSTOMER, *PORTAL_LOGIN)
-	return 1
+def portal_and_requests(portal_customer, requests, done: dict) -> dict:
+	"""The portal customer (once) with an information request in each state, and requests for a few
+	of the demo's active customers."""
+	counts = {"portal customers": 0, "information requests": 0}
+	if not frappe.db.exists("User", PORTAL_LOGIN[0]):
+		portal = portal_customer.make(PORTAL_CUSTOMER, *PORTAL_LOGIN)
+		counts["portal customers"] = 1
+		counts["information requests"] += len(requests.make_each_state(portal.name))
+	counts["information requests"] += len(requests.scatter(done["customers"]))
+	return counts
 
 
 def jobs(invoices, segments) -> dict:

@@ -15,8 +15,8 @@ records, whatever roles an admin gives them:
 - `query_conditions` (hooks.py permission_query_conditions): lists, reports and counts of those
   DocTypes only hold their customers' records;
 - `has_website_permission` (hooks.py has_website_permission): what portal pages and the print
-  view / PDF download allow: their customers' records only, submitted invoices and payments, and
-  customer-visible notes.
+  view / PDF download allow: their customers' records only, submitted invoices and payments,
+  customer-visible notes and information requests once sent.
 
 Portal pages and the portal API reach records through `customer_for` and `get_own_doc`, which apply
 the same rules.
@@ -26,7 +26,8 @@ import frappe
 from frappe import _
 
 from customer_lifecycle.lifecycle import engine
-from customer_lifecycle.utils.doctypes import CUSTOMER, NOTE, PORTAL_ROLE, STATE_FIELD
+from customer_lifecycle.onboarding.rules import DRAFT
+from customer_lifecycle.utils.doctypes import CUSTOMER, NOTE, PORTAL_ROLE, REQUEST, STATE_FIELD
 
 VISIBLE_NOTE = "Customer-visible"
 # the DocTypes a portal shows, and the field that names their customer (None: the record is one)
@@ -37,6 +38,7 @@ CUSTOMER_FIELD = {
 	"Engagement": "customer",
 	NOTE: "customer",
 	"Onboarding Checklist": "customer",
+	REQUEST: "customer",
 }
 # Frappe's own records, linked to customers through their Dynamic Link table
 LINKED = ("Contact", "Address")
@@ -141,6 +143,9 @@ def shows_on_portal(doc) -> bool:
 		return doc.get("visibility") == VISIBLE_NOTE
 	if doc.doctype in SUBMITTED_ONLY:
 		return doc.get("docstatus") == 1
+	if doc.doctype == REQUEST:
+		# an information request is the customer's once sent: its drafts are the staff's
+		return doc.get("status") != DRAFT
 	return True
 
 
@@ -202,4 +207,6 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 		condition += f" and {table}.visibility = {frappe.db.escape(VISIBLE_NOTE)}"
 	elif doctype in SUBMITTED_ONLY:
 		condition += f" and {table}.docstatus = 1"
+	elif doctype == REQUEST:
+		condition += f" and {table}.status != {frappe.db.escape(DRAFT)}"
 	return condition

@@ -14,6 +14,7 @@ from customer_lifecycle.utils.doctypes import (
 	CUSTOMER,
 	FLAG,
 	NOTE,
+	REQUEST,
 	STATE_FIELD,
 )
 
@@ -23,7 +24,7 @@ PERSONAL_FIELDS = ("email", "phone", "id_number", "notes", *ADDRESS_LINES)
 
 # records that belong to a customer: scrubbed by name here, deleted with a deleted customer
 # (onboarding rounds are deleted by checklists.on_customer_trash)
-OWN_DOCTYPES = (CHANGE_LOG, NOTE, FLAG, CHECKLIST)
+OWN_DOCTYPES = (CHANGE_LOG, NOTE, FLAG, CHECKLIST, REQUEST)
 
 
 # records of other modules that go with a deleted customer, when their DocType exists

@@ -11,9 +11,10 @@ How to add a method: a row in METHODS (PORTAL for api/portal.py), keyed by its d
 - the first argument builds valid arguments from a World `w`, the records of one test, made on first
   use: w.customer (active), w.prospect, w.prospect2, w.onboarding, w.provided_item, w.task,
   w.closed_task, w.note, w.flag, w.engagement, w.delivered_engagement, w.invoice, w.import_doc, w.job,
-  w.contact, w.portal_contact, w.address; w.calling_for(customer) is the customer a portal user
-  names. A new kind of record is a cached_property of World that returns `self.add(name)` (so the
-  database check covers it);
+  w.contact, w.portal_contact, w.address, w.request, w.draft_request; w.calling_for(customer) is the
+  customer a portal user names, w.link_for() the one-time link a link holder uses. A new kind of
+  record is a cached_property of World that returns `self.add(name)` (so the database check covers
+  it);
 - writes: it changes data, so it must be POST only, and the call made as it should be must change
   the database (changes_here=False when that call, by design, changes nothing);
 - managers_only: a Customer User is a wrong role too (wrong_roles= sets the wrong roles outright);
@@ -29,6 +30,11 @@ How to add a method: a row in METHODS (PORTAL for api/portal.py), keyed by its d
 
 A restricted persona among the wrong roles (the portal user, on the desk's calls) is refused on
 records of its own customer, so that the role is what refuses it, not the customer.
+
+Calls open to guests who hold an information request's one-time link (persona LINK_HOLDER: a guest
+session; no role admits anyone there, so they have no wrong roles) are refused to a guest holding
+the link of another customer's request, and made as they should be with the link of the World's own
+request.
 """
 
 import importlib
@@ -110,9 +116,15 @@ RESTRICTED = {
 }
 # who are no customer's portal users: staff, however many rights they have on customers
 STAFF = ("outsider", "user", "manager")
+# whoever holds an information request's one-time link: a guest, admitted by the link alone
+LINK_HOLDER = "link_holder"
+# the personas a World's records are given to
+PERMITTED = (*RESTRICTED, LINK_HOLDER)
 
 
 def persona_email(persona: str) -> str:
+	if persona == LINK_HOLDER:
+		return "Guest"
 	return RESTRICTED[persona].email if persona in RESTRICTED else PERSONAS[persona][0]
 
 
@@ -122,8 +134,9 @@ def persona_email(persona: str) -> str:
 class World:
 	"""Records for the calls of a test, made as Administrator on first use (the test commits them).
 	`owner` writes the notes and holds the tasks; each customer made is given to the `permit`
-	persona (one of RESTRICTED). `names` holds every record's name, for the database check; `own`
-	a customer of each restricted persona's made elsewhere (other_world's)."""
+	persona (one of RESTRICTED; or the LINK_HOLDER, who holds the links of its requests). `names`
+	holds every record's name, for the database check; `own` a customer of each restricted
+	persona's made elsewhere (other_world's), and the request whose link the LINK_HOLDER holds."""
 
 	def __init__(self, owner: str, permit: str | None = None):
 		self.owner = owner
@@ -153,7 +166,7 @@ class World:
 			apply_action(doc.name, "Start Onboarding")
 		if state == "Active":
 			apply_action(doc.name, "Activate")
-		if self.permit:
+		if self.permit in RESTRICTED:
 			made = RESTRICTED[self.permit].grant(RESTRICTED[self.permit].email, doc.name)
 			if made:
 				self.add(made)
@@ -167,6 +180,15 @@ class World:
 		given to them; in another, their own customer (`own`), so that what is not theirs is the
 		record, not the customer named."""
 		return customer if self.permit == PORTAL_USER else self.own[PORTAL_USER]
+
+	def link_for(self) -> str:
+		"""The one-time link (its query string) a link holder uses on this World's request items: this
+		World's request's in a World given to them; in another, the link of their own request (`own`),
+		so that the item, not the link, is what is not theirs."""
+		from customer_lifecycle.onboarding import links
+
+		request = self.request if self.permit == LINK_HOLDER else self.own[LINK_HOLDER]
+		return links.query(request, add_days(nowdate(), 14))
 
 	@cached_property
 	def category(self) -> str:
@@ -219,6 +241,40 @@ class World:
 
 		users.invite(self.contact)
 		return self.contact
+
+	def new_request(self, sent: bool) -> str:
+		"""An information request of the active customer, to its primary contact: a question and a
+		document; sent as sending records it (the email aside), or a draft."""
+		from customer_lifecycle.onboarding import requests
+
+		self.contact  # noqa: B018 (the primary contact, among the World's records)
+		doc = frappe.get_doc(
+			{
+				"doctype": "Information Request",
+				"customer": self.customer,
+				"title": f"Perm pack {self.tag}",
+				"due_date": add_days(nowdate(), 14),
+				"items": [
+					{"title": "Perm question", "kind": "Question"},
+					{"title": "Perm document", "kind": "Document"},
+				],
+			}
+		).insert()
+		if sent:
+			requests.mark_sent(doc)
+		return self.add(doc.name)
+
+	@cached_property
+	def request(self) -> str:
+		return self.new_request(sent=True)
+
+	@cached_property
+	def draft_request(self) -> str:
+		return self.new_request(sent=False)
+
+	def request_item(self, kind: str) -> str:
+		"""The item of that kind ("Question", "Document") of the World's sent request."""
+		return frappe.db.get_value("Information Request Item", {"parent": self.request, "kind": kind}, "name")
 
 	@cached_property
 	def address(self) -> str:
@@ -675,7 +731,55 @@ PORTAL: dict[str, Case] = {
 }
 # ====================================================================================================
 
-CASES = {**METHODS, **PORTAL}
+# ============================ api/requests.py: information requests ===============================
+# The desk's calls are staff's, on their own customers' requests. The one-time link's calls are open to
+# guests: the LINK_HOLDER answers with the link of the World's request, and is refused the items of
+# another customer's request under the link of their own (w.link_for).
+
+
+def request_item_values(w: World, kind: str) -> dict:
+	return frappe.db.get_value(
+		"Information Request Item", w.request_item(kind), ["done", "answer", "attachment"], as_dict=True
+	)
+
+
+def link_args(kind: str, **extra):
+	def args(w: World) -> dict:
+		return {"link": w.link_for(), "item": w.request_item(kind), **extra}
+
+	return args
+
+
+AS_LINK_HOLDER = {"persona": LINK_HOLDER, "wrong_roles": ()}
+
+REQUESTS: dict[str, Case] = {
+	f"{API}.requests.customer_requests": Case(
+		customer_args("request"),
+		writes=False,
+		ok=expect(lambda m, w: [r["name"] for r in m["rows"]] == [w.request]),
+	),
+	f"{API}.requests.send": Case(
+		lambda w: {"request": w.draft_request},
+		writes=True,
+		ok=then(lambda w: frappe.db.get_value("Information Request", w.draft_request, "status") == "Sent"),
+	),
+	f"{API}.requests.answer_by_link": Case(
+		link_args("Question", answer="Perm answer"),
+		writes=True,
+		ok=then(lambda w: request_item_values(w, "Question").answer == "Perm answer"),
+		**AS_LINK_HOLDER,
+	),
+	f"{API}.requests.upload_by_link": Case(
+		link_args("Document"),
+		writes=True,
+		files=upload,
+		ok=then(lambda w: request_item_values(w, "Document").done == 1),
+		**AS_LINK_HOLDER,
+	),
+}
+# ====================================================================================================
+
+CASES = {**METHODS, **REQUESTS, **PORTAL}
 
 
 # --- discovery -----------------------------------------------------------------------------------
@@ -778,7 +882,7 @@ def valid_args(case: Case, world: World) -> dict:
 		args = case.args(world)
 	finally:
 		frappe.flags.in_test = False
-	commit(*([RESTRICTED[world.permit].email] if world.permit else []))
+	commit(*([RESTRICTED[world.permit].email] if world.permit in RESTRICTED else []))
 	return args
 
 
@@ -809,9 +913,10 @@ def own_persona(case: Case) -> str:
 
 def allowed_persona(case: Case) -> str:
 	"""For methods without a customer: a role that may call them, unrestricted (the bulk run's
-	results are the Customer Manager's); the portal user for the portal's calls."""
-	if case.persona == PORTAL_USER:
-		return PORTAL_USER
+	results are the Customer Manager's); the portal user for the portal's calls, the link holder
+	for the one-time link's."""
+	if case.persona in (PORTAL_USER, LINK_HOLDER):
+		return case.persona
 	return "manager" if case.managers_only or case.other == "user" else "user"
 
 

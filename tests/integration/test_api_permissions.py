@@ -18,6 +18,11 @@ a method: its docstring); the fixtures `restricted` and `client` in conftest.py.
 
 A restricted persona among the wrong roles (the portal user, on the desk's calls) is refused on
 records of its own customer, so that the role is what refuses it, not the customer.
+
+Calls open to guests who hold an information request's one-time link (persona LINK_HOLDER: a guest
+session; no role admits anyone there, so they have no wrong roles) are refused to a guest holding
+the link of another customer's request, and made as they should be with the link of the World's own
+request.
 """
 
 from collections.abc import Callable
@@ -28,8 +33,9 @@ import pytest
 from tests.integration.api_cases import (
 	API,
 	CASES,
+	LINK_HOLDER,
 	PACKAGE,
-	RESTRICTED,
+	PERMITTED,
 	Case,
 	World,
 	allowed_persona,
@@ -45,6 +51,10 @@ from tests.integration.api_cases import (
 	short,
 	verb_of,
 )
+
+
+# sending an information request needs an outgoing email account
+pytestmark = pytest.mark.usefixtures("outgoing_account")
 
 
 def test_every_whitelisted_method_has_a_case():
@@ -83,6 +93,7 @@ def other_world(site, restricted):
 	world = World(owner=restricted["restricted_user"])
 	for persona, email in restricted.items():
 		world.own[persona] = World(owner=email, permit=persona).new_customer("own")
+	world.own[LINK_HOLDER] = World(owner=persona_email(LINK_HOLDER), permit=LINK_HOLDER).request
 	commit(*restricted.values())
 	return world
 
@@ -176,7 +187,7 @@ def refuse(client, base_url, tables, world, persona, key, verb=None, refused=Non
 def world_of(persona: str | None, other_world: World) -> World:
 	"""Where a persona's refusal is tried: a restricted persona's own customer's records (so that
 	another customer is not what refuses them); the other World for everyone else."""
-	return World(owner=persona_email(persona), permit=persona) if persona in RESTRICTED else other_world
+	return World(owner=persona_email(persona), permit=persona) if persona in PERMITTED else other_world
 
 
 def wrong_roles(case: Case) -> list[str]:
@@ -237,7 +248,7 @@ def test_the_call_made_as_it_should_be_works(client, base_url, tables, key, pers
 	"""The same call by a role that may make it, on the user's own customer's records: it works, and
 	changes the database when the method writes."""
 	case = CASES[key]
-	world = World(owner=persona_email(persona), permit=persona if persona in RESTRICTED else None)
+	world = World(owner=persona_email(persona), permit=persona if persona in PERMITTED else None)
 	args = build(case, world)
 	before = snapshot(tables, world)
 	r = call(client, base_url, persona, key, args, verb_of(case), files_of(case, world))

@@ -5,7 +5,7 @@ import frappe
 import pytest
 from frappe.utils import getdate, nowdate
 
-from customer_lifecycle.billing import figures
+from customer_lifecycle.billing import figures, rates
 from customer_lifecycle.demo import PORTAL_LOGIN, make_demo
 from customer_lifecycle.demo.customers import add_primary_contacts, make_customers
 from customer_lifecycle.lifecycle import dormancy
@@ -140,6 +140,11 @@ def test_the_demo_puts_every_module_to_use(demo):
 	left = {name for name, _target in dormancy.candidates(get_settings(), getdate(nowdate()))}
 	assert not left & set(customers)
 	assert frappe.db.exists("User", PORTAL_LOGIN[0])
+	requests = frappe.get_all("Information Request", {"customer": ("in", customers)}, pluck="status")
+	assert len(requests) == demo["Portal customer and requests"]["information requests"] - (
+		5 if demo["Portal customer and requests"]["portal customers"] else 0
+	)
+	assert requests
 
 
 def test_the_demo_holds_the_figures_the_controllers_would(demo):
@@ -202,15 +207,31 @@ def replay_billing(original: str, replay: str) -> dict[str, str]:
 	for posted, kind, row in events:
 		if kind == 0:
 			items = frappe.get_all(
-				"Customer Invoice Item", {"parent": row.name}, ["item_code", "qty"], order_by="idx"
+				"Customer Invoice Item",
+				{"parent": row.name},
+				["item_code", "qty", "rate", "description"],
+				order_by="idx",
 			)
+			priced = rates.find_rates(replay, [i.item_code for i in items])
 			copy = frappe.get_doc(
 				{
 					"doctype": "Customer Invoice",
 					"customer": replay,
 					"posting_date": posted,
-					# no rates, no due date: the app fills them in from the customer's rates and terms
-					"items": [{"item_code": i.item_code, "qty": i.qty} for i in items],
+					# no due date, and no rate where the customer or its category has one: the app
+					# fills them in from the customer's rates and terms (a customer with no category
+					# and no rate of its own was billed at the usual rate, typed in as staff would)
+					"items": [
+						{"item_code": i.item_code, "qty": i.qty}
+						if i.item_code in priced
+						else {
+							"item_code": i.item_code,
+							"qty": i.qty,
+							"rate": i.rate,
+							"description": i.description,
+						}
+						for i in items
+					],
 				}
 			).insert()
 			copy.submit()
@@ -259,3 +280,17 @@ def test_the_demo_keeps_what_the_controllers_compute(demo):
 		doc.save()
 		assert (doc.status, doc.progress) == (checklist.status, checklist.progress), checklist.name
 	frappe.db.rollback()
+
+
+def test_demo_requests_cover_every_state(site):
+	from customer_lifecycle.demo import requests
+	from tests.factories import make_active_customer
+
+	customer = make_active_customer()
+	made = requests.make_each_state(customer.name)
+	assert {
+		status: frappe.db.get_value("Information Request", name, "status") for status, name in made.items()
+	} == {status: status for status in requests.STATES}
+	# what the complete one holds came through the items' mechanism: answers and documents
+	complete = frappe.get_doc("Information Request", made["Complete"])
+	assert all(row.done and (row.answer or row.attachment) for row in complete.items)

@@ -3,7 +3,7 @@
 
 // The Customer 360: a header strip above the form's tabs, so it shows on every tab (name, type,
 // lifecycle, favourite, active flag, Email or Note, and the counts of customer_lifecycle.customers.
-// summary), the task list of the Notes & Tasks tab (Frappe ToDos on the customer), and the
+// summary, open information requests among them), the task list of the Notes & Tasks tab (Frappe ToDos on the customer), and the
 // "My favourites" filter the customer list calls.
 
 import { api_client } from "./api_client";
@@ -23,6 +23,7 @@ const C360_COUNTS = [
 	{ key: "average_invoice", label: __("Average Invoice"), currency: true },
 	{ key: "first_invoice", label: __("First Purchase"), date: true },
 	{ key: "last_invoice", label: __("Last Purchase"), date: true },
+	{ key: "open_requests", label: __("Open Requests"), field: "requests_html" },
 	{ key: "files", label: __("Files") },
 	{ key: "open_tasks", label: __("Open Tasks"), field: "tasks_html" },
 	{ key: "notes", label: __("Notes"), field: "notes_html" },

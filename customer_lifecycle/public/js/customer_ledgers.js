@@ -1,6 +1,8 @@
 // The customer form's Engagements, Invoices and Payments tabs: a real table each, a page at a time
 // (newest first, with Previous / Next), amounts in the customer's currency, and actions in place:
 // new engagement or invoice, record a payment against an invoice row, print an invoice or receipt.
+// Other features add their tab to customer_lifecycle.ledgers.TABS (customer_requests.js): a tab names
+// its own method (`api`) and binds its own row actions (`bind`).
 
 frappe.provide("customer_lifecycle.ledgers");
 
@@ -77,8 +79,9 @@ customer_lifecycle.ledgers.load = function (frm, ledger, start) {
 	if (!field) return;
 	const $wrapper = $(field.wrapper);
 	if (frm.is_new()) return $wrapper.empty();
+	const args = tab.api ? { customer: frm.doc.name, start } : { customer: frm.doc.name, ledger, start };
 	frappe
-		.call({ method: LEDGER_API, args: { customer: frm.doc.name, ledger, start }, type: "GET" })
+		.call({ method: tab.api || LEDGER_API, args, type: "GET" })
 		.then((r) => render(frm, $wrapper, ledger, r.message));
 };
 
@@ -118,7 +121,11 @@ function render(frm, $wrapper, ledger, data) {
 	$wrapper.find("[data-action=print]").on("click", (e) =>
 		frappe.set_route("print", tab.doctype, $(e.currentTarget).attr("data-name"))
 	);
+	if (tab.bind) tab.bind(frm, $wrapper, data);
 }
+
+// the cells other tabs build their columns from
+customer_lifecycle.ledgers.cells = { link, pill, date, action };
 
 function link(doctype, name, title) {
 	const esc = frappe.utils.escape_html;

@@ -9,4 +9,5 @@ import "./report_filters";
 import "./customer_privacy";
 import "./customer_billing";
 import "./customer_ledgers";
+import "./customer_requests";
 import "./customer_portal";

@@ -1,0 +1,28 @@
+"""A page of a customer's records as the customer form's tables show them (engagements, invoices,
+payments, information requests): a page at a time, with the count of all, so a customer with
+thousands of records opens as fast as one with a few. Read with frappe.get_list: the user's
+permissions (and User Permissions) apply."""
+
+import frappe
+from frappe.utils import cint
+
+PAGE_LENGTH = 20
+MAX_PAGE_LENGTH = 100
+
+
+def page(
+	doctype: str, filters: dict, fields: list, order_by: str, start: int = 0, page_length: int = PAGE_LENGTH
+) -> dict:
+	"""{rows, total, start, page_length}: the rows of one page, and how many there are in all."""
+	start = max(0, cint(start))
+	page_length = min(MAX_PAGE_LENGTH, max(1, cint(page_length) or PAGE_LENGTH))
+	rows = frappe.get_list(
+		doctype,
+		filters=filters,
+		fields=fields,
+		order_by=order_by,
+		limit_start=start,
+		limit_page_length=page_length,
+	)
+	total = frappe.db.count(doctype, filters) if rows or start else 0
+	return {"rows": rows, "total": total, "start": start, "page_length": page_length}
