@@ -830,6 +830,74 @@ def discover() -> dict[str, list[str]]:
 
 # --- personas, calls, the database check ---------------------------------------------------------
 
+# every table of the app, and Frappe's tables about records; the columns that may name a record
+CORE_TABLES = (
+	"ToDo",
+	"Comment",
+	"Version",
+	"Communication",
+	"Communication Link",
+	"File",
+	"Tag Link",
+	"DocShare",
+	"Notification Log",
+	"Email Queue",
+	"Dynamic Link",
+	"Deleted Document",
+	"Workflow Action",
+	"Contact",
+	"Address",
+)
+NAMING_COLUMNS = (
+	"name",
+	"parent",
+	"customer",
+	"invoice",
+	"reference_name",
+	"link_name",
+	"docname",
+	"attached_to_name",
+	"document_name",
+	"share_name",
+	"deleted_name",
+)
+
+
+def snapshot(tables, world: World) -> dict:
+	"""Every row, in the tables above, that names a record of the World; and the app's settings."""
+	frappe.db.rollback()  # see what the server committed
+	columns, singles = tables
+	names = sorted(world.names) or ["-"]
+	rows = {}
+	for doctype, naming in columns.items():
+		where = " or ".join(f"`{c}` in %(names)s" for c in naming)
+		rows[doctype] = frappe.db.sql(
+			f"select * from `tab{doctype}` where {where} order by `name`", {"names": names}, as_list=True
+		)
+	rows["Singles"] = frappe.db.sql(
+		"select doctype, field, value from `tabSingles` where doctype in %(d)s order by doctype, field",
+		{"d": singles or ["-"]},
+	)
+	return rows
+
+
+def changed(before: dict, after: dict) -> list[str]:
+	return [table for table in before if before[table] != after[table]]
+
+
+def table_columns() -> tuple[dict, list]:
+	"""({doctype: its columns that may name a record}, the app's single DocTypes)."""
+	modules = frappe.get_module_list(PACKAGE)
+	app = frappe.get_all(
+		"DocType", filters={"module": ("in", modules), "issingle": 0, "is_virtual": 0}, pluck="name"
+	)
+	singles = frappe.get_all("DocType", filters={"module": ("in", modules), "issingle": 1}, pluck="name")
+	columns = {
+		doctype: [c for c in NAMING_COLUMNS if c in frappe.db.get_table_columns(doctype)]
+		for doctype in (*sorted(app), *CORE_TABLES)
+	}
+	return columns, singles
+
 
 def commit(*users: str) -> None:
 	"""Commit, then drop the users' cached User Permissions. Frappe drops them as a permission is

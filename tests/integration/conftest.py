@@ -110,3 +110,12 @@ def outgoing_account(site):
 	frappe.db.rollback()
 	frappe.delete_doc("Email Account", name, force=True, ignore_permissions=True)
 	frappe.db.commit()
+
+
+@pytest.fixture(scope="module")
+def tables(site):
+	"""({doctype: its columns that may name a record}, the app's single DocTypes): what
+	api_cases.snapshot reads."""
+	from tests.integration.api_cases import table_columns
+
+	return table_columns()

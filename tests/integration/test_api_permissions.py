@@ -34,13 +34,13 @@ from tests.integration.api_cases import (
 	API,
 	CASES,
 	LINK_HOLDER,
-	PACKAGE,
 	PERMITTED,
 	Case,
 	World,
 	allowed_persona,
 	build,
 	call,
+	changed,
 	commit,
 	discover,
 	each_row_failed,
@@ -49,9 +49,9 @@ from tests.integration.api_cases import (
 	persona_email,
 	right_persona,
 	short,
+	snapshot,
 	verb_of,
 )
-
 
 # sending an information request needs an outgoing email account
 pytestmark = pytest.mark.usefixtures("outgoing_account")
@@ -96,76 +96,6 @@ def other_world(site, restricted):
 	world.own[LINK_HOLDER] = World(owner=persona_email(LINK_HOLDER), permit=LINK_HOLDER).request
 	commit(*restricted.values())
 	return world
-
-
-# every table of the app, and Frappe's tables about records; the columns that may name a record
-CORE_TABLES = (
-	"ToDo",
-	"Comment",
-	"Version",
-	"Communication",
-	"Communication Link",
-	"File",
-	"Tag Link",
-	"DocShare",
-	"Notification Log",
-	"Email Queue",
-	"Dynamic Link",
-	"Deleted Document",
-	"Workflow Action",
-	"Contact",
-	"Address",
-)
-NAMING_COLUMNS = (
-	"name",
-	"parent",
-	"customer",
-	"invoice",
-	"reference_name",
-	"link_name",
-	"docname",
-	"attached_to_name",
-	"document_name",
-	"share_name",
-	"deleted_name",
-)
-
-
-@pytest.fixture(scope="module")
-def tables(site):
-	"""({doctype: its columns that may name a record}, the app's single DocTypes)."""
-	modules = frappe.get_module_list(PACKAGE)
-	app = frappe.get_all(
-		"DocType", filters={"module": ("in", modules), "issingle": 0, "is_virtual": 0}, pluck="name"
-	)
-	singles = frappe.get_all("DocType", filters={"module": ("in", modules), "issingle": 1}, pluck="name")
-	columns = {
-		doctype: [c for c in NAMING_COLUMNS if c in frappe.db.get_table_columns(doctype)]
-		for doctype in (*sorted(app), *CORE_TABLES)
-	}
-	return columns, singles
-
-
-def snapshot(tables, world: World) -> dict:
-	"""Every row, in the tables above, that names a record of the World; and the app's settings."""
-	frappe.db.rollback()  # see what the server committed
-	columns, singles = tables
-	names = sorted(world.names) or ["-"]
-	rows = {}
-	for doctype, naming in columns.items():
-		where = " or ".join(f"`{c}` in %(names)s" for c in naming)
-		rows[doctype] = frappe.db.sql(
-			f"select * from `tab{doctype}` where {where} order by `name`", {"names": names}, as_list=True
-		)
-	rows["Singles"] = frappe.db.sql(
-		"select doctype, field, value from `tabSingles` where doctype in %(d)s order by doctype, field",
-		{"d": singles or ["-"]},
-	)
-	return rows
-
-
-def changed(before: dict, after: dict) -> list[str]:
-	return [table for table in before if before[table] != after[table]]
 
 
 def assert_refused(r, refused, world, before, after):

@@ -39,6 +39,8 @@ REFUSALS = (400, 403, 404, 409, 413, 417)
 AT_ONCE = 3
 # the script payload sets this when a page runs it (the browser check looks for it)
 SCRIPT_FLAG = "__hostile"
+# the script payload's markup: a page that holds it unescaped would run it
+SCRIPT_MARK = '<script>alert("hostile")</script>'
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ def payloads(target: str) -> list[Payload]:
 		Payload("union", f"' UNION SELECT {UNION_HEX} -- "),
 		Payload("stacked", f"'; UPDATE `tabCustomer` SET customer_name='hostile' WHERE name='{target}'; -- "),
 		Payload("backtick", "name` = `name` OR 1=1 -- `"),
-		Payload("script", f'<script>alert("hostile")</script><img src=x onerror="window.{SCRIPT_FLAG}=1">'),
+		Payload("script", f'{SCRIPT_MARK}<img src=x onerror="window.{SCRIPT_FLAG}=1">'),
 		Payload("path", "../../../../../etc/passwd"),
 		Payload("1 MB", ("hostile " * (MEGABYTE // 8))),
 		Payload("NUL", "hostile\x00nul"),
@@ -74,6 +76,21 @@ def payloads(target: str) -> list[Payload]:
 	]
 
 
+def attack_text() -> str:
+	"""The script payload, for stored text."""
+	return next(p.text for p in payloads("") if p.kind == "script")
+
+
+def logged_in(base_url: str, user: str) -> requests.Session:
+	"""A session of `user` (the tests' password), logged in."""
+	from tests.helpers import PASSWORD
+
+	session = requests.Session()
+	r = session.post(f"{base_url}/api/method/login", data={"usr": user, "pwd": PASSWORD}, timeout=30)
+	assert r.status_code == 200, r.text[:300]
+	return session
+
+
 # --- answers ---------------------------------------------------------------------------------------
 
 
@@ -82,6 +99,8 @@ class Answer:
 	status: int
 	seconds: float
 	text: str
+	# the tables a refused write changed anyway (filled in by callers that look)
+	stored: list[str] = field(default_factory=list)
 
 	@property
 	def body(self) -> dict:
@@ -141,8 +160,18 @@ def names_field(said: str, payload: str, names: set[str]) -> bool:
 	for shown in (payload, html.escape(payload), html.escape(payload, quote=False), payload.strip()):
 		if shown:
 			said = said.replace(shown, " ")
-	said = compact(html.unescape(said))
-	return any(compact(name) and compact(name) in said for name in names)
+	said = html.unescape(said)
+	return any(compact(name) and compact(name) in compact(said) for name in names) or any(
+		re.search(in_words(name), said, re.IGNORECASE) for name in names if in_words(name)
+	)
+
+
+def in_words(name: str) -> str | None:
+	"""A pattern for an argument of several words said in words: assign_to as "Assigned To"."""
+	words = [w for w in re.split(r"[\W_]+", name) if w]
+	if len(words) < 2:
+		return None
+	return r"\b" + r"\w*\W+".join(re.escape(w) for w in words) + r"\w*\b"
 
 
 def judge(answer: Answer, payload: Payload, names: set[str]) -> str | None:
@@ -235,6 +264,8 @@ class Tally:
 	tries: int = 0
 	findings: list[str] = field(default_factory=list)
 	places: set[str] = field(default_factory=set)
+	# findings in Frappe's own code that the app cannot change: printed apart, not failed
+	frappes: list[str] = field(default_factory=list)
 
 	def tried(self, where: str, kind: str, count: int = 1) -> None:
 		self.tries += count
@@ -244,6 +275,11 @@ class Tally:
 		finding = f"{where} <- {kind}: {problem}"
 		self.findings.append(finding)
 		return finding
+
+	def set_apart(self, finding: str) -> None:
+		"""A finding that is Frappe's own (test_reports.FRAPPES_OWN), listed apart."""
+		self.findings.remove(finding)
+		self.frappes.append(finding)
 
 
 TALLY = Tally()

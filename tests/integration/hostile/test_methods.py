@@ -3,8 +3,12 @@
 The methods and a call of each made as it should be come from api_cases.CASES (which fails on a
 whitelisted method without a row); the arguments from each function's signature, so a new method
 or argument is covered without a line here. Each try changes one argument of the valid call, as
-the Customer Manager makes it (the portal user for the portal's calls): a list argument gets the
+the Customer Manager makes it (the portal user for the portal's calls, a guest with the link for
+the one-time link's): a list argument gets the
 payload as text and as an item of the list, a document argument as text and in each of its values.
+A refused write must leave the database as it was: every row that names a record of the call's
+World, in the app's tables and Frappe's about records (api_cases.snapshot, as the permission suite
+checks its refusals).
 """
 
 import importlib
@@ -18,13 +22,17 @@ import pytest
 
 from tests.integration.api_cases import (
 	CASES,
+	LINK_HOLDER,
 	PACKAGE,
+	PERMITTED,
 	PORTAL_USER,
 	World,
+	changed,
 	encode,
 	files_of,
 	persona_email,
 	short,
+	snapshot,
 	valid_args,
 	verb_of,
 )
@@ -56,9 +64,32 @@ def labels() -> dict[str, set[str]]:
 	return found
 
 
-def names_of(argument: str) -> set[str]:
-	"""How a message may name an argument: its name, or the label of a field of that name."""
-	return {argument, *labels().get(argument, ())}
+@cache
+def doctypes() -> tuple[str, ...]:
+	"""The app's DocTypes that hold rows (child tables too), and Frappe's above."""
+	modules = frappe.get_module_list(PACKAGE)
+	own = frappe.get_all(
+		"DocType", filters={"module": ("in", modules), "issingle": 0, "is_virtual": 0}, pluck="name"
+	)
+	return (*own, *CORE_DOCTYPES)
+
+
+def records_named(value: Any) -> set[str]:
+	"""The DocTypes of the record an argument's valid value names (the first, for a list): a
+	refusal such as "Engagement X not found" names such an argument by what it names."""
+	if isinstance(value, list) and value:
+		value = value[0]
+	if isinstance(value, dict):
+		value = value.get("name")
+	if not isinstance(value, str) or not value:
+		return set()
+	return {doctype for doctype in doctypes() if frappe.db.exists(doctype, value)}
+
+
+def names_of(argument: str, value: Any = None) -> set[str]:
+	"""How a message may name an argument: its name, the label of a field of that name, or the kind
+	of record its valid value names."""
+	return {argument, *labels().get(argument, ()), *records_named(value)}
 
 
 class Calls:
@@ -66,16 +97,17 @@ class Calls:
 	successful call changed (a customer moved on, a note deleted) is made anew before a refusal is
 	judged, so that the refusal is about the payload, not a record used up."""
 
-	def __init__(self, client, base_url: str, key: str):
+	def __init__(self, client, base_url: str, tables, key: str):
 		self.key = key
+		self.tables = tables
 		self.case = CASES[key]
-		self.persona = PORTAL_USER if self.case.persona == PORTAL_USER else "manager"
+		self.persona = self.case.persona if self.case.persona in (PORTAL_USER, LINK_HOLDER) else "manager"
 		self.session = client(self.persona)
 		self.url = f"{base_url}/api/method/{key}"
 		self.new_world()
 
 	def new_world(self) -> None:
-		permit = PORTAL_USER if self.persona == PORTAL_USER else None
+		permit = self.persona if self.persona in PERMITTED else None
 		self.world = World(owner=persona_email(self.persona), permit=permit)
 		self.used = False
 		self.args = None
@@ -87,8 +119,14 @@ class Calls:
 		return self.args
 
 	def once(self, change: Callable[[dict], dict]) -> Answer:
+		"""One call; a refused write is checked to have stored nothing (every row that names a record
+		of the World, in the app's tables and Frappe's about records)."""
 		args = encode(change(self.valid()))
-		return send(self.session, verb_of(self.case), self.url, args, files_of(self.case, self.world))
+		before = snapshot(self.tables, self.world) if self.case.writes else None
+		answer = send(self.session, verb_of(self.case), self.url, args, files_of(self.case, self.world))
+		if before is not None and 400 <= answer.status < 500:
+			answer.stored = changed(before, snapshot(self.tables, self.world))
+		return answer
 
 	def send(self, change: Callable[[dict], dict] = lambda args: args) -> Answer:
 		answer = self.once(change)
@@ -111,9 +149,19 @@ def variants(value: Any) -> list[tuple[str, Callable[[Any, str], Any]]]:
 	return [as_text]
 
 
+# sending an information request needs an outgoing email account
+pytestmark = pytest.mark.usefixtures("outgoing_account")
+
+
 @pytest.mark.parametrize("key", sorted(CASES), ids=short)
-def test_every_argument_takes_hostile_text(client, base_url, hostile, key):
-	calls = Calls(client, base_url, key)
+def nothing_stored(answer: Answer, payload) -> str | None:
+	if answer.stored:
+		return f"refused, yet the database changed in {answer.stored}"
+	return None
+
+
+def test_every_argument_takes_hostile_text(client, base_url, tables, hostile, key):
+	calls = Calls(client, base_url, tables, key)
 	valid = calls.valid()
 	first = calls.send()
 	assert first.status == 200, f"the call made as it should be fails: {first.status} {first.text[:500]}"
@@ -126,9 +174,10 @@ def test_every_argument_takes_hostile_text(client, base_url, hostile, key):
 
 			findings += attack(
 				f"{short(key)}({argument}{label})",
-				names_of(argument),
+				names_of(argument, valid.get(argument)),
 				send_with,
 				hostile,
+				check=nothing_stored,
 				independent=not calls.case.writes,
 			)
 	assert not findings, "\n".join(findings)
