@@ -153,13 +153,13 @@ def variants(value: Any) -> list[tuple[str, Callable[[Any, str], Any]]]:
 pytestmark = pytest.mark.usefixtures("outgoing_account")
 
 
-@pytest.mark.parametrize("key", sorted(CASES), ids=short)
 def nothing_stored(answer: Answer, payload) -> str | None:
 	if answer.stored:
 		return f"refused, yet the database changed in {answer.stored}"
 	return None
 
 
+@pytest.mark.parametrize("key", sorted(CASES), ids=short)
 def test_every_argument_takes_hostile_text(client, base_url, tables, hostile, key):
 	calls = Calls(client, base_url, tables, key)
 	valid = calls.valid()
