@@ -49,6 +49,7 @@ SUITES = (
 	"segments",
 	"reports",
 	"dormancy",
+	"profitability",
 )
 
 

@@ -14,8 +14,9 @@ require_type_annotated_api_methods = True
 # Frappe keeps each controller's "auto-generated types" block in step with its DocType
 export_python_type_annotations = True
 
-# Desk assets: the two-step new-customer dialog
+# Desk assets: the forms' and lists' scripts (the two-step new-customer dialog ...), and styles
 app_include_js = "customer_lifecycle.bundle.js"
+app_include_css = "customer_lifecycle.bundle.css"
 
 # Installation. One owner per DocType name: installing this app where another app or an admin made
 # a DocType of one of its names (ERPNext's Customer), or such an app where this one is, is refused
@@ -158,6 +159,9 @@ scheduler_events = {
 override_whitelisted_methods = {
 	"frappe.model.workflow.apply_workflow": "customer_lifecycle.api.lifecycle.apply_workflow",
 }
+
+# an import keeps the name of the saved mapping it was given: the mapping may still be deleted
+ignore_links_on_delete = ["Customer Import"]
 
 additional_timeline_content = {
 	"Customer": ["customer_lifecycle.lifecycle.engine.timeline"],

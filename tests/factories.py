@@ -242,6 +242,57 @@ def request_items(request: str) -> dict:
 	return {row.title: row for row in frappe.get_doc("Information Request", request).items}
 
 
+# --- engagements and time ----------------------------------------------------------------------
+
+
+def make_engagement(customer: str, **fields):
+	"""An Engagement of the customer (which must be billable)."""
+	return frappe.get_doc(
+		{"doctype": "Engagement", "customer": customer, "title": f"Work {uuid.uuid4().hex[:6]}", **fields}
+	).insert()
+
+
+def make_activity(default_rate=0, name: str | None = None, **fields) -> str:
+	"""A Billing Activity (its name is the item code of Customer Rates for it); its name."""
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Billing Activity",
+				"activity_name": name or f"Activity {uuid.uuid4().hex[:6]}",
+				"default_rate": default_rate,
+				**fields,
+			}
+		)
+		.insert()
+		.name
+	)
+
+
+def make_staff_rate(user: str, billing_rate=0, cost_rate=0):
+	"""The user's Staff Rate, made or changed."""
+	if frappe.db.exists("Staff Rate", user):
+		doc = frappe.get_doc("Staff Rate", user)
+		doc.update({"billing_rate": billing_rate, "cost_rate": cost_rate})
+		return doc.save()
+	return frappe.get_doc(
+		{"doctype": "Staff Rate", "user": user, "billing_rate": billing_rate, "cost_rate": cost_rate}
+	).insert()
+
+
+def make_time_entry(engagement: str, hours=1, activity: str | None = None, **fields):
+	"""A Time Entry on the engagement, of today by the session user unless given; without an activity,
+	one of its own at a default rate of 100."""
+	return frappe.get_doc(
+		{
+			"doctype": "Time Entry",
+			"engagement": engagement,
+			"activity": activity or make_activity(default_rate=100),
+			"hours": hours,
+			**fields,
+		}
+	).insert()
+
+
 # --- the portal --------------------------------------------------------------------------------
 
 
@@ -258,30 +309,56 @@ def make_portal_world() -> frappe._dict:
 	"""Two portal customers ("mine" and "theirs"), each with a document its portal user uploaded for
 	its onboarding item and one for its information request, committed so that a served site sees
 	them."""
-	from customer_lifecycle.portal import writes
-	from tests.helpers import as_user
-
 	frappe.set_user("Administrator")
 	mine = make_portal_customer("mine")
 	theirs = make_portal_customer("theirs")
 	for who in (mine, theirs):
-		# contents differ: Frappe stores equal contents once, under the first upload's URL
-		who.file_content = pdf_bytes(f"proof of {who.customer_name}")
-		with as_user(who.user):
-			writes.upload_document(
-				who.name, who.provided_item, f"proof-{uuid.uuid4().hex[:6]}.pdf", who.file_content
-			)
-		who.file_url = frappe.db.get_value("Onboarding Checklist Item", who.provided_item, "attachment")
-		who.request_file_content = pdf_bytes(f"statements of {who.customer_name}")
-		with as_user(who.user):
-			writes.upload_document(
-				who.name,
-				who.request_document,
-				f"statements-{uuid.uuid4().hex[:6]}.pdf",
-				who.request_file_content,
-			)
-		who.request_file_url = frappe.db.get_value(
-			"Information Request Item", who.request_document, "attachment"
-		)
+		upload_as_portal_user(who)
 	frappe.db.commit()
 	return frappe._dict(mine=mine, theirs=theirs)
+
+
+def upload_as_portal_user(who: frappe._dict) -> None:
+	"""The portal customer's user uploads a document for its first onboarding item to provide
+	(who.file_content, who.file_url) and one for its information request's document item
+	(who.request_file_content, who.request_file_url)."""
+	from customer_lifecycle.portal import writes
+	from tests.helpers import as_user
+
+	# contents differ: Frappe stores equal contents once, under the first upload's URL
+	who.file_content = pdf_bytes(f"proof of {who.customer_name}")
+	who.request_file_content = pdf_bytes(f"statements of {who.customer_name}")
+	with as_user(who.user):
+		writes.upload_document(
+			who.name, who.provided_item, f"proof-{uuid.uuid4().hex[:6]}.pdf", who.file_content
+		)
+		writes.upload_document(
+			who.name,
+			who.request_document,
+			f"statements-{uuid.uuid4().hex[:6]}.pdf",
+			who.request_file_content,
+		)
+	who.file_url = frappe.db.get_value("Onboarding Checklist Item", who.provided_item, "attachment")
+	who.request_file_url = frappe.db.get_value("Information Request Item", who.request_document, "attachment")
+
+
+def make_portal_customer_in_every_state() -> frappe._dict:
+	"""A portal customer whose pages show everything they can: a document uploaded for one item and
+	another item overdue (who.overdue_item), a pinned note, and a second customer its person belongs
+	to (who.other_customer), so the header offers a switch; committed."""
+	frappe.set_user("Administrator")
+	who = make_portal_customer("showcase")
+	upload_as_portal_user(who)
+	who.overdue_item = frappe.get_all(
+		"Onboarding Checklist Item",
+		filters={"parent": who.checklist, "customer_provides": 1, "name": ("!=", who.provided_item)},
+		pluck="name",
+	)[0]
+	frappe.db.set_value("Onboarding Checklist Item", who.overdue_item, "due_date", add_days(nowdate(), -3))
+	frappe.db.set_value("Customer Note", who.visible_note, "pinned", 1)
+	who.other_customer = make_customer(customer_name=f"{who.customer_name} Holdings").name
+	contact = frappe.get_doc("Contact", who.contact)
+	contact.append("links", {"link_doctype": "Customer", "link_name": who.other_customer})
+	contact.save()
+	frappe.db.commit()
+	return who

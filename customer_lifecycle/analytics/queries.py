@@ -31,14 +31,15 @@ from customer_lifecycle.lifecycle.engine import get_workflow
 from customer_lifecycle.utils.args import date_arg
 from customer_lifecycle.utils.doctypes import CUSTOMER, ENGAGEMENT, INVOICE, NOTE, PAYMENT
 
-# The reports that read every customer's invoices or payments of a date range (or every open invoice's
-# age): seconds at a million invoices, so they are Prepared Reports (the flag in their Report JSON, and
+# The reports that read every customer's invoices, payments or time of a date range (or every open
+# invoice's age): seconds at a million invoices, so they are Prepared Reports (the flag in their Report JSON, and
 # on sites made before, the patches), run in the background and read when done. The lifetime figures
 # are stored on each customer, so Customer Lifetime Value and At-Risk Customers run live.
 PREPARED_REPORTS = (
 	"Revenue by Customer",
 	"Customer Payments",
 	"Receivables Aging",
+	"Customer Profitability",
 )
 LIVE_REPORTS = ("Customer Lifetime Value", "At-Risk Customers")
 # report filter -> column of tabCustomer it compares with

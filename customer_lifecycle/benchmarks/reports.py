@@ -54,6 +54,7 @@ REPORTS = {
 	"Customer Overview": "customer_overview",
 	"At-Risk Customers": "at_risk_customers",
 	"Receivables Aging": "receivables_aging",
+	"Customer Profitability": "customer_profitability",
 }
 # what a person may wait for when opening a report (ms, p95)
 WAIT_TARGET_MS = 2000

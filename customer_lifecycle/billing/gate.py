@@ -20,14 +20,17 @@ def billable_states() -> list[str]:
 	return states or [s for s in (settings.active_state,) if s]
 
 
-def check_billable(customer: str, what: str) -> None:
-	"""Refuse a new `what` (a translated DocType label) for a customer that may not be billed."""
+def check_billable(customer: str, what: str, field: str | None = None) -> None:
+	"""Refuse a new `what` (a translated DocType label) for a customer that may not be billed; the
+	message starts with `field` (a field label) when the customer came through one."""
 	state = frappe.db.get_value("Customer", customer, STATE_FIELD)
 	allowed = billable_states()
 	if state in allowed:
 		return
+	prefix = _("{0}: ").format(frappe.bold(_(field))) if field else ""
 	frappe.throw(
-		_("{0} is in the lifecycle state {1}: a new {2} is only accepted for customers in {3}.").format(
+		prefix
+		+ _("{0} is in the lifecycle state {1}: a new {2} is only accepted for customers in {3}.").format(
 			frappe.bold(customer),
 			frappe.bold(_(state or "")),
 			_(what),

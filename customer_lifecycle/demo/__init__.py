@@ -35,7 +35,15 @@ def make_demo(
 	told of customers as they are written."""
 	from customer_lifecycle.analytics import segments
 	from customer_lifecycle.billing import invoices
-	from customer_lifecycle.demo import around, billing, onboarding, portal_customer, requests, staff
+	from customer_lifecycle.demo import (
+		around,
+		billing,
+		onboarding,
+		portal_customer,
+		requests,
+		staff,
+		time_entries,
+	)
 	from customer_lifecycle.demo.customers import make_customers
 	from customer_lifecycle.lifecycle import dormancy
 
@@ -43,30 +51,41 @@ def make_demo(
 	frappe.set_user("Administrator")
 	done: dict = {"customers": [], "staff": []}
 
-	def step(number: int, title: str, make: Callable[[], dict]) -> None:
-		started = time.monotonic()
-		counts = make()
-		frappe.db.commit()
-		done[title] = counts
-		echo(f"[{number}/8] {title}: {describe(counts)} ({time.monotonic() - started:.1f} s)")
-
 	def collect(key: str, names: list[str], label: str) -> dict:
 		done[key].extend(names)
 		return {label: len(names)}
 
-	step(1, "Customers", lambda: collect("customers", make_customers(customers, seed, progress), "customers"))
-	step(2, "Staff", lambda: collect("staff", staff.make_staff(), "staff users"))
-	step(3, "Onboarding", lambda: rounds(onboarding.make_rounds(done["customers"], done["staff"], seed)))
-	step(4, "Billing", lambda: billing.make_billing(done["customers"], seed))
-	step(5, "Around the customers", lambda: around.make_around(done["customers"], done["staff"], seed))
-	step(6, "Portal customer and requests", lambda: portal_and_requests(portal_customer, requests, done))
-	step(7, "Overdue invoices and segments", lambda: jobs(invoices, segments))
-	step(8, "Dormancy", lambda: moves(dormancy.run()))
+	steps = (
+		("Customers", lambda: collect("customers", make_customers(customers, seed, progress), "customers")),
+		("Staff", lambda: collect("staff", staff.make_staff(), "staff users")),
+		("Onboarding", lambda: rounds(onboarding.make_rounds(done["customers"], done["staff"], seed))),
+		("Billing", lambda: billing.make_billing(done["customers"], seed)),
+		("Time", lambda: time_worked(time_entries, done, seed)),
+		("Around the customers", lambda: around.make_around(done["customers"], done["staff"], seed)),
+		("Portal customer and requests", lambda: portal_and_requests(portal_customer, requests, done)),
+		("Overdue invoices and segments", lambda: jobs(invoices, segments)),
+		("Dormancy", lambda: moves(dormancy.run())),
+	)
+	for number, (title, make) in enumerate(steps, start=1):
+		started = time.monotonic()
+		done[title] = make()
+		frappe.db.commit()
+		echo(f"[{number}/{len(steps)}] {title}: {describe(done[title])} ({time.monotonic() - started:.1f} s)")
 	return done
 
 
 def rounds(counts: dict) -> dict:
 	return {f"{status.lower()} checklists": count for status, count in counts.items()}
+
+
+def time_worked(time_entries, done: dict, seed: int) -> dict:
+	"""The staff's time on engagements of some active customers, the past months' invoiced."""
+	made = time_entries.make_time(done["customers"], done["staff"], seed=seed, echo=lambda *_: None)
+	return {
+		"engagements with time": len(made.engagements),
+		"time entries": made.entries,
+		"invoices of time": made.invoices,
+	}
 
 
 def portal_and_requests(portal_customer, requests, done: dict) -> dict:

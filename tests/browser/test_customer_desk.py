@@ -13,26 +13,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def intake_field(site):
-	"""An admin's intake field, added to the Intake section with Customize Form (a Custom Field)."""
-	name = "Customer-referral_source"
-	if not frappe.db.exists("Custom Field", name):
-		frappe.get_doc(
-			{
-				"doctype": "Custom Field",
-				"dt": "Customer",
-				"fieldname": "referral_source",
-				"label": "Referral Source",
-				"fieldtype": "Data",
-				"insert_after": "intake_section",
-			}
-		).insert()
-		frappe.db.commit()
-	frappe.clear_cache(doctype="Customer")
-	yield "referral_source"
-
-
-@pytest.fixture
 def no_beatrix(site):
 	"""No customer named Beatrix Kiddo before or after: the dialog would offer a crashed run's as a
 	duplicate of the one the test creates."""

@@ -11,10 +11,10 @@ How to add a method: a row in METHODS (PORTAL for api/portal.py), keyed by its d
 - the first argument builds valid arguments from a World `w`, the records of one test, made on first
   use: w.customer (active), w.prospect, w.prospect2, w.onboarding, w.provided_item, w.task,
   w.closed_task, w.note, w.flag, w.engagement, w.delivered_engagement, w.invoice, w.import_doc, w.job,
-  w.contact, w.portal_contact, w.address, w.request, w.draft_request; w.calling_for(customer) is the
-  customer a portal user names, w.link_for() the one-time link a link holder uses. A new kind of
-  record is a cached_property of World that returns `self.add(name)` (so the database check covers
-  it);
+  w.contact, w.portal_contact, w.address, w.request, w.draft_request, w.activity, w.time_entry,
+  w.timer; w.calling_for(customer) is the customer a portal user names, w.link_for() the one-time
+  link a link holder uses. A new kind of record is a cached_property of World that returns
+  `self.add(name)` (so the database check covers it);
 - writes: it changes data, so it must be POST only, and the call made as it should be must change
   the database (changes_here=False when that call, by design, changes nothing);
 - managers_only: a Customer User is a wrong role too (wrong_roles= sets the wrong roles outright);
@@ -48,9 +48,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import frappe
-from frappe.utils import add_days, nowdate
+from frappe.utils import add_days, now_datetime, nowdate
 
-from tests.factories import pdf_bytes
+from tests.factories import make_activity, pdf_bytes
 from tests.helpers import PASSWORD, PERSONAS, as_user
 
 PACKAGE = "customer_lifecycle"
@@ -148,6 +148,16 @@ class World:
 	def add(self, name: str) -> str:
 		self.names.add(name)
 		return name
+
+	def without_timer(self, args: dict) -> dict:
+		"""`args`, once the owner has no timer running: a user runs one at a time, and one started by
+		an earlier run on this site stays committed (stopped here as Stop Timer would)."""
+		frappe.db.sql(
+			"update `tabTime Entry` set timer_started_at = null, hours = 0.1"
+			" where user = %s and timer_started_at is not null",
+			self.owner,
+		)
+		return args
 
 	def new_customer(self, kind: str, state: str = "Prospect", **fields) -> str:
 		from customer_lifecycle.api.lifecycle import apply_action
@@ -358,6 +368,36 @@ class World:
 		return name
 
 	@cached_property
+	def activity(self) -> str:
+		return self.add(make_activity(default_rate=100, name=f"Perm {self.tag}"))
+
+	def new_time(self, **fields) -> str:
+		"""Time on the engagement, of a user who never starts or stops a timer in these tests (so that
+		a timer left running here stands in no one's way)."""
+		entry = frappe.get_doc(
+			{
+				"doctype": "Time Entry",
+				"engagement": self.engagement,
+				"activity": self.activity,
+				"hours": 0.5,
+				"user": persona_email("outsider"),
+				**fields,
+			}
+		)
+		entry.flags.timer = True
+		return self.add(entry.insert().name)
+
+	@cached_property
+	def time_entry(self) -> str:
+		"""Billable time not invoiced yet (worth 50)."""
+		return self.new_time()
+
+	@cached_property
+	def timer(self) -> str:
+		"""A timer running on the engagement."""
+		return self.new_time(hours=0, timer_started_at=now_datetime())
+
+	@cached_property
 	def invoice(self) -> str:
 		"""A submitted invoice, not due yet."""
 		invoice = frappe.get_doc(
@@ -467,6 +507,17 @@ def customer_args(*records: str, customer: str = "customer", **extra):
 	return args
 
 
+def engagement_args(*records: str, **extra):
+	"""{"engagement": w.engagement, **extra}, once the World's `records` are made."""
+
+	def args(w: World) -> dict:
+		for record in records:
+			getattr(w, record)
+		return {"engagement": w.engagement, **extra}
+
+	return args
+
+
 def search_args(w: World) -> dict:
 	return {
 		"doctype": "Customer",
@@ -569,6 +620,42 @@ METHODS: dict[str, Case] = {
 		changes_here=False,
 		ok=expect(lambda m, w: [s["invoice"] for s in m["skipped"]] == [w.invoice]),
 	),
+	# api/time_entries.py
+	f"{API}.time_entries.rate_in_force": Case(
+		lambda w: {"engagement": w.engagement, "activity": w.activity, "hours": 2},
+		writes=False,
+		ok=expect(lambda m, w: (m["rate"], m["source"], m["amount"]) == (100, "Activity Default", 200)),
+	),
+	f"{API}.time_entries.engagement_time": Case(
+		engagement_args("time_entry"),
+		writes=False,
+		ok=expect(lambda m, w: [e["name"] for e in m["entries"]] == [w.time_entry] and m["unbilled"] == 50),
+	),
+	f"{API}.time_entries.start_timer": Case(
+		lambda w: w.without_timer(
+			{"engagement": w.engagement, "activity": w.activity, "description": "Perm timer"}
+		),
+		writes=True,
+		ok=expect(lambda m, w: m["engagement"] == w.engagement),
+	),
+	f"{API}.time_entries.stop_timer": Case(
+		lambda w: {"entry": w.timer},
+		writes=True,
+		ok=then(
+			lambda w: frappe.db.get_value("Time Entry", w.timer, ["timer_started_at", "hours"]) == (None, 0.1)
+		),
+	),
+	f"{API}.time_entries.invoice_unbilled_time": Case(
+		engagement_args("time_entry", lines="activity"),
+		writes=True,
+		ok=expect(lambda m, w: frappe.db.get_value("Time Entry", w.time_entry, "invoice") == m),
+	),
+	f"{API}.time_entries.customer_profitability": Case(
+		customer_args("time_entry"),
+		writes=False,
+		managers_only=True,
+		ok=expect(lambda m, w: (m["total"]["unbilled"], m["total"]["hours"]) == (50, 0.5)),
+	),
 	# api/merge.py
 	f"{API}.merge.merge": Case(
 		lambda w: {"customer": w.prospect2, "into": w.prospect},
@@ -612,6 +699,19 @@ METHODS: dict[str, Case] = {
 		managers_only=True,
 		other=None,
 		ok=expect(lambda m, w: m["status"] == "Queued"),
+	),
+	# customers/doctype/customer_import (the form's Save Mapping)
+	f"{PACKAGE}.customers.doctype.customer_import.customer_import.save_mapping": Case(
+		lambda w: {"name": w.import_doc, "mapping_name": w.add(f"Perm mapping {w.tag}")},
+		writes=True,
+		managers_only=True,
+		other=None,
+		ok=then(
+			lambda w: (
+				frappe.db.get_value("Customer Import", w.import_doc, "mapping") == f"Perm mapping {w.tag}"
+				and frappe.db.exists("Customer Import Mapping", f"Perm mapping {w.tag}")
+			)
+		),
 	),
 	# customers/terminology.py (the settings form's preview)
 	f"{PACKAGE}.customers.terminology.preview": Case(

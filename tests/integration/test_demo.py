@@ -92,6 +92,8 @@ def test_the_demo_puts_every_module_to_use(demo):
 	assert billing["invoices"] > 60 and billing["payments"] > 30 and billing["engagements"] > 10
 	assert {"completed checklists", "in progress checklists"} <= set(demo["Onboarding"])
 	assert demo["Around the customers"]["notes"] > 0 and demo["Around the customers"]["flags"] > 0
+	assert demo["Time"]["time entries"] > 0 and demo["Time"]["invoices of time"] > 0
+	assert frappe.db.count("Time Entry", {"customer": ("in", customers), "user": ("in", demo["staff"])})
 
 	def count(doctype, **filters):
 		return frappe.db.count(doctype, {"customer": ("in", customers), **filters})
@@ -212,7 +214,9 @@ def replay_billing(original: str, replay: str) -> dict[str, str]:
 				["item_code", "qty", "rate", "description"],
 				order_by="idx",
 			)
-			priced = rates.find_rates(replay, [i.item_code for i in items])
+			# time invoiced is billed at the rates of the time entries (billing/time_invoicing.py)
+			of_time = frappe.db.exists("Time Entry", {"invoice": row.name})
+			priced = {} if of_time else rates.find_rates(replay, [i.item_code for i in items])
 			copy = frappe.get_doc(
 				{
 					"doctype": "Customer Invoice",
@@ -294,3 +298,42 @@ def test_demo_requests_cover_every_state(site):
 	# what the complete one holds came through the items' mechanism: answers and documents
 	complete = frappe.get_doc("Information Request", made["Complete"])
 	assert all(row.done and (row.answer or row.attachment) for row in complete.items)
+
+
+def test_demo_time_is_valued_as_the_controller_values_it_and_partly_billed(site):
+	from frappe.utils import get_first_day, getdate, nowdate
+
+	from customer_lifecycle.billing import rules, time_entries
+	from customer_lifecycle.demo.staff import make_staff
+	from customer_lifecycle.demo.time_entries import DAY_HOURS, make_time
+
+	customers = make_customers(30, seed=21)
+	made = make_time(customers, make_staff(), share=1, most=4, months=2, seed=5, echo=lambda *_: None)
+	entries = frappe.get_all(
+		"Time Entry",
+		filters={"engagement": ("in", made.engagements)},
+		fields=["customer", "activity", "user", "date", "hours", "billable", "rate", "amount", "invoice"],
+	)
+	assert len(entries) == made.entries > 0
+	active = get_settings().active_state
+	assert {frappe.db.get_value("Customer", e.customer, "lifecycle_status") for e in entries} == {active}
+	for e in entries:
+		if e.billable:
+			assert e.rate == time_entries.rate_in_force(e.customer, e.activity, e.user).rate > 0
+			assert e.amount == rules.time_value(e.hours, e.rate)
+		else:
+			assert (e.rate, e.amount, e.invoice) == (0, 0, None)
+	this_month = getdate(get_first_day(nowdate()))
+	past = [e for e in entries if e.billable and e.date < this_month]
+	assert past and all(e.invoice for e in past)
+	assert not any(e.invoice for e in entries if e.date >= this_month)
+	# each invoice is the time it billed, and most were submitted
+	invoices = {e.invoice for e in past}
+	for invoice in invoices:
+		billed = sum(e.amount for e in past if e.invoice == invoice)
+		assert frappe.db.get_value("Customer Invoice", invoice, "total") == round(billed, 2)
+	assert made.invoices == len(invoices) and 0 < made.submitted <= made.invoices
+	days: dict = {}
+	for e in entries:
+		days[e.user, e.date] = days.get((e.user, e.date), 0) + e.hours
+	assert max(days.values()) <= DAY_HOURS

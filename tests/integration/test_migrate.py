@@ -22,7 +22,7 @@ FINGERPRINT = [
 		},
 	),
 	("Custom Field", {"dt": ["in", ["Customer", "Address"]]}),
-	("Custom DocPerm", {"parent": ["in", ["Contact", "Address", "Data Import"]]}),
+	("Custom DocPerm", {"parent": ["in", ["Contact", "Address", "Data Import", "Currency"]]}),
 	("Address Template", {}),
 	("Property Setter", {"doc_type": "Customer"}),
 	("Customer Category", {}),

@@ -1,3 +1,4 @@
+import "./accessible_dialogs";
 import "./list_sidebar";
 import "./customer_quick_entry";
 import "./customer_contacts";
@@ -11,3 +12,5 @@ import "./customer_billing";
 import "./customer_ledgers";
 import "./customer_requests";
 import "./customer_portal";
+import "./customer_time";
+import "./import_columns";

@@ -35,7 +35,10 @@ class Dialog:
 		return self.root.locator(f'[data-fieldname="{fieldname}"] .ql-editor[contenteditable="true"]')
 
 	def button(self, name: str, exact: bool = True) -> Locator:
-		return self.root.get_by_role("button", name=name, exact=exact)
+		"""A button by its name; not the header's close icon (named Close in the app's dialogs: close())."""
+		return self.root.get_by_role("button", name=name, exact=exact).and_(
+			self.root.locator(":not(.btn-modal-close)")
+		)
 
 	def close(self) -> None:
 		self.root.locator(".btn-modal-close").click()

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate
 
-from customer_lifecycle.billing import figures, gate, invoices, rates, retainers, terms
+from customer_lifecycle.billing import figures, gate, invoices, rates, retainers, terms, time_invoicing
 from customer_lifecycle.billing.currency import customer_currency
 from customer_lifecycle.billing.rules import money
 
@@ -25,15 +25,19 @@ class CustomerInvoice(Document):
 		)
 
 		amended_from: DF.Link | None
+		currency: DF.Link | None
 		customer: DF.Link
 		customer_name: DF.Data | None
+		draw_from_retainer: DF.Check
 		due_date: DF.Date | None
 		engagement: DF.Link | None
+		invoice_notes: DF.SmallText | None
 		items: DF.Table[CustomerInvoiceItem]
 		naming_series: DF.Literal["CINV-.YYYY.-.#####"]
 		notes: DF.SmallText | None
 		outstanding_amount: DF.Currency
 		posting_date: DF.Date
+		retainer_drawn: DF.Currency
 		status: DF.Literal["Draft", "Unpaid", "Partly Paid", "Paid", "Overdue", "Cancelled"]
 		total: DF.Currency
 	# end: auto-generated types
@@ -75,12 +79,15 @@ class CustomerInvoice(Document):
 
 	def on_cancel(self):
 		figures.invoice_cancelled(self, self.flags.outstanding_before_cancel)
+		# the time it billed can be invoiced again
+		time_invoicing.free(self)
 
 	def on_trash(self):
 		if self.docstatus != 0:
 			frappe.throw(
 				_("A submitted or cancelled invoice is kept for the record."), frappe.PermissionError
 			)
+		time_invoicing.free(self)
 
 	def check_engagement(self):
 		if (

@@ -287,5 +287,6 @@ function show_results(listview, state) {
 			listview.refresh();
 		},
 	});
+	customer_lifecycle.dialogs.make_accessible(dialog);
 	dialog.show();
 }
