@@ -99,8 +99,6 @@ class Answer:
 	status: int
 	seconds: float
 	text: str
-	# the tables a refused write changed anyway (filled in by callers that look)
-	stored: list[str] = field(default_factory=list)
 
 	@property
 	def body(self) -> dict:

@@ -8,7 +8,8 @@ must hold now: a 4xx whose message names the field, and nothing stored.
 - pin_note on a note that does not exist: a 404 without a message before;
 - the portal's refusals said "this record": they name the kind of record now;
 - a report's date filter that is no date: Frappe's message, which named no field and showed the
-  text as markup, before.
+  text as markup, before;
+- a Customer Import mapping named with < or >: Frappe's naming message, which named no field.
 """
 
 import json
@@ -101,3 +102,17 @@ def test_a_report_date_that_is_no_date(http, base_url):
 	assert r.status_code == 417, r.text[:500]
 	assert "From Date" in said(r), said(r)
 	assert "<img" not in said(r), said(r)
+
+
+def test_a_mapping_named_with_markup(site):
+	"""(save_mapping checks the import first: called here as its form's button leads to it.)"""
+	import pytest
+
+	from customer_lifecycle.customers.doctype.customer_import_mapping import (
+		customer_import_mapping as mappings,
+	)
+
+	with pytest.raises(frappe.NameError) as refused:
+		mappings.save("<b>Mine</b>", [])
+	assert "Mapping Name" in str(refused.value)
+	assert not frappe.db.exists("Customer Import Mapping", "<b>Mine</b>")
