@@ -16,7 +16,7 @@ setup(
 	include_package_data=True,
 	install_requires=install_requires,
 	# the demo data (`bench customer-lifecycle demo`, ./dev.sh start) and the benchmarks (the `load`
-	# suite drives the site with Locust; Locust 2.47+ wants a newer requests than Frappe v15 allows)
-	extras_require={"demo": ["Faker>=25,<40", "locust>=2.20,<2.47", "pypdf"]},
+	# suite drives the site with Locust; Locust 2.46.7+ wants a newer requests than Frappe v15 allows)
+	extras_require={"demo": ["Faker>=25,<40", "locust>=2.20,<2.46.7", "pypdf"]},
 	python_requires=">=3.10,<3.13",
 )

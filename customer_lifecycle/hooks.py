@@ -73,6 +73,8 @@ fixtures = [
 
 # A customer's contacts and addresses are Frappe's own, linked through Dynamic Link
 doc_events = {
+	# text longer than its column holds is refused naming the field (the app's DocTypes only)
+	"*": {"validate": "customer_lifecycle.utils.lengths.check_text_lengths"},
 	"Contact": {
 		"validate": "customer_lifecycle.customers.contacts.after_contact_validate",
 		"on_update": "customer_lifecycle.customers.contacts.on_linked_update",

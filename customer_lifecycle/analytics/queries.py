@@ -28,6 +28,7 @@ from frappe.utils import add_months, flt, getdate, nowdate
 
 from customer_lifecycle.billing.currency import default_currency
 from customer_lifecycle.lifecycle.engine import get_workflow
+from customer_lifecycle.utils.args import date_arg
 from customer_lifecycle.utils.doctypes import CUSTOMER, ENGAGEMENT, INVOICE, NOTE, PAYMENT
 
 # The reports that read every customer's invoices, payments or time of a date range (or every open
@@ -74,9 +75,9 @@ def check_access(report: str) -> None:
 
 def date_range(filters) -> tuple[date, date]:
 	"""The report's From Date and To Date (default: the twelve months up to today); a range that ends
-	before it starts is refused with a message that names both fields."""
-	to_date = getdate(filters.get("to_date") or nowdate())
-	from_date = getdate(filters.get("from_date") or add_months(to_date, -12))
+	before it starts is refused with a message that names both fields, and so is text that is no date."""
+	to_date = getdate(date_arg(filters.get("to_date"), "To Date") or nowdate())
+	from_date = getdate(date_arg(filters.get("from_date"), "From Date") or add_months(to_date, -12))
 	if from_date > to_date:
 		frappe.throw(
 			_("{0} must not be after {1}.").format(frappe.bold(_("From Date")), frappe.bold(_("To Date"))),

@@ -7,8 +7,8 @@ from frappe import _
 from frappe.utils import flt, nowdate
 
 from customer_lifecycle.billing import engagements, ledgers, payments, rates, reminders
-from customer_lifecycle.utils.args import names_arg
 from customer_lifecycle.utils.deadlocks import retry_deadlocks
+from customer_lifecycle.utils.args import date_arg, names_arg
 from customer_lifecycle.utils.doctypes import CUSTOMER, ENGAGEMENT, INVOICE, PAYMENT
 
 
@@ -74,7 +74,7 @@ def record_payment(
 			"customer": customer,
 			"amount": flt(amount),
 			"method": method,
-			"posting_date": posting_date or nowdate(),
+			"posting_date": date_arg(posting_date, "Posting Date") or nowdate(),
 			"reference": reference,
 			"notes": notes,
 			"is_retainer_deposit": 1 if frappe.utils.sbool(is_retainer_deposit) else 0,

@@ -14,9 +14,10 @@ import html
 import frappe
 from frappe import _
 from frappe.desk.form import assign_to as frappe_assign
-from frappe.utils import escape_html, get_fullname, getdate, strip_html_tags
+from frappe.utils import escape_html, get_fullname, strip_html_tags
 
 from customer_lifecycle.customers.summary import customer_summary
+from customer_lifecycle.utils.args import date_arg
 from customer_lifecycle.utils.doctypes import CUSTOMER
 from customer_lifecycle.utils.normalize import normalize_text
 
@@ -66,7 +67,7 @@ def add_task(customer: str, description: str, assign_to: str | None = None, date
 			"reference_name": customer,
 			"description": clean_description(description),
 			"allocated_to": check_assignee(customer, assign_to or user),
-			"date": clean_date(date),
+			"date": date_arg(date, "Due Date"),
 			"assigned_by": user,
 			"status": "Open",
 		}
@@ -107,7 +108,7 @@ def edit_task(
 	if description is not None:
 		todo.description = clean_description(description)
 	if date is not None:
-		todo.date = clean_date(date)
+		todo.date = date_arg(date, "Due Date")
 	reassigned = bool(assign_to) and assign_to != todo.allocated_to
 	if reassigned:
 		todo.allocated_to = check_assignee(todo.reference_name, assign_to)
@@ -145,19 +146,6 @@ def clean_description(description: str | None) -> str:
 		frappe.throw(_("{0} is required.").format(frappe.bold(_("Task"))), frappe.MandatoryError)
 	# ToDo.description is HTML (a Text Editor); the text is stored escaped, as Frappe's assign does
 	return escape_html(text)
-
-
-def clean_date(date: str | None) -> str | None:
-	if not date:
-		return None
-	try:
-		return str(getdate(date))
-	except (ValueError, frappe.ValidationError):
-		frappe.clear_last_message()
-		frappe.throw(
-			_("{0}: {1} is not a date.").format(frappe.bold(_("Due Date")), frappe.bold(escape_html(date))),
-			frappe.ValidationError,
-		)
 
 
 def check_assignee(customer: str, user: str) -> str:

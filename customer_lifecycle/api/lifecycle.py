@@ -11,6 +11,7 @@ import frappe
 from frappe import _
 from frappe.model import workflow as frappe_workflow
 from frappe.model.document import Document
+from frappe.utils import escape_html
 
 from customer_lifecycle.lifecycle import engine
 from customer_lifecycle.lifecycle.engine import (
@@ -34,6 +35,15 @@ def apply_workflow(doc: str | dict | Document, action: str):
 	data = json_arg(doc, "doc", dict)
 	if not data:
 		frappe.throw(_("{0} is required.").format(frappe.bold("doc")), frappe.MandatoryError)
+	doctype = data.get("doctype")
+	# (Frappe would try to import a controller named after any text here, a server error)
+	if not isinstance(doctype, str) or not frappe.db.exists("DocType", doctype):
+		frappe.throw(
+			_("{0}: {1} is not a DocType.").format(
+				frappe.bold("doc.doctype"), frappe.bold(escape_html(str(doctype)))
+			),
+			frappe.DoesNotExistError,
+		)
 	reason = data.pop("_lifecycle_reason", None)
 	with action_reason(data.get("name"), reason):
 		return frappe_workflow.apply_workflow(data, action)

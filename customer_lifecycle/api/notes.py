@@ -131,7 +131,10 @@ def pin_note(note: str, pinned: bool) -> None:
 	"""
 	customer = frappe.db.get_value(NOTE, note, "customer")
 	if not customer:
-		raise frappe.DoesNotExistError(frappe._("{0} {1} not found").format(frappe._(NOTE), note))
+		# thrown, not raised: a raised exception reaches the caller without its message
+		frappe.throw(
+			frappe._("{0} {1} not found").format(frappe._(NOTE), frappe.bold(note)), frappe.DoesNotExistError
+		)
 	frappe.has_permission(NOTE, "read", note, throw=True)
 	frappe.has_permission(CUSTOMER, "write", customer, throw=True)
 	frappe.db.set_value(NOTE, note, "pinned", 1 if sbool(pinned) else 0, update_modified=False)

@@ -371,10 +371,20 @@ def resume(job_id: str) -> dict:
 	result for. Returns the state, running again."""
 	state = results(job_id)
 	if not state:
-		frappe.throw(_("These bulk action results are no longer kept (an hour after the run)."))
+		frappe.throw(
+			_(
+				"{0}: no bulk action results are kept under this id (they are kept an hour after the run)."
+			).format(frappe.bold(_("Job ID"))),
+			title=_("Nothing to Resume"),
+		)
 	state = frappe._dict(state)
 	if not state.get("stopped"):
-		frappe.throw(_("This bulk action did not stop before its end: there is nothing left to run."))
+		frappe.throw(
+			_("{0}: this bulk action did not stop before its end, so there is nothing left to run.").format(
+				frappe.bold(_("Job ID"))
+			),
+			title=_("Nothing to Resume"),
+		)
 	state.update(finished=0, stopped=None, started=time.time())
 	enqueue(state)
 	return state

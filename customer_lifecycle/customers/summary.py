@@ -110,7 +110,10 @@ def customer_summary(customer: str, figures: list[Figure] | None = None) -> dict
 	)
 	rows = query.run(as_dict=True)
 	if not rows:
-		raise frappe.DoesNotExistError(frappe._("{0} {1} not found").format(frappe._(CUSTOMER), customer))
+		frappe.throw(
+			frappe._("{0} {1} not found").format(frappe._(CUSTOMER), frappe.bold(customer)),
+			frappe.DoesNotExistError,
+		)
 	row = rows[0]
 	out = {field: row[field] for field in FIELDS if field != "_liked_by"}
 	out["liked_by"] = frappe.parse_json(row._liked_by) if row._liked_by else []

@@ -36,6 +36,7 @@ from frappe.model.workflow import (
 from frappe.utils import escape_html, now_datetime, time_diff_in_seconds
 
 from customer_lifecycle.lifecycle.rules import LifecycleRuleError, Transition, check_move, find_transition
+from customer_lifecycle.utils import lengths
 from customer_lifecycle.utils.doctypes import CHANGE_LOG, CUSTOMER, SETTINGS, STATE_FIELD
 
 # the columns of a Customer Lifecycle Change, as the log, its API and the demo data write them
@@ -105,6 +106,8 @@ def applied_action(doc) -> str | None:
 def action_reason(customer: str | None, reason: str | None):
 	"""The reason a person gave for the workflow action applied to `customer` inside the block
 	(the desk's prompt, the app's API); it grants nothing by itself."""
+	# the log row that will hold it is written without a save (record_change)
+	lengths.check_text("Reason", reason)
 	previous = frappe.flags.lifecycle_reasons
 	frappe.flags.lifecycle_reasons = {**(previous or {}), customer: reason}
 	try:

@@ -129,12 +129,14 @@ def customer_for(customer: str | None = None) -> str:
 	if not mine:
 		frappe.throw(_("Your login is not linked to any {0}.").format(_(CUSTOMER)), frappe.PermissionError)
 	if customer and customer not in mine:
-		refuse()
+		refuse(CUSTOMER)
 	return customer or mine[0]
 
 
-def refuse():
-	frappe.throw(_("You do not have access to this record."), frappe.PermissionError)
+def refuse(doctype: str):
+	"""Refuse a record that is not the user's, existing or not, naming what kind of record it is (the
+	argument at fault) and nothing of the record."""
+	frappe.throw(_("You do not have access to this {0}.").format(_(doctype)), frappe.PermissionError)
 
 
 def customers_of_doc(doc) -> list[str]:
@@ -169,10 +171,10 @@ def get_own_doc(doctype: str, name: str, for_update: bool = False):
 	"""A record of the session user's customers (PermissionError for any other, existing or not,
 	so that ids of other customers' records cannot be probed)."""
 	if not name or not frappe.db.exists(doctype, name):
-		refuse()
+		refuse(doctype)
 	doc = frappe.get_doc(doctype, name, for_update=for_update)
 	if not is_own(doc):
-		refuse()
+		refuse(doctype)
 	return doc
 
 

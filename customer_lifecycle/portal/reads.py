@@ -83,7 +83,7 @@ def own_contact(customer: str):
 		"name",
 	)
 	if not name:
-		access.refuse()
+		access.refuse("Contact")
 	return frappe.get_doc("Contact", name)
 
 

@@ -93,7 +93,7 @@ def save_address(customer: str, name: str | None, values: dict) -> dict:
 	"""Change one of the customer's addresses, or add one; the Address saves with its own validation."""
 	if name:
 		if name not in linked(customer, "Address"):
-			access.refuse()
+			access.refuse("Address")
 		doc = frappe.get_doc("Address", name)
 	else:
 		doc = frappe.new_doc("Address")
@@ -116,7 +116,7 @@ def own_item(customer: str, item: str) -> frappe._dict:
 	its information requests that are sent and not complete (items.locate)."""
 	found = items.locate(item)
 	if not found or found.customer != customer or not found.shown:
-		access.refuse()
+		access.refuse("item")
 	if not found.for_customer:
 		frappe.throw(_("This item is for us to do, not for you."), frappe.PermissionError)
 	if not found.open:

@@ -7,6 +7,7 @@ from typing import Any
 
 import frappe
 from frappe import _
+from frappe.utils import escape_html, getdate
 
 KINDS = {list: ("a list", '["A", "B"]'), dict: ("a JSON object", '{"key": "value"}')}
 
@@ -35,6 +36,22 @@ def names_arg(value: Any, field: str) -> list[str]:
 	if not all(isinstance(v, str | int) for v in values):
 		refuse(field, list)
 	return list(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
+
+
+def date_arg(value: Any, label: str) -> str | None:
+	"""A date argument as YYYY-MM-DD; None and "" stay None. Text that is no date is refused naming the
+	field (`label`), before it reaches the database, which would refuse it with a server error."""
+	if value is None or value == "":
+		return None
+	try:
+		return str(getdate(value))
+	except (ValueError, TypeError, frappe.ValidationError):
+		frappe.clear_last_message()
+		frappe.throw(
+			_("{0}: {1} is not a date.").format(frappe.bold(_(label)), frappe.bold(escape_html(str(value)))),
+			frappe.ValidationError,
+			title=_("Invalid Argument"),
+		)
 
 
 def refuse(field: str, kind: type):

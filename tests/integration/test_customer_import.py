@@ -331,6 +331,22 @@ def test_a_file_of_awkward_text_is_stored_as_written(cleanup, monkeypatch, write
 		assert (address.address_title, address.address_line1) == (name, f"{i} Quote's \\ Road")
 
 
+def test_markup_is_made_harmless_as_a_save_would(cleanup):
+	"""Rows are written in bulk, without a save: a script in a name or in the notes (which the desk
+	shows as HTML when read-only) is stored as Frappe's save would store it (hostile-input suite)."""
+	from frappe.utils.html_utils import sanitize_html
+
+	script = '<script>alert("x")</script><img src=x onerror="alert(1)">'
+	email = f"markup.{uuid.uuid4().hex[:6]}@import-text.example"
+	content = f'Customer Name,Email,Notes\n"Markup {script.replace(chr(34), chr(34) * 2)}",{email},"{script.replace(chr(34), chr(34) * 2)}"\n'
+	doc = run(new_import("markup.csv", content.encode()))
+	assert (doc.status, doc.inserted) == ("Completed", 1), doc.as_dict()
+	customer = frappe.get_doc("Customer", {"email": email})
+	assert customer.notes == sanitize_html(script)
+	assert customer.customer_name == sanitize_html(f"Markup {script}")
+	assert "onerror" not in customer.notes and "<script" not in customer.customer_name
+
+
 def test_running_a_file_again_in_many_chunks_creates_nothing(cleanup, monkeypatch):
 	"""Re-running with the background writers and small chunks: nothing is created twice, nothing
 	half-written is left; every row the first run wrote is reported as already there."""

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import frappe
+from frappe.utils.html_utils import sanitize_html
 
 from customer_lifecycle.customers.importer.mapping import MAPPED, company_flag, is_flag_word
 from customer_lifecycle.customers.importer.reading import _
@@ -136,6 +137,11 @@ class RowChecker:
 
 		values = {f: normalize_text(raw.get(f)) for f in self.text_fields}
 		values["notes"] = (raw.get("notes") or "").strip() or None
+		# markup made harmless as a save would make it (Frappe's _sanitize_content): these rows are
+		# written in bulk, without one, and the desk shows a read-only Small Text as HTML
+		for f, value in values.items():
+			if value and ("<" in value or ">" in value):
+				values[f] = sanitize_html(value)
 
 		if not values["customer_name"]:
 			fail("customer_name", _("{0} is required."), rules.labels["customer_name"])

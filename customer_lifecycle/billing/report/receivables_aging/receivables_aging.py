@@ -29,6 +29,7 @@ from pypika.terms import Case
 from customer_lifecycle.analytics.queries import NO_LATERAL_DERIVED, restricted_currency
 from customer_lifecycle.billing.rules import AGING_BUCKETS
 from customer_lifecycle.utils import report_columns as col
+from customer_lifecycle.utils.args import date_arg
 from customer_lifecycle.utils.doctypes import INVOICE
 
 AGE_BY_FIELD = {"Due Date": "due_date", "Invoice Date": "posting_date"}
@@ -67,7 +68,7 @@ def bucket_sum(label: str, first: int | None, last: int | None, age, amount):
 
 def data(filters) -> list[dict]:
 	frappe.has_permission(INVOICE, "read", throw=True)
-	as_of = getdate(filters.as_of or nowdate())
+	as_of = getdate(date_arg(filters.as_of, "As Of") or nowdate())
 	field = AGE_BY_FIELD.get(filters.age_by or "Due Date")
 	if not field:
 		frappe.throw(_("{0} must be Due Date or Invoice Date.").format(frappe.bold(_("Age By"))))

@@ -70,6 +70,12 @@ def mapped_columns(name: str) -> dict[str, str | None]:
 def save(mapping_name: str, rows) -> str:
 	"""Keep these column rows under `mapping_name` (a mapping of that name is updated): the
 	mapping's name. Frappe checks that the user may create or change it."""
+	if "<" in (mapping_name or "") or ">" in (mapping_name or ""):
+		# Frappe's naming refuses these too, but with a message that names no field
+		frappe.throw(
+			_("{0} cannot contain {1} or {2}.").format(frappe.bold(_("Mapping Name")), "&lt;", "&gt;"),
+			frappe.NameError,
+		)
 	if frappe.db.exists(IMPORT_MAPPING, mapping_name):
 		mapping = frappe.get_doc(IMPORT_MAPPING, mapping_name)
 	else:
