@@ -63,8 +63,15 @@ fixtures = [
 			]
 		],
 	},
-	# access contact and site address on Address; marketing consent on Contact
-	{"dt": "Custom Field", "filters": [["dt", "in", ["Address", "Contact"]], ["module", "=", "Customers"]]},
+	# access contact and site address on Address; marketing consent on Contact; a service visit's date
+	# on Event
+	{
+		"dt": "Custom Field",
+		"filters": [
+			["dt", "in", ["Address", "Contact", "Event"]],
+			["module", "in", ["Customers", "Service"]],
+		],
+	},
 ]
 
 # A customer's contacts and addresses are Frappe's own, linked through Dynamic Link
@@ -106,6 +113,9 @@ PORTAL_DOCTYPES = (
 	"Onboarding Checklist",
 	"Contact",
 	"Address",
+	"Service Subscription",
+	# Frappe's own: a service visit is an Event the customer takes part in
+	"Event",
 )
 has_permission = {doctype: f"{PORTAL_ACCESS}.has_permission" for doctype in PORTAL_DOCTYPES}
 # Frappe asks the last hook first: the portal's refusal comes before the note author's rule
@@ -141,6 +151,8 @@ scheduler_events = {
 		# nightly segments (revenue, activity, payment) and dormancy moves through the workflow
 		"customer_lifecycle.analytics.segments.update_segments",
 		"customer_lifecycle.lifecycle.dormancy.run",
+		# service plans: visits (Events) and period invoices, customers outside the billable states held
+		"customer_lifecycle.service.job.run",
 	],
 }
 
@@ -148,6 +160,8 @@ scheduler_events = {
 # (any call of Frappe's apply_workflow counts as a workflow action without it; lifecycle/engine.py)
 override_whitelisted_methods = {
 	"frappe.model.workflow.apply_workflow": "customer_lifecycle.api.lifecycle.apply_workflow",
+	# the desk calendar's events, which Frappe reads with raw SQL and no permission hook: staff only
+	"frappe.desk.doctype.event.event.get_events": "customer_lifecycle.api.service.get_events",
 }
 
 additional_timeline_content = {

@@ -7,6 +7,7 @@ from customer_lifecycle.billing.setup import ensure_billing_records
 from customer_lifecycle.customers import terminology
 from customer_lifecycle.customers.list_filters import ensure_list_filters
 from customer_lifecycle.customers.search import ensure_contact_company_index
+from customer_lifecycle.service.setup import ensure_indexes as ensure_service_indexes
 from customer_lifecycle.utils.doctypes import SETTINGS
 from customer_lifecycle.utils.seeds import load_seed
 
@@ -50,6 +51,7 @@ def ensure_records():
 	ensure_address_template()
 	ensure_onboarding_template()
 	ensure_billing_records()
+	ensure_service_indexes()
 
 
 def after_setup_wizard(args=None):
@@ -135,6 +137,10 @@ def before_uninstall():
 	remove_billing_records()
 	# the app's index on core Contact (the link search by a contact's company)
 	frappe.db.sql_ddl("drop index if exists `company_name_index` on `tabContact`")
+	# the service module's indexes on core Event (its custom field goes with the module)
+	from customer_lifecycle.service.setup import remove_indexes
+
+	remove_indexes()
 	# the app's roles lose their rights on Frappe's DocTypes; other rules stay as they are
 	for doctype in CORE_RIGHTS:
 		frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": ("in", APP_ROLES)})

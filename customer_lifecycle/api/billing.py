@@ -7,7 +7,7 @@ from frappe import _
 from frappe.utils import flt, nowdate
 
 from customer_lifecycle.billing import engagements, ledgers, payments, rates, reminders
-from customer_lifecycle.utils.args import names_arg
+from customer_lifecycle.utils.args import choice_arg, names_arg
 from customer_lifecycle.utils.doctypes import CUSTOMER, ENGAGEMENT, INVOICE, PAYMENT
 
 
@@ -117,9 +117,4 @@ def customer_records(
 	"""A page of the customer's engagements, invoices or payments (`ledger`), newest first, with the
 	count of all: {rows, total, start, page_length}."""
 	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
-	if ledger not in ledgers.LEDGERS:
-		frappe.throw(
-			_("{0} must be one of: {1}.").format(frappe.bold("ledger"), ", ".join(ledgers.LEDGERS)),
-			frappe.ValidationError,
-		)
-	return ledgers.page(customer, ledger, start, page_length)
+	return ledgers.page(customer, choice_arg(ledger, "ledger", ledgers.LEDGERS), start, page_length)

@@ -22,7 +22,11 @@ def billable_states() -> list[str]:
 
 def check_billable(customer: str, what: str) -> None:
 	"""Refuse a new `what` (a translated DocType label) for a customer that may not be billed."""
-	state = frappe.db.get_value("Customer", customer, STATE_FIELD)
+	check_state(customer, frappe.db.get_value("Customer", customer, STATE_FIELD), what)
+
+
+def check_state(customer: str, state: str | None, what: str) -> None:
+	"""check_billable for a customer whose state was read already (records made in bulk)."""
 	allowed = billable_states()
 	if state in allowed:
 		return

@@ -3,12 +3,12 @@ newest first, with the count of all, so a customer with thousands of invoices op
 with a few. Read with frappe.get_list: the user's permissions (and User Permissions) apply."""
 
 import frappe
-from frappe.utils import cint, date_diff, getdate, nowdate
+from frappe.utils import date_diff, getdate, nowdate
 
 from customer_lifecycle.billing.engagements import CLOSED_STATUSES
 from customer_lifecycle.utils.doctypes import ALLOCATION, ENGAGEMENT, INVOICE, PAYMENT
+from customer_lifecycle.utils.paging import PAGE_LENGTH, bounds
 
-PAGE_LENGTH = 20
 LEDGERS = {
 	"engagements": (
 		ENGAGEMENT,
@@ -51,7 +51,7 @@ LEDGERS = {
 def page(customer: str, ledger: str, start: int = 0, page_length: int = PAGE_LENGTH) -> dict:
 	"""{rows, total, start, page_length} of one of the customer's ledgers."""
 	doctype, fields, order_by = LEDGERS[ledger]
-	start, page_length = max(0, cint(start)), min(100, max(1, cint(page_length) or PAGE_LENGTH))
+	start, page_length = bounds(start, page_length)
 	rows = frappe.get_list(
 		doctype,
 		filters={"customer": customer},

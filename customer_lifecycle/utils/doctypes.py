@@ -16,6 +16,10 @@ INVOICE_ITEM = "Customer Invoice Item"
 PAYMENT = "Customer Payment"
 ALLOCATION = "Customer Payment Allocation"
 RATE = "Customer Rate"
+SERVICE_PLAN = "Service Plan"
+SUBSCRIPTION = "Service Subscription"
+# Frappe's own calendar record: a subscription's visits are Events
+EVENT = "Event"
 
 # the customer's lifecycle state, a field of Customer that only the workflow changes
 STATE_FIELD = "lifecycle_status"

@@ -230,8 +230,7 @@ class World:
 		users.invite(self.contact)
 		return self.contact
 
-	@cached_property
-	def address(self) -> str:
+	def new_address(self, **fields) -> str:
 		address = frappe.get_doc(
 			{
 				"doctype": "Address",
@@ -241,9 +240,14 @@ class World:
 				"city": "Leeds",
 				"country": frappe.get_system_settings("country") or "United Kingdom",
 				"links": [{"link_doctype": "Customer", "link_name": self.customer}],
+				**fields,
 			}
 		).insert()
 		return self.add(address.name)
+
+	@cached_property
+	def address(self) -> str:
+		return self.new_address()
 
 	def new_task(self, status: str) -> str:
 		todo = frappe.get_doc(
@@ -325,6 +329,30 @@ class World:
 		).insert()
 		invoice.submit()
 		return self.add(invoice.name)
+
+	@cached_property
+	def subscription(self) -> str:
+		"""The customer's subscription to a weekly plan at a site address of its (its visits made)."""
+		plan = frappe.get_doc(
+			{
+				"doctype": "Service Plan",
+				"plan_name": f"Perm {self.tag}",
+				"frequency": "Weekly",
+				"visits_per_period": 1,
+				"price": 10,
+			}
+		).insert()
+		site = self.new_address(address_type="Other", address_line1="3 Perm Street", is_site_address=1)
+		subscription = frappe.get_doc(
+			{
+				"doctype": "Service Subscription",
+				"customer": self.customer,
+				"plan": plan.name,
+				"site_address": site,
+			}
+		).insert()
+		self.add(plan.name)
+		return self.add(subscription.name)
 
 	@cached_property
 	def import_doc(self) -> str:
@@ -522,6 +550,20 @@ METHODS: dict[str, Case] = {
 		writes=True,
 		changes_here=False,
 		ok=expect(lambda m, w: [s["invoice"] for s in m["skipped"]] == [w.invoice]),
+	),
+	# api/service.py
+	f"{API}.service.customer_records": Case(
+		customer_args("subscription", ledger="subscriptions"),
+		writes=False,
+		ok=expect(lambda m, w: [r["name"] for r in m["rows"]] == [w.subscription] and m["total"] == 1),
+	),
+	# Frappe's calendar events (stands in for Frappe's over HTTP): for staff, their own calendar
+	f"{API}.service.get_events": Case(
+		lambda w: {"start": nowdate(), "end": add_days(nowdate(), 14)},
+		writes=False,
+		other=None,
+		wrong_roles=(PORTAL_USER,),
+		ok=expect(lambda m, w: isinstance(m, list)),
 	),
 	# api/merge.py
 	f"{API}.merge.merge": Case(

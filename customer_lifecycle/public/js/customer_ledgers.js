@@ -1,6 +1,8 @@
 // The customer form's Engagements, Invoices and Payments tabs: a real table each, a page at a time
 // (newest first, with Previous / Next), amounts in the customer's currency, and actions in place:
 // new engagement or invoice, record a payment against an invoice row, print an invoice or receipt.
+// Other tabs add tables of the same kind to TABS (each may name its `method`, and `create: false`
+// for no New button), drawing their cells with customer_lifecycle.ledgers.cells.
 
 frappe.provide("customer_lifecycle.ledgers");
 
@@ -46,6 +48,8 @@ customer_lifecycle.ledgers.TABS = {
 	payments: {
 		field: "payments_html",
 		doctype: "Customer Payment",
+		// recorded from an invoice row, or the Billing menu
+		create: false,
 		empty: __("No payments yet."),
 		columns: [
 			[__("Payment"), (row) => link("Customer Payment", row.name)],
@@ -78,13 +82,13 @@ customer_lifecycle.ledgers.load = function (frm, ledger, start) {
 	const $wrapper = $(field.wrapper);
 	if (frm.is_new()) return $wrapper.empty();
 	frappe
-		.call({ method: LEDGER_API, args: { customer: frm.doc.name, ledger, start }, type: "GET" })
+		.call({ method: tab.method || LEDGER_API, args: { customer: frm.doc.name, ledger, start }, type: "GET" })
 		.then((r) => render(frm, $wrapper, ledger, r.message));
 };
 
 function render(frm, $wrapper, ledger, data) {
 	const tab = customer_lifecycle.ledgers.TABS[ledger];
-	const create = frappe.model.can_create(tab.doctype) && ledger !== "payments"
+	const create = frappe.model.can_create(tab.doctype) && tab.create !== false
 		? `<button class="btn btn-xs btn-default cl-ledger-new">${__("New {0}", [__(tab.doctype)])}</button>`
 		: "";
 	const head = tab.columns.map(([label, , cls]) => `<th class="${cls || ""}">${label}</th>`).join("");
@@ -141,3 +145,5 @@ function money(value, currency) {
 function action(name, doc, label) {
 	return `<button class="btn btn-xs btn-default cl-ledger-${name}" data-action="${name}" data-name="${frappe.utils.escape_html(doc)}">${label}</button>`;
 }
+
+customer_lifecycle.ledgers.cells = { link, pill, date, money };

@@ -8,4 +8,5 @@ import "./report_filters";
 import "./customer_privacy";
 import "./customer_billing";
 import "./customer_ledgers";
+import "./customer_service";
 import "./customer_portal";
