@@ -28,6 +28,13 @@ def demo(context, customers: int, seed: int | None):
 		with click.progressbar(length=customers, label="Customers") as bar:
 			made = make_customers(customers, seed=seed, progress=bar.update)
 		click.echo(f"Made {len(made)} customers on {frappe.local.site}.")
+		from customer_lifecycle.demo import service
+
+		frappe.set_user("Administrator")
+		subscriptions = service.make_subscriptions(made, seed=seed)
+		click.echo(
+			f"Subscribed {len(subscriptions)} active customers to service plans, with their visits and invoices."
+		)
 		if not frappe.db.exists("User", DEMO_PORTAL_LOGIN[0]):
 			from customer_lifecycle.demo import portal_customer
 
@@ -52,6 +59,7 @@ SUITES = (
 	"segments",
 	"reports",
 	"dormancy",
+	"plans",
 )
 
 

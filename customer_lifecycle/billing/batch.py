@@ -12,7 +12,7 @@ invoice. A caller that needs those submits through the controller.
 """
 
 import frappe
-from frappe.utils import getdate, now_datetime
+from frappe.utils import getdate, now_datetime, nowdate
 
 from customer_lifecycle.billing import figures, gate, invoices, terms
 from customer_lifecycle.billing.currency import default_currency
@@ -39,8 +39,9 @@ def submit(drafts: list[dict]) -> list[str]:
 	customer_terms = terms.terms_of_many(list(customers))
 	firm_currency = default_currency()
 	series = frappe.get_meta(INVOICE).get_field("naming_series").default
+	today = getdate(nowdate())
 	made = [
-		prepare(draft, customers[draft["customer"]], customer_terms[draft["customer"]], firm_currency)
+		prepare(draft, customers[draft["customer"]], customer_terms[draft["customer"]], firm_currency, today)
 		for draft in drafts
 	]
 	now, user = now_datetime(), frappe.session.user
@@ -72,7 +73,9 @@ class Draft(frappe._dict):
 		return {key: self[key] for key in self.keys() if key != "items"}
 
 
-def prepare(draft: dict, customer: frappe._dict, customer_terms: dict, firm_currency: str | None) -> Draft:
+def prepare(
+	draft: dict, customer: frappe._dict, customer_terms: dict, firm_currency: str | None, today
+) -> Draft:
 	"""The draft as the controller would validate and submit it (no name yet)."""
 	gate.check_state(customer.name, customer.get(STATE_FIELD), INVOICE)
 	invoice = Draft(draft)
@@ -93,5 +96,5 @@ def prepare(draft: dict, customer: frappe._dict, customer_terms: dict, firm_curr
 	invoice.draw_from_retainer = 0
 	invoice.retainer_drawn = 0
 	invoice.outstanding_amount = invoice.total
-	invoice.status = invoices.status_of(invoice)
+	invoice.status = invoices.status_of(invoice, today)
 	return invoice

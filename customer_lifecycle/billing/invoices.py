@@ -44,13 +44,13 @@ def check_total(invoice) -> None:
 		)
 
 
-def status_of(invoice) -> str:
+def status_of(invoice, today=None) -> str:
 	return rules.invoice_status(
 		invoice.docstatus,
 		invoice.total,
 		invoice.outstanding_amount,
 		getdate(invoice.due_date) if invoice.due_date else None,
-		getdate(nowdate()),
+		today or getdate(nowdate()),
 	)
 
 

@@ -21,8 +21,10 @@ table (more only past INSERT_BYTES), and the subscriptions with one UPDATE. The 
 """
 
 from datetime import date, timedelta
+from functools import cache
 
 import frappe
+from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import getdate, now_datetime, nowdate
 
@@ -189,8 +191,16 @@ def raise_invoices(active: list, plans: dict, today: date, names: list[str] | No
 	if not due:
 		return []
 	made = invoiced(names, min(period.start for _row, period in due), today)
+	# each date and the line's words formatted once for the run
+	shown, line = cache(lambda day: frappe.format(day, "Date")), _("{0}, {1} to {2}")
 	drafts = [
-		draft(row, plans[row.plan], period, today)
+		draft(
+			row,
+			plans[row.plan],
+			period,
+			today,
+			line.format(plans[row.plan].description or row.plan, shown(period.start), shown(period.end)),
+		)
 		for row, period in due
 		if (row.name, period.start) not in made
 	]
@@ -210,18 +220,14 @@ def invoiced(names: list[str] | None, first: date, last: date) -> set[tuple[str,
 	return {(name, getdate(day)) for name, day in query.run()}
 
 
-def draft(row, plan, period: rules.Period, today: date) -> dict:
+def draft(row, plan, period: rules.Period, today: date, description: str) -> dict:
 	return {
 		"customer": row.customer,
 		"posting_date": today,
 		"items": [
 			{
 				"item_code": plan.name,
-				"description": frappe._("{0}, {1} to {2}").format(
-					plan.description or plan.name,
-					frappe.format(period.start, "Date"),
-					frappe.format(period.end, "Date"),
-				),
+				"description": description,
 				"qty": 1,
 				"rate": plan.price,
 			}

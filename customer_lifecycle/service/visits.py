@@ -49,32 +49,51 @@ def one_line(address: dict) -> str:
 	return ", ".join(str(address.get(f)) for f in ADDRESS_LINES[:-1] if address.get(f))
 
 
-def description(customer: dict, plan: dict, address: dict) -> str:
-	"""The event's description: who, what, where, and who lets the visitor in."""
+class Texts:
+	"""The words of a run's visits, translated once for all of them."""
 
-	def line(label: str, *values) -> str:
-		shown = [escape(str(v)) for v in values if v]
-		return f"<p><strong>{escape(label)}</strong>: {'<br>'.join(shown)}</p>" if shown else ""
+	def __init__(self):
+		self.labels = {
+			"customer": _(CUSTOMER),
+			"plan": _("Service Plan"),
+			"site": _("Site Address"),
+			"access": _("Access Contact"),
+			"notes": _("Access Notes"),
+		}
+		self.visit = _("Visit: {0} ({1})")
+		self.words: dict[str, str] = {}
 
-	access = address.get("access_contact_name")
-	relationship = address.get("access_contact_relationship")
-	return "".join(
-		[
-			line(_(CUSTOMER), f"{customer['customer_name']} ({customer['name']})"),
-			line(_("Service Plan"), plan["name"]),
-			line(_("Site Address"), *(address.get(f) for f in ADDRESS_LINES)),
-			line(
-				_("Access Contact"),
-				f"{access} ({_(relationship)})" if access and relationship else access,
-				address.get("access_contact_phone"),
-			),
-			line(_("Access Notes"), address.get("access_notes")),
-		]
-	)
+	def word(self, text: str) -> str:
+		if text not in self.words:
+			self.words[text] = _(text)
+		return self.words[text]
+
+	def subject(self, customer: dict, plan: dict) -> str:
+		return self.visit.format(customer["customer_name"], plan["name"])
+
+	def description(self, customer: dict, plan: dict, address: dict) -> str:
+		"""The event's description: who, what, where, and who lets the visitor in."""
+		access = address.get("access_contact_name")
+		relationship = address.get("access_contact_relationship")
+		labels = self.labels
+		return "".join(
+			[
+				line(labels["customer"], f"{customer['customer_name']} ({customer['name']})"),
+				line(labels["plan"], plan["name"]),
+				line(labels["site"], *(address.get(f) for f in ADDRESS_LINES)),
+				line(
+					labels["access"],
+					f"{access} ({self.word(relationship)})" if access and relationship else access,
+					address.get("access_contact_phone"),
+				),
+				line(labels["notes"], address.get("access_notes")),
+			]
+		)
 
 
-def subject(customer: dict, plan: dict) -> str:
-	return _("Visit: {0} ({1})").format(customer["customer_name"], plan["name"])
+def line(label: str, *values) -> str:
+	shown = [escape(str(v)) for v in values if v]
+	return f"<p><strong>{escape(label)}</strong>: {'<br>'.join(shown)}</p>" if shown else ""
 
 
 def starts_at(day: date, plan: dict) -> datetime:
@@ -99,7 +118,7 @@ def make(visits: list[tuple[dict, date]], customers: dict, plans: dict, addresse
 	bulk; the events' names. The staff users get one notification each with how many they were given."""
 	if not visits:
 		return []
-	now, user = now_datetime(), frappe.session.user
+	now, user, texts = now_datetime(), frappe.session.user, Texts()
 	events, participants, todos = [], [], []
 	for name, (sub, day) in zip(reserve_names(EVENT_SERIES, len(visits)), visits, strict=True):
 		customer, plan = customers[sub["customer"]], plans[sub["plan"]]
@@ -108,7 +127,7 @@ def make(visits: list[tuple[dict, date]], customers: dict, plans: dict, addresse
 		minutes = int(plan.get("visit_minutes") or 0)
 		staff = sub["assigned_to"]
 		standard = {"creation": now, "modified": now, "owner": staff, "modified_by": user, "docstatus": 0}
-		title = subject(customer, plan)
+		title = texts.subject(customer, plan)
 		events.append(
 			{
 				**standard,
@@ -123,7 +142,7 @@ def make(visits: list[tuple[dict, date]], customers: dict, plans: dict, addresse
 				"all_day": 0,
 				"send_reminder": 1,
 				"location": one_line(address)[:140],
-				"description": description(customer, plan, address),
+				"description": texts.description(customer, plan, address),
 				"reference_doctype": SUBSCRIPTION,
 				"reference_docname": sub["name"],
 				VISIT_DATE: day,

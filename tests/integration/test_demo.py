@@ -67,3 +67,28 @@ def test_older_demo_customers_get_their_primary_contact(site):
 	assert add_primary_contacts(echo=lambda *_: None) >= 1
 	made = frappe.db.get_value("Customer", name, "primary_contact")
 	assert made and frappe.db.get_value("Contact", made, "email_id") == "older.demo@example.com"
+
+
+def test_demo_service_plans_have_a_history_made_by_the_daily_job(site):
+	from customer_lifecycle.demo.service import make_subscriptions
+
+	names = make_customers(30, seed=13)
+	subscriptions = make_subscriptions(names, share=0.5, days=20, seed=3, commit=False)
+	assert subscriptions
+	rows = frappe.get_all(
+		"Service Subscription",
+		filters={"name": ("in", subscriptions)},
+		fields=["name", "status", "next_visit_date"],
+	)
+	assert {row.status for row in rows} == {"Active"} and all(row.next_visit_date for row in rows)
+	visits = frappe.get_all(
+		"Event",
+		filters={"reference_doctype": "Service Subscription", "reference_docname": ("in", subscriptions)},
+		fields=["status", "starts_on"],
+	)
+	assert {v.status for v in visits if v.starts_on.date() < frappe.utils.getdate()} <= {"Completed"}
+	assert any(v.status == "Open" for v in visits)
+	assert frappe.db.count("Customer Invoice", {"service_subscription": ("in", subscriptions)}) >= len(
+		subscriptions
+	)
+	frappe.db.rollback()

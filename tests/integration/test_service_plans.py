@@ -4,7 +4,7 @@ access contact, the customer as participant) and an invoice per billing period, 
 controller's steps; it makes nothing twice; a customer outside the billable states stops getting
 either, and the subscription says why."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import frappe
 import pytest
@@ -94,6 +94,8 @@ def test_a_new_subscription_gets_its_first_visits_at_once_in_the_staff_users_cal
 	assert [v.service_visit_date for v in visits] == [getdate(add_days(nowdate(), d)) for d in (0, 7, 14)]
 	event = frappe.get_doc("Event", visits[0].name)
 	assert event.event_type == "Private" and event.owner == MANAGER and event.status == "Open"
+	# at the plan's time (09:00 unless it says otherwise), for its length (60 minutes)
+	assert (event.starts_on.time(), event.ends_on - event.starts_on) == (time(9), timedelta(minutes=60))
 	assert [(p.reference_doctype, p.reference_docname) for p in event.event_participants] == [
 		("Customer", customer.name)
 	]
@@ -135,7 +137,7 @@ def test_a_year_of_daily_runs_makes_every_visit_once(active_customer):
 	subscription = make_subscription(customer.name, plan.name, start_date=start).name
 	assert not visits_of(subscription)
 	for today in every_day(date(YEAR, 1, 1), date(YEAR, 12, 31)):
-		job.run(today, invoices=False)
+		job.run(today, names=[subscription], invoices=False)
 		next_visit = frappe.db.get_value("Service Subscription", subscription, "next_visit_date")
 		assert next_visit == rules.next_visit(start, "Monthly", 3, max(today, start)), today
 	made = [v.service_visit_date for v in visits_of(subscription)]
@@ -158,7 +160,7 @@ def test_an_invoice_for_each_billing_period_through_the_invoice_controllers_step
 		"Customer", customer.name, ["total_invoiced", "balance", "invoice_count"], as_dict=True
 	)
 	for today in every_day(date(YEAR, 1, 1), date(YEAR, 12, 31)):
-		job.run(today)
+		job.run(today, names=[subscription])
 	invoices = plan_invoices(subscription)
 	assert [(i.service_period_start, i.service_period_end) for i in invoices] == [
 		(date(YEAR, 1, 15), date(YEAR, 4, 14)),
@@ -211,7 +213,7 @@ def test_a_plan_without_a_price_is_not_invoiced(active_customer):
 		customer.name, make_service_plan(price=0).name, start_date=date(YEAR, 2, 1)
 	)
 	for today in every_day(date(YEAR, 2, 1), date(YEAR, 4, 1)):
-		job.run(today)
+		job.run(today, names=[subscription.name])
 	assert not plan_invoices(subscription.name)
 	# the periods still move on: the next begins after the last day run
 	assert frappe.db.get_value("Service Subscription", subscription.name, "next_invoice_date") == date(
@@ -227,8 +229,11 @@ def test_running_the_job_twice_makes_nothing_twice(active_customer):
 	subscription = make_subscription(
 		customer.name, make_service_plan("Weekly", visits=2, price=50).name, start_date=date(YEAR, 3, 2)
 	).name
+	# as the scheduler runs it: every live subscription of the site (others' too, committed by other
+	# tests), so what is checked is this subscription's
 	first = job.run(date(YEAR, 3, 2))
-	assert len(first.visits) == 5 and len(first.invoices) == 1  # 2 a week over 14 days ahead
+	assert len(visits_of(subscription)) == 5 and len(plan_invoices(subscription)) == 1  # 2 a week, 14 days
+	assert {v.name for v in visits_of(subscription)} <= set(first.visits)
 	again = job.run(date(YEAR, 3, 2))
 	assert not again.visits and not again.invoices and not again.written
 	assert len(visits_of(subscription)) == 5 and len(plan_invoices(subscription)) == 1
@@ -239,7 +244,7 @@ def test_running_the_job_twice_makes_nothing_twice(active_customer):
 		{"visits_made_until": None, "next_invoice_date": date(YEAR, 3, 2)},
 		update_modified=False,
 	)
-	third = job.run(date(YEAR, 3, 2))
+	third = job.run(date(YEAR, 3, 2), names=[subscription])
 	assert not third.visits and not third.invoices
 	assert len(visits_of(subscription)) == 5 and len(plan_invoices(subscription)) == 1
 
@@ -257,7 +262,7 @@ def test_moving_the_next_visit_moves_the_visits_after_it(active_customer):
 	assert [v.service_visit_date for v in open_visits] == [today + timedelta(days=d) for d in (3, 10)]
 	assert len(visits_of(subscription.name, status="Cancelled")) == 3
 	assert subscription.next_visit_date == today + timedelta(days=3)
-	assert not job.run(today).visits
+	assert not job.run(today, names=[subscription.name]).visits
 
 
 # --- leaving the billable states ----------------------------------------------------------------
@@ -270,11 +275,11 @@ def test_a_customer_who_leaves_the_billable_states_gets_no_visits_or_invoices_an
 	subscription = make_subscription(
 		customer.name, make_service_plan("Weekly", price=40).name, start_date=date(YEAR, 5, 3)
 	).name
-	job.run(date(YEAR, 5, 3))
+	job.run(date(YEAR, 5, 3), names=[subscription])
 	assert len(plan_invoices(subscription)) == 1 and len(visits_of(subscription, "Open")) == 3
 
 	apply_action(customer.name, "Mark Dormant")
-	held = job.run(date(YEAR, 5, 4))
+	held = job.run(date(YEAR, 5, 4), names=[subscription])
 	assert held.held == [subscription]
 	row = frappe.db.get_value("Service Subscription", subscription, ["status", "status_reason"], as_dict=True)
 	assert row.status == rules.ON_HOLD and "Dormant" in row.status_reason and "Active" in row.status_reason
@@ -287,12 +292,12 @@ def test_a_customer_who_leaves_the_billable_states_gets_no_visits_or_invoices_an
 		{"reference_type": "Event", "reference_name": ("in", [v.name for v in cancelled]), "status": "Open"},
 	)
 	for today in every_day(date(YEAR, 5, 5), date(YEAR, 5, 20)):
-		assert not job.run(today).visits
+		assert not job.run(today, names=[subscription]).visits
 	assert len(plan_invoices(subscription)) == 1
 
 	# back to active: visits from that day on, and the periods begun meanwhile are not invoiced
 	apply_action(customer.name, "Reactivate")
-	resumed = job.run(date(YEAR, 5, 21))
+	resumed = job.run(date(YEAR, 5, 21), names=[subscription])
 	assert resumed.resumed == [subscription]
 	assert frappe.db.get_value("Service Subscription", subscription, ["status", "status_reason"]) == (
 		rules.ACTIVE,
@@ -303,7 +308,7 @@ def test_a_customer_who_leaves_the_billable_states_gets_no_visits_or_invoices_an
 		date(YEAR, 5, 31),
 	]
 	assert [i.service_period_start for i in plan_invoices(subscription)] == [date(YEAR, 5, 3)]
-	job.run(date(YEAR, 5, 24))
+	job.run(date(YEAR, 5, 24), names=[subscription])
 	assert [i.service_period_start for i in plan_invoices(subscription)] == [
 		date(YEAR, 5, 3),
 		date(YEAR, 5, 24),
@@ -326,12 +331,12 @@ def test_a_subscription_ends_after_its_end_date(active_customer):
 		start_date=date(YEAR, 6, 1),
 		end_date=date(YEAR, 6, 10),
 	).name
-	job.run(date(YEAR, 6, 1))
+	job.run(date(YEAR, 6, 1), names=[subscription])
 	assert [v.service_visit_date for v in visits_of(subscription)] == [date(YEAR, 6, 1), date(YEAR, 6, 8)]
-	assert job.run(date(YEAR, 6, 11)).ended == [subscription]
+	assert job.run(date(YEAR, 6, 11), names=[subscription]).ended == [subscription]
 	row = frappe.db.get_value("Service Subscription", subscription, ["status", "status_reason"], as_dict=True)
 	assert row.status == rules.ENDED and "Ended on" in row.status_reason
-	assert not job.run(date(YEAR, 6, 20)).written
+	assert not job.run(date(YEAR, 6, 20), names=[subscription]).written
 
 
 # --- Frappe's calendar over HTTP ------------------------------------------------------------------
@@ -372,3 +377,30 @@ def remove_subscription(name: str) -> None:
 	frappe.delete_doc("Address", address, force=True)
 	frappe.delete_doc("Customer", customer, force=True)
 	frappe.db.commit()
+
+
+# --- data rights ----------------------------------------------------------------------------------
+
+
+def test_anonymizing_a_customer_removes_what_its_visits_say(active_customer):
+	from customer_lifecycle.privacy.anonymize import anonymize
+
+	customer = active_customer()
+	address = make_site_address(customer.name)
+	subscription = make_subscription(customer.name, make_service_plan("Weekly").name, address.name)
+	visits = visits_of(subscription.name)
+	for action in ("Start Offboarding", "Complete Offboarding"):
+		apply_action(customer.name, action)
+	anonymize(customer.name, customer.customer_name)
+	for visit in visits_of(subscription.name):
+		assert visit.description is None and visit.location is None
+		assert frappe.db.get_value("Event", visit.name, "subject") == "[removed]"
+	todos = frappe.get_all(
+		"ToDo",
+		filters={"reference_type": "Event", "reference_name": ("in", [v.name for v in visits])},
+		pluck="description",
+	)
+	assert todos and set(todos) == {"[removed]"}
+	assert customer.customer_name not in str(
+		frappe.get_all("Event", filters={"name": ("in", [v.name for v in visits])}, fields=["*"])
+	)

@@ -26,7 +26,37 @@ class ServicePlan(Document):
 		plan_name: DF.Data
 		price: DF.Currency
 		visit_minutes: DF.Int
-		visit_time: DF.Time
+		visit_time: DF.Literal[
+			"06:00",
+			"06:30",
+			"07:00",
+			"07:30",
+			"08:00",
+			"08:30",
+			"09:00",
+			"09:30",
+			"10:00",
+			"10:30",
+			"11:00",
+			"11:30",
+			"12:00",
+			"12:30",
+			"13:00",
+			"13:30",
+			"14:00",
+			"14:30",
+			"15:00",
+			"15:30",
+			"16:00",
+			"16:30",
+			"17:00",
+			"17:30",
+			"18:00",
+			"18:30",
+			"19:00",
+			"19:30",
+			"20:00",
+		]
 		visits_per_period: DF.Int
 	# end: auto-generated types
 
