@@ -1,10 +1,9 @@
 """bench commands: `bench --site S customer-lifecycle demo|benchmark|check-figures`."""
 
+import time
+
 import click
 from frappe.commands import get_site, pass_context
-
-# the demo's portal customer: its login and password
-DEMO_PORTAL_LOGIN = ("portal@example.com", "Portal-demo-1")
 
 
 @click.group("customer-lifecycle")
@@ -17,31 +16,22 @@ def customer_lifecycle():
 @click.option("--seed", type=int, default=None, help="Random seed, for repeatable data")
 @pass_context
 def demo(context, customers: int, seed: int | None):
-	"""Make realistic customers across every lifecycle state, in bulk."""
+	"""Make a firm's last 18 months: customers across every lifecycle state with their history,
+	onboarding, billing, notes, flags, tasks, tags and a portal customer, then the nightly jobs."""
 	import frappe
 
-	from customer_lifecycle.demo.customers import make_customers
+	from customer_lifecycle.demo import PORTAL_LOGIN, make_demo
+	from customer_lifecycle.demo.staff import STAFF, STAFF_PASSWORD
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
 	try:
-		with click.progressbar(length=customers, label="Customers") as bar:
-			made = make_customers(customers, seed=seed, progress=bar.update)
-		click.echo(f"Made {len(made)} customers on {frappe.local.site}.")
-		from customer_lifecycle.demo import service
-
-		frappe.set_user("Administrator")
-		subscriptions = service.make_subscriptions(made, seed=seed)
-		click.echo(
-			f"Subscribed {len(subscriptions)} active customers to service plans, with their visits and invoices."
-		)
-		if not frappe.db.exists("User", DEMO_PORTAL_LOGIN[0]):
-			from customer_lifecycle.demo import portal_customer
-
-			frappe.set_user("Administrator")
-			portal_customer.make("Demo Portal Client", *DEMO_PORTAL_LOGIN)
-			frappe.db.commit()
-		click.echo("Portal: /portal, log in as {} / {}".format(*DEMO_PORTAL_LOGIN))
+		started = time.monotonic()
+		make_demo(customers, seed=seed, echo=click.echo)
+		click.echo(f"Demo ready on {frappe.local.site} in {time.monotonic() - started:.0f} s.")
+		staff = ", ".join(f"{email} ({role})" for email, _first, _last, role in STAFF)
+		click.echo(f"Staff logins: {staff}, password {STAFF_PASSWORD}")
+		click.echo("Portal login: {} / {}".format(*PORTAL_LOGIN))
 	finally:
 		frappe.destroy()
 
@@ -59,6 +49,7 @@ SUITES = (
 	"segments",
 	"reports",
 	"dormancy",
+	"profitability",
 	"plans",
 )
 

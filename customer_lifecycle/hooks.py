@@ -1,3 +1,6 @@
+# the module, not its names: Frappe reads every other name in this file as a hook
+from customer_lifecycle.utils import customer_fields
+
 app_name = "customer_lifecycle"
 app_title = "Customer Lifecycle"
 app_publisher = "customer_lifecycle developers"
@@ -11,8 +14,9 @@ require_type_annotated_api_methods = True
 # Frappe keeps each controller's "auto-generated types" block in step with its DocType
 export_python_type_annotations = True
 
-# Desk assets: the two-step new-customer dialog
+# Desk assets: the forms' and lists' scripts (the two-step new-customer dialog ...), and styles
 app_include_js = "customer_lifecycle.bundle.js"
+app_include_css = "customer_lifecycle.bundle.css"
 
 # Installation. One owner per DocType name: installing this app where another app or an admin made
 # a DocType of one of its names (ERPNext's Customer), or such an app where this one is, is refused
@@ -111,6 +115,7 @@ PORTAL_DOCTYPES = (
 	"Engagement",
 	"Customer Note",
 	"Onboarding Checklist",
+	"Information Request",
 	"Contact",
 	"Address",
 	"Service Subscription",
@@ -134,6 +139,7 @@ portal_menu_items = [
 		("Overview", "/portal"),
 		("Profile", "/portal/profile"),
 		("Onboarding", "/portal/onboarding"),
+		("Requests", "/portal/requests"),
 		("Engagements", "/portal/engagements"),
 		("Invoices", "/portal/invoices"),
 		("Payments", "/portal/payments"),
@@ -147,6 +153,8 @@ website_route_rules = [{"from_route": "/portal/invoices/<name>", "to_route": "po
 scheduler_events = {
 	"daily": [
 		"customer_lifecycle.onboarding.checklists.notify_overdue_items",
+		# information requests: overdue ones marked so, reminders before and after the due date
+		"customer_lifecycle.onboarding.requests.daily",
 		"customer_lifecycle.billing.invoices.mark_overdue",
 		# nightly segments (revenue, activity, payment) and dormancy moves through the workflow
 		"customer_lifecycle.analytics.segments.update_segments",
@@ -164,6 +172,9 @@ override_whitelisted_methods = {
 	"frappe.desk.doctype.event.event.get_events": "customer_lifecycle.api.service.get_events",
 }
 
+# an import keeps the name of the saved mapping it was given: the mapping may still be deleted
+ignore_links_on_delete = ["Customer Import"]
+
 additional_timeline_content = {
 	"Customer": ["customer_lifecycle.lifecycle.engine.timeline"],
 }
@@ -178,18 +189,7 @@ user_data_fields = [
 	{
 		"doctype": "Customer",
 		"filter_by": "email",
-		"redact_fields": [
-			"customer_name",
-			"name_key",
-			"phone",
-			"id_number",
-			"notes",
-			"address_line1",
-			"address_line2",
-			"city",
-			"county",
-			"pincode",
-		],
+		"redact_fields": list(customer_fields.REDACTED_FIELDS),
 	},
 	{"doctype": "Customer Note", "filter_by": "owner"},
 	{"doctype": "Customer Flag", "filter_by": "raised_by"},
@@ -199,5 +199,9 @@ user_data_fields = [
 # a bulk action's results outlive a full cache clear (Frappe clears everything when a user is made)
 persistent_cache_keys = ["customer_lifecycle:bulk:*"]
 
-# the Customer 360 header's billing figures: open engagements, open invoices, balance
-customer_summary_figures = ["customer_lifecycle.billing.summary.figures"]
+# the Customer 360 header's billing figures (open engagements, open invoices, balance) and its open
+# information requests
+customer_summary_figures = [
+	"customer_lifecycle.billing.summary.figures",
+	"customer_lifecycle.onboarding.requests.summary_figures",
+]

@@ -7,14 +7,15 @@ from customer_lifecycle.billing.setup import ensure_billing_records
 from customer_lifecycle.customers import terminology
 from customer_lifecycle.customers.list_filters import ensure_list_filters
 from customer_lifecycle.customers.search import ensure_contact_company_index
+from customer_lifecycle.onboarding.requests import ensure_request_emails
 from customer_lifecycle.service.setup import ensure_indexes as ensure_service_indexes
 from customer_lifecycle.utils.doctypes import SETTINGS
 from customer_lifecycle.utils.seeds import load_seed
 
 WORKFLOW = "Customer Lifecycle"
 CATEGORIES = ("Retail", "Wholesale", "VIP", "Corporate", "Member")
-# what the app's roles may do with Frappe's own DocTypes: a customer's contacts and addresses, and
-# Frappe's Data Import (which checks the import right on Customer itself)
+# what the app's roles may do with Frappe's own DocTypes: a customer's contacts and addresses,
+# Frappe's Data Import (which checks the import right on Customer itself), and currencies
 LINKED_RECORD_RIGHTS = {
 	"Customer Manager": ("read", "write", "create", "delete", "report", "export", "print", "email", "share"),
 	"Customer User": ("read", "write", "create", "report", "print", "email"),
@@ -23,6 +24,8 @@ CORE_RIGHTS = {
 	"Contact": LINKED_RECORD_RIGHTS,
 	"Address": LINKED_RECORD_RIGHTS,
 	"Data Import": {"Customer Manager": ("read", "write", "create", "delete")},
+	# a customer's currency, and the currency filter of the reports of amounts, are links to Currency
+	"Currency": {"Customer Manager": ("read",), "Customer User": ("read",)},
 }
 APP_ROLES = ("Customer Manager", "Customer User")
 
@@ -50,6 +53,7 @@ def ensure_records():
 	ensure_core_permissions()
 	ensure_address_template()
 	ensure_onboarding_template()
+	ensure_request_emails()
 	ensure_billing_records()
 	ensure_service_indexes()
 
@@ -98,8 +102,8 @@ def ensure_settings():
 
 
 def ensure_core_permissions():
-	"""Give the app's roles their rights on Frappe's Contact, Address and Data Import, once: a rule
-	an admin has since changed in Role Permissions Manager is left as it is."""
+	"""Give the app's roles their rights on Frappe's Contact, Address, Data Import and Currency, once:
+	a rule an admin has since changed in Role Permissions Manager is left as it is."""
 	from frappe.permissions import add_permission, update_permission_property
 
 	for doctype, roles in CORE_RIGHTS.items():

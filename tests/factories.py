@@ -3,7 +3,6 @@ tests/conftest.py wrap the ones a test asks for by name). Each maker writes thro
 controllers and API, as a user would; nothing here commits unless it says so."""
 
 import copy
-import io
 import uuid
 from contextlib import contextmanager
 from functools import cache
@@ -20,16 +19,10 @@ WORKFLOW = "Customer Lifecycle"
 
 
 def pdf_bytes(text: str) -> bytes:
-	"""A real one-page PDF whose document title is `text` (so that two calls with different text
-	give different files: Frappe stores equal contents once)."""
-	from pypdf import PdfWriter
+	"""A real one-page PDF whose document title is `text` (the demo's, which uploads documents too)."""
+	from customer_lifecycle.demo.requests import pdf_bytes as demo_pdf
 
-	writer = PdfWriter()
-	writer.add_blank_page(width=200, height=200)
-	writer.add_metadata({"/Title": text})
-	out = io.BytesIO()
-	writer.write(out)
-	return out.getvalue()
+	return demo_pdf(text)
 
 
 # what a damaged PDF looks like: the header, then nothing a reader can use
@@ -75,6 +68,67 @@ def make_active_customer(**fields):
 	return customer
 
 
+def unique(text: str) -> str:
+	"""`text` with a tag no earlier run has used: what a test commits stays on the site when the run
+	crashes before its clean-up, and a fixed name or email would meet it in the next run."""
+	return f"{text} {uuid.uuid4().hex[:6]}"
+
+
+def unique_email(local: str) -> str:
+	return f"{local}.{uuid.uuid4().hex[:6]}@example.org"
+
+
+def delete_customer(name: str) -> None:
+	"""Delete a committed test customer with what belongs to it, and commit: its payments, invoices
+	and engagements (which would make the app refuse to delete it), the ToDos, comments and emails
+	Frappe removes only later in a background job, its lifecycle log (which would otherwise reappear
+	on the next customer given the same number); its contacts, notes, flags and checklists go with it
+	(Customer.on_trash). A customer already gone is no error."""
+	for doctype, child in (
+		("Customer Payment", "Customer Payment Allocation"),
+		("Customer Invoice", "Customer Invoice Item"),
+	):
+		for parent in frappe.get_all(doctype, filters={"customer": name}, pluck="name"):
+			frappe.db.delete(child, {"parent": parent})
+			frappe.db.delete(doctype, parent)
+	frappe.db.delete("Engagement", {"customer": name})
+	frappe.db.delete("ToDo", {"reference_type": "Customer", "reference_name": name})
+	for doctype in ("Comment", "Communication"):
+		frappe.db.delete(doctype, {"reference_doctype": "Customer", "reference_name": name})
+	frappe.delete_doc("Customer", name, force=True, ignore_missing=True)
+	frappe.db.delete("Customer Lifecycle Change", {"customer": name})
+	frappe.db.commit()
+
+
+def delete_customers_named(pattern: str) -> None:
+	"""Delete (delete_customer) every customer whose name is like `pattern`: before a test that
+	creates customers of a fixed name through the desk, what a crashed run left of them."""
+	for name in frappe.get_all("Customer", filters={"customer_name": ("like", pattern)}, pluck="name"):
+		delete_customer(name)
+
+
+@contextmanager
+def committed_customers(maker=make_customer):
+	"""Yield make(**fields) -> a customer made by `maker` (make_customer, make_active_customer)
+	and committed, so that a served site sees it. Each one made is deleted (delete_customer) when
+	the block ends, however it ends."""
+	made = []
+
+	def make(**fields):
+		customer = maker(**fields)
+		frappe.db.commit()
+		made.append(customer.name)
+		return customer
+
+	try:
+		yield make
+	finally:
+		frappe.db.rollback()
+		frappe.set_user("Administrator")
+		for name in made:
+			delete_customer(name)
+
+
 def customer_state(customer: str) -> str:
 	return frappe.db.get_value("Customer", customer, "lifecycle_status")
 
@@ -95,14 +149,6 @@ def lifecycle_changes(customer: str) -> list[dict]:
 		],
 		order_by="changed_on asc, creation asc",
 	)
-
-
-def delete_customer(name: str) -> None:
-	"""Delete a committed test customer (its checklists go with it) and its lifecycle log, which
-	would otherwise reappear on the next customer given the same number."""
-	frappe.delete_doc("Customer", name, force=True)
-	frappe.db.delete("Customer Lifecycle Change", {"customer": name})
-	frappe.db.commit()
 
 
 @contextmanager
@@ -165,6 +211,88 @@ def make_payment(customer: str, amount, allocations=None, submit=True, **fields)
 	return payment
 
 
+# --- information requests ----------------------------------------------------------------------
+
+REQUEST_ITEMS = (("Bank statements for the year", "Document"), ("Your tax reference number", "Question"))
+
+
+def make_request(customer: str, items=REQUEST_ITEMS, sent=False, due_in=14, **fields):
+	"""An Information Request to the customer's primary contact, of (title, kind[, required]) items
+	(required unless said), due in `due_in` days; with `sent`, recorded as sent the way sending
+	does it, without the email (requests.send, with an outgoing account, emails it)."""
+	from customer_lifecycle.onboarding import requests
+
+	doc = frappe.get_doc(
+		{
+			"doctype": "Information Request",
+			"customer": customer,
+			"title": f"Year-end pack {uuid.uuid4().hex[:4]}",
+			"due_date": add_days(nowdate(), due_in),
+			"items": [{"title": i[0], "kind": i[1], "required": i[2] if len(i) > 2 else 1} for i in items],
+			**fields,
+		}
+	).insert()
+	if sent:
+		requests.mark_sent(doc)
+	return doc
+
+
+def request_items(request: str) -> dict:
+	"""A request's items by title: {title: row}, read afresh."""
+	return {row.title: row for row in frappe.get_doc("Information Request", request).items}
+
+
+# --- engagements and time ----------------------------------------------------------------------
+
+
+def make_engagement(customer: str, **fields):
+	"""An Engagement of the customer (which must be billable)."""
+	return frappe.get_doc(
+		{"doctype": "Engagement", "customer": customer, "title": f"Work {uuid.uuid4().hex[:6]}", **fields}
+	).insert()
+
+
+def make_activity(default_rate=0, name: str | None = None, **fields) -> str:
+	"""A Billing Activity (its name is the item code of Customer Rates for it); its name."""
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Billing Activity",
+				"activity_name": name or f"Activity {uuid.uuid4().hex[:6]}",
+				"default_rate": default_rate,
+				**fields,
+			}
+		)
+		.insert()
+		.name
+	)
+
+
+def make_staff_rate(user: str, billing_rate=0, cost_rate=0):
+	"""The user's Staff Rate, made or changed."""
+	if frappe.db.exists("Staff Rate", user):
+		doc = frappe.get_doc("Staff Rate", user)
+		doc.update({"billing_rate": billing_rate, "cost_rate": cost_rate})
+		return doc.save()
+	return frappe.get_doc(
+		{"doctype": "Staff Rate", "user": user, "billing_rate": billing_rate, "cost_rate": cost_rate}
+	).insert()
+
+
+def make_time_entry(engagement: str, hours=1, activity: str | None = None, **fields):
+	"""A Time Entry on the engagement, of today by the session user unless given; without an activity,
+	one of its own at a default rate of 100."""
+	return frappe.get_doc(
+		{
+			"doctype": "Time Entry",
+			"engagement": engagement,
+			"activity": activity or make_activity(default_rate=100),
+			"hours": hours,
+			**fields,
+		}
+	).insert()
+
+
 # --- the portal --------------------------------------------------------------------------------
 
 
@@ -178,24 +306,62 @@ def make_portal_customer(label: str = "portal") -> frappe._dict:
 
 
 def make_portal_world() -> frappe._dict:
-	"""Two portal customers ("mine" and "theirs"), each with a document its portal user uploaded,
-	committed so that a served site sees them."""
-	from customer_lifecycle.portal import writes
-	from tests.helpers import as_user
-
+	"""Two portal customers ("mine" and "theirs"), each with a document its portal user uploaded for
+	its onboarding item and one for its information request, committed so that a served site sees
+	them."""
 	frappe.set_user("Administrator")
 	mine = make_portal_customer("mine")
 	theirs = make_portal_customer("theirs")
 	for who in (mine, theirs):
-		# contents differ: Frappe stores equal contents once, under the first upload's URL
-		who.file_content = pdf_bytes(f"proof of {who.customer_name}")
-		with as_user(who.user):
-			writes.upload_document(
-				who.name, who.provided_item, f"proof-{uuid.uuid4().hex[:6]}.pdf", who.file_content
-			)
-		who.file_url = frappe.db.get_value("Onboarding Checklist Item", who.provided_item, "attachment")
+		upload_as_portal_user(who)
 	frappe.db.commit()
 	return frappe._dict(mine=mine, theirs=theirs)
+
+
+def upload_as_portal_user(who: frappe._dict) -> None:
+	"""The portal customer's user uploads a document for its first onboarding item to provide
+	(who.file_content, who.file_url) and one for its information request's document item
+	(who.request_file_content, who.request_file_url)."""
+	from customer_lifecycle.portal import writes
+	from tests.helpers import as_user
+
+	# contents differ: Frappe stores equal contents once, under the first upload's URL
+	who.file_content = pdf_bytes(f"proof of {who.customer_name}")
+	who.request_file_content = pdf_bytes(f"statements of {who.customer_name}")
+	with as_user(who.user):
+		writes.upload_document(
+			who.name, who.provided_item, f"proof-{uuid.uuid4().hex[:6]}.pdf", who.file_content
+		)
+		writes.upload_document(
+			who.name,
+			who.request_document,
+			f"statements-{uuid.uuid4().hex[:6]}.pdf",
+			who.request_file_content,
+		)
+	who.file_url = frappe.db.get_value("Onboarding Checklist Item", who.provided_item, "attachment")
+	who.request_file_url = frappe.db.get_value("Information Request Item", who.request_document, "attachment")
+
+
+def make_portal_customer_in_every_state() -> frappe._dict:
+	"""A portal customer whose pages show everything they can: a document uploaded for one item and
+	another item overdue (who.overdue_item), a pinned note, and a second customer its person belongs
+	to (who.other_customer), so the header offers a switch; committed."""
+	frappe.set_user("Administrator")
+	who = make_portal_customer("showcase")
+	upload_as_portal_user(who)
+	who.overdue_item = frappe.get_all(
+		"Onboarding Checklist Item",
+		filters={"parent": who.checklist, "customer_provides": 1, "name": ("!=", who.provided_item)},
+		pluck="name",
+	)[0]
+	frappe.db.set_value("Onboarding Checklist Item", who.overdue_item, "due_date", add_days(nowdate(), -3))
+	frappe.db.set_value("Customer Note", who.visible_note, "pinned", 1)
+	who.other_customer = make_customer(customer_name=f"{who.customer_name} Holdings").name
+	contact = frappe.get_doc("Contact", who.contact)
+	contact.append("links", {"link_doctype": "Customer", "link_name": who.other_customer})
+	contact.save()
+	frappe.db.commit()
+	return who
 
 
 # --- service plans ------------------------------------------------------------------------------

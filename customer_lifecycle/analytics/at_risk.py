@@ -45,30 +45,36 @@ NO_INVOICES = {
 }
 
 
-def permitted_customers(filters) -> list[dict]:
-	"""The customers the user may read, with the report's filters: their name (as `customer`),
-	name and state."""
+def permitted_customers(filters, marked_only: bool = False) -> list[dict]:
+	"""The customers the user may read, with the report's filters (and only those the nightly job
+	marked at risk, with `marked_only`): their name (as `customer`), name, state and currency."""
 	conditions = [["archived", "=", 0]]
+	if marked_only:
+		conditions.append(["at_risk", "=", 1])
 	states = [filters.lifecycle_status] if filters.lifecycle_status else billable_states()
 	conditions.append([STATE_FIELD, "in", states])
 	if filters.customer_category:
 		conditions.append(["customer_category", "=", filters.customer_category])
 	return frappe.get_list(
 		CUSTOMER,
-		fields=["name as customer", "customer_name", "lifecycle_status"],
+		fields=["name as customer", "customer_name", "lifecycle_status", "currency"],
 		filters=conditions,
 		limit_page_length=0,
 	)
 
 
-def query_rows(filters, today) -> list[dict]:
+def query_rows(filters, today, marked_only: bool = False) -> list[dict]:
 	this_start, last_start = rules.quarter_windows(today)
-	customers = permitted_customers(filters)
+	customers = permitted_customers(filters, marked_only)
+	# only the marked customers' records are read, by index, when the run is restricted to them
+	names = [row.customer for row in customers] if marked_only else None
+	if names is not None and not names:
+		return []
 	# every customer's figures, each a pass along a covering index: restricted to those customers
 	# by a subquery, MariaDB reads them customer by customer and groups through an on-disk
 	# temporary table, several times slower. The day of the last invoice, one kind of activity, comes
 	# with the invoice figures (invoiced_on), so that the invoices are read once
-	activity = last_activity(kinds=tuple(kind for kind in ACTIVITY if kind[0] != INVOICE))
+	activity = last_activity(names, kinds=tuple(kind for kind in ACTIVITY if kind[0] != INVOICE))
 	# Raw SQL for the correlated EXISTS on a payment's allocations (the covering index invoice_parent);
 	# every figure but invoiced_on counts the invoices posted up to today only
 	invoices = {
@@ -93,9 +99,14 @@ def query_rows(filters, today) -> list[dict]:
 				max(if(inv.posting_date <= %(today)s, inv.posting_date, null)) as last_invoice_on,
 				max(inv.posting_date) as invoiced_on
 			from `tab{INVOICE}` inv
-			where inv.docstatus = 1
+			where inv.docstatus = 1{" and inv.customer in %(customers)s" if names is not None else ""}
 			group by inv.customer""",
-			{"today": today, "this_start": this_start, "last_start": last_start},
+			{
+				"today": today,
+				"this_start": this_start,
+				"last_start": last_start,
+				"customers": tuple(names or ()),
+			},
 			as_dict=True,
 		)
 	}
@@ -107,7 +118,11 @@ def query_rows(filters, today) -> list[dict]:
 	return customers
 
 
-def data(filters) -> list[dict]:
+def data(filters, everyone: bool = False) -> list[dict]:
+	"""The customers at risk and why. With the default thresholds, the run lists the customers the
+	nightly segments job marked at risk (an index read), with their reasons as they are now, so it
+	opens in milliseconds whatever the number of invoices; other thresholds, or `everyone` (the
+	nightly job itself), read every billable customer's invoices, payments and activity."""
 	frappe.has_permission(CUSTOMER, "read", throw=True)
 	frappe.has_permission(INVOICE, "read", throw=True)
 	if filters.reason and filters.reason not in REASONS:
@@ -124,7 +139,8 @@ def data(filters) -> list[dict]:
 	out = []
 	# translated once per combination of reasons, not once per row: thousands of customers may be listed
 	labels = {}
-	for row in query_rows(filters, today):
+	marked_only = not everyone and uses_default_thresholds(filters)
+	for row in query_rows(filters, today, marked_only):
 		reasons = rules.risk_reasons(
 			rules.RiskFigures(
 				last_activity_on=row.last_activity_on,
@@ -148,8 +164,18 @@ def data(filters) -> list[dict]:
 	return out
 
 
+def uses_default_thresholds(filters) -> bool:
+	"""Whether the run asks what the nightly job answers: the default thresholds, in the billable
+	states."""
+	return (
+		not filters.lifecycle_status
+		and flt(filters.revenue_drop_percent or DEFAULT_REVENUE_DROP) == DEFAULT_REVENUE_DROP
+		and cint(filters.no_invoice_days or DEFAULT_NO_INVOICE_DAYS) == DEFAULT_NO_INVOICE_DAYS
+	)
+
+
 def at_risk_names() -> set[str]:
-	"""The customers the report lists with its default settings, among those the user may read (all
-	of them for the nightly segments job, analytics.segments, which stores the answer on Customer for
-	the list's filter and the number card)."""
-	return {row.customer for row in data(frappe._dict())}
+	"""Every customer at risk with the default settings, from the records (the nightly segments job,
+	analytics.segments, stores the answer on Customer for the report, the list's filter and the
+	number card)."""
+	return {row.customer for row in data(frappe._dict(), everyone=True)}

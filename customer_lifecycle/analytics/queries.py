@@ -26,19 +26,21 @@ from frappe import _
 from frappe.desk.reportview import get_match_cond
 from frappe.utils import add_months, flt, getdate, nowdate
 
+from customer_lifecycle.billing.currency import default_currency
 from customer_lifecycle.lifecycle.engine import get_workflow
 from customer_lifecycle.utils.doctypes import CUSTOMER, ENGAGEMENT, INVOICE, NOTE, PAYMENT
 
-# The reports that list every customer from all their invoices or payments: seconds at 100k customers
-# with 1M invoices, so they are Prepared Reports (the flag in their Report JSON, and on sites made
-# before, patches.v0_1.prepare_reports_of_every_customer), run in the background and read when done.
+# The reports that read every customer's invoices, payments or time of a date range (or every open
+# invoice's age): seconds at a million invoices, so they are Prepared Reports (the flag in their Report JSON, and
+# on sites made before, the patches), run in the background and read when done. The lifetime figures
+# are stored on each customer, so Customer Lifetime Value and At-Risk Customers run live.
 PREPARED_REPORTS = (
-	"Customer Lifetime Value",
 	"Revenue by Customer",
 	"Customer Payments",
-	"At-Risk Customers",
 	"Receivables Aging",
+	"Customer Profitability",
 )
+LIVE_REPORTS = ("Customer Lifetime Value", "At-Risk Customers")
 # report filter -> column of tabCustomer it compares with
 CUSTOMER_FILTERS = {
 	"customer": "name",
@@ -99,8 +101,22 @@ def customer_conditions(filters) -> tuple[str, dict]:
 		if filters.get(key):
 			conditions.append(f"`tabCustomer`.`{column}` = %({key})s")
 			values[key] = filters.get(key)
+	currency = restricted_currency(filters)
+	if currency:
+		conditions.append("`tabCustomer`.`currency` = %(currency)s")
+		values["currency"] = currency
 	# " and (...)" or "", with % already doubled for parameter substitution
 	return " and ".join(conditions) + get_match_cond(CUSTOMER), values
+
+
+def restricted_currency(filters) -> str | None:
+	"""The currency a report must keep to, or None when every customer has it. Amounts of different
+	currencies are never added: a report shows one currency at a time (the filter's, the firm's by
+	default), and adds a condition on it only where some customer has another one."""
+	currency = filters.get("currency") or default_currency()
+	if currency and frappe.db.exists(CUSTOMER, {"currency": ("!=", currency)}):
+		return currency
+	return None
 
 
 def customer_scope(filters, column: str) -> tuple[str, dict]:
@@ -160,7 +176,7 @@ def customer_rows(
 	result rather than as two to be matched here."""
 	conditions, more = customer_conditions(filters)
 	values.update(more)
-	columns = "".join(f", `tabCustomer`.`{field}`" for field in fields)
+	columns = "".join(f", `tabCustomer`.`{field}`" for field in with_currency(fields))
 	# SQL text: `aggregate`, `conditions` and `order_by` are the app's own SQL with placeholders; values are parameters
 	return frappe.db.sql(
 		f"""{NO_LATERAL_DERIVED}
@@ -189,6 +205,7 @@ def customer_figures(
 	sources' 100k rows to `tabCustomer` in SQL is the slow part of such a query."""
 	conditions, more = customer_conditions(filters)
 	values.update(more)
+	fields = with_currency(fields)
 	columns = "".join(f", `{field}`" for field in fields)
 	customers = {
 		row[0]: row[1:]
@@ -210,6 +227,11 @@ def customer_figures(
 	return list(rows.values())
 
 
+def with_currency(fields: tuple[str, ...]) -> tuple[str, ...]:
+	"""The Customer fields a report reads, with the currency its amounts are shown in."""
+	return fields if "currency" in fields else (*fields, "currency")
+
+
 def by_amount(rows: list[dict], field: str) -> list[dict]:
 	"""`rows` sorted by `field` (a missing amount counting as 0), largest first, then by customer."""
 	rows.sort(key=lambda r: (-flt(r.get(field)), r.customer))
@@ -226,19 +248,22 @@ ACTIVITY = (
 )
 
 
-def last_activity(scope: str = "", kinds: tuple = ACTIVITY) -> dict[str, date]:
+def last_activity(customers: list[str] | None = None, kinds: tuple = ACTIVITY) -> dict[str, date]:
 	"""The day of each customer's last activity of the `kinds` given (of ACTIVITY, all of them by
 	default: a report that reads a kind's days itself leaves it out), by customer; a customer with
-	none is absent. `scope`: SQL conditions on `customer` (" and customer in (...)") to read only some
-	customers. One GROUP BY customer per kind of activity, each a pass over a covering index
+	none is absent. `customers`: read only these. One GROUP BY customer per kind of activity, each a pass over a covering index
 	(Customer Invoice and Customer Payment: customer, docstatus, posting_date), merged here: the
 	same merged in SQL (a UNION of the grouped selects, grouped again) sorts and joins every
 	customer's row through on-disk temporary tables, several times slower."""
 	latest: dict[str, date] = {}
+	if customers is not None and not customers:
+		return latest
+	scope = " and customer in %(customers)s" if customers is not None else ""
 	for doctype, rows, day in kinds:
-		# SQL text: doctype, rows and day come from ACTIVITY, `scope` from customer_scope (placeholders)
+		# SQL text: doctype, rows and day come from ACTIVITY; the customers are a parameter
 		for customer, on in frappe.db.sql(
-			f"select customer, max({day}) from `tab{doctype}` where {rows}{scope} group by customer"
+			f"select customer, max({day}) from `tab{doctype}` where {rows}{scope} group by customer",
+			{"customers": tuple(customers or ())},
 		):
 			if isinstance(on, datetime):
 				on = on.date()
@@ -275,6 +300,13 @@ def bar_chart(labels: list[str], values: list, name: str, fieldtype: str = "Int"
 		"type": "bar",
 		"fieldtype": fieldtype,
 	}
+
+
+def revenue_chart(rows: list[dict], name: str) -> dict | None:
+	"""The revenue of each customer of `rows`, a bar each, labelled with its name."""
+	return bar_chart(
+		[r.customer_name or r.customer for r in rows], [r.revenue for r in rows], name, "Currency"
+	)
 
 
 def payment_behaviour(invoices: int, overdue_invoices: int, avg_days_late: float | None) -> str:

@@ -112,9 +112,10 @@ def send_payment_reminders(invoices: str | list) -> dict:
 
 @frappe.whitelist(methods=["GET"])
 def customer_records(
-	customer: str, ledger: str, start: int = 0, page_length: int = ledgers.PAGE_LENGTH
+	customer: str, ledger: str | None = None, start: int = 0, page_length: int = ledgers.PAGE_LENGTH
 ) -> dict:
 	"""A page of the customer's engagements, invoices or payments (`ledger`), newest first, with the
-	count of all: {rows, total, start, page_length}."""
+	count of all: {rows, total, start, page_length}. The customer is checked first: a caller who may
+	not read it learns nothing, not even which arguments are missing."""
 	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
 	return ledgers.page(customer, choice_arg(ledger, "ledger", ledgers.LEDGERS), start, page_length)

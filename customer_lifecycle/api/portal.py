@@ -11,6 +11,7 @@ from frappe import _
 
 from customer_lifecycle.portal import access, users, writes
 from customer_lifecycle.utils.doctypes import CUSTOMER
+from customer_lifecycle.utils.uploads import uploaded_file
 
 MANAGER_ROLES = ("Customer Manager", "System Manager")
 
@@ -109,18 +110,17 @@ def save_address(
 
 @frappe.whitelist(methods=["POST"])
 def answer_item(item: str, answer: str | None = None, customer: str | None = None) -> dict:
-	"""Answer an onboarding item the customer provides (an empty answer takes it back)."""
+	"""Answer an item the customer provides: of its onboarding round or of one of its information
+	requests (an empty answer takes it back)."""
 	return writes.answer_item(access.customer_for(customer), item, answer or "")
 
 
 @frappe.whitelist(methods=["POST"])
 def upload_document(item: str, customer: str | None = None) -> dict:
-	"""Upload a document for an onboarding item (multipart form, the file in `file`)."""
+	"""Upload a document for an item of the customer's onboarding round or of one of its information
+	requests (multipart form, the file in `file`)."""
 	customer = access.customer_for(customer)
-	upload = frappe.request.files.get("file") if frappe.request else None
-	if not upload:
-		frappe.throw(_("{0}: choose a file to upload.").format(frappe.bold(_("File"))), frappe.MandatoryError)
-	return writes.upload_document(customer, item, upload.filename, upload.stream.read())
+	return writes.upload_document(customer, item, *uploaded_file())
 
 
 @frappe.whitelist(methods=["POST"])

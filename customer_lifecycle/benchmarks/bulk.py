@@ -21,6 +21,7 @@ from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.customers.bulk_actions import BULK_INLINE
 from customer_lifecycle.customers.search import customers_by_contact_company
+from customer_lifecycle.demo.billing import CHILD_FIELDS
 from customer_lifecycle.demo.customers import STANDARD_FIELDS, FakeCustomers
 from customer_lifecycle.lifecycle.engine import get_transitions, get_workflow, initial_state
 from customer_lifecycle.utils.doctypes import CUSTOMER
@@ -28,15 +29,7 @@ from customer_lifecycle.utils.doctypes import CUSTOMER
 MARKER = "CL Benchmark Contact"  # first_name of the contacts this suite adds, and removes
 CHUNK = 5000
 CONTACT_FIELDS = (*STANDARD_FIELDS, "first_name", "full_name", "company_name", "status")
-LINK_FIELDS = (
-	*STANDARD_FIELDS,
-	"parent",
-	"parenttype",
-	"parentfield",
-	"link_doctype",
-	"link_name",
-	"link_title",
-)
+LINK_FIELDS = (*CHILD_FIELDS, "link_doctype", "link_name", "link_title")
 
 
 def main(customers: int, inserts: int, samples: int, echo=print) -> dict:

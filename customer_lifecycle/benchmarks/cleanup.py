@@ -2,14 +2,14 @@
 
 import frappe
 
-from customer_lifecycle.utils.doctypes import CUSTOMER
+from customer_lifecycle.utils.doctypes import CUSTOMER, NOTE
 
 # customers removed per round of statements
 BATCH = 5000
 
 
 def remove_customers(names: list[str]) -> None:
-	"""Delete customers with the Contacts and Addresses linked to them, in bulk (the benchmark's
+	"""Delete customers with the Contacts and Addresses linked to them and their notes, in bulk (the benchmark's
 	and the tests' clean-up after a committed import; not for records people use, which go
 	through Customer.on_trash)."""
 	for start in range(0, len(names), BATCH):
@@ -25,4 +25,5 @@ def remove_customers(names: list[str]) -> None:
 					frappe.db.delete(child, {"parenttype": doctype, "parent": ("in", parents)})
 				frappe.db.delete(doctype, {"name": ("in", parents)})
 		frappe.db.delete("Customer Lifecycle Change", {"customer": ("in", batch)})
+		frappe.db.delete(NOTE, {"customer": ("in", batch)})
 		frappe.db.delete(CUSTOMER, {"name": ("in", batch)})

@@ -31,12 +31,13 @@ from frappe.core.doctype.prepared_report.prepared_report import (
 )
 from frappe.core.doctype.report.report import get_report_module_dotted_path
 from frappe.desk import query_report
-from frappe.utils import add_days, getdate, now, nowdate
+from frappe.utils import add_days, getdate, nowdate
 
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
 from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.billing import rules
-from customer_lifecycle.utils.doctypes import INVOICE, PAYMENT
+from customer_lifecycle.demo.billing import ALLOCATION_FIELDS, INVOICE_FIELDS, PAYMENT_FIELDS, BillingRows
+from customer_lifecycle.utils.doctypes import ALLOCATION, INVOICE, PAYMENT
 from customer_lifecycle.utils.naming import reserve_names
 
 INVOICES_PER_CUSTOMER = 10
@@ -53,44 +54,10 @@ REPORTS = {
 	"Customer Overview": "customer_overview",
 	"At-Risk Customers": "at_risk_customers",
 	"Receivables Aging": "receivables_aging",
+	"Customer Profitability": "customer_profitability",
 }
 # what a person may wait for when opening a report (ms, p95)
 WAIT_TARGET_MS = 2000
-STANDARD = ("name", "owner", "modified_by", "creation", "modified", "docstatus")
-INVOICE_FIELDS = (
-	*STANDARD,
-	"naming_series",
-	"customer",
-	"customer_name",
-	"posting_date",
-	"due_date",
-	"status",
-	"total",
-	"outstanding_amount",
-)
-PAYMENT_FIELDS = (
-	*STANDARD,
-	"naming_series",
-	"customer",
-	"customer_name",
-	"posting_date",
-	"amount",
-	"method",
-	"allocate_oldest_first",
-	"allocated_amount",
-	"unallocated_amount",
-)
-ALLOCATION_FIELDS = (
-	*STANDARD,
-	"parent",
-	"parenttype",
-	"parentfield",
-	"idx",
-	"invoice",
-	"due_date",
-	"outstanding_amount",
-	"allocated_amount",
-)
 METHODS = ("Cash", "Bank Transfer", "Card", "Mobile Money")
 
 
@@ -224,18 +191,11 @@ def ensure_history(group: list, echo=print) -> int:
 def write_history(customers: list, rng: random.Random) -> None:
 	"""One submitted invoice per entry of `customers` and, for nine in ten, a payment of all or half
 	of it with its allocation."""
-	series = {
-		doctype: frappe.get_meta(doctype).get_field("naming_series").options.split("\n")[0]
-		for doctype in (INVOICE, PAYMENT)
-	}
-	invoice_names = reserve_names(series[INVOICE], len(customers))
+	rows = BillingRows()
+	invoice_names = reserve_names(rows.series[INVOICE], len(customers))
 	paid = [rng.random() < 0.9 for _c in customers]
-	payment_names = iter(reserve_names(series[PAYMENT], sum(paid)))
-	stamp, user, today = now(), frappe.session.user, getdate(nowdate())
-
-	def standard(name: str) -> tuple:
-		return (name, user, user, stamp, stamp, 1)
-
+	payment_names = iter(reserve_names(rows.series[PAYMENT], sum(paid)))
+	today = getdate(nowdate())
 	invoices, payments, allocations = [], [], []
 	for name, customer, is_paid in zip(invoice_names, customers, paid, strict=True):
 		posted = add_days(today, -rng.randint(0, 720))
@@ -244,16 +204,8 @@ def write_history(customers: list, rng: random.Random) -> None:
 		amount = (total if rng.random() < 0.8 else total / 2) if is_paid else 0.0
 		status = rules.invoice_status(1, total, total - amount, due, today)
 		invoices.append(
-			(
-				*standard(name),
-				series[INVOICE],
-				customer.name,
-				customer.customer_name,
-				posted,
-				due,
-				status,
-				total,
-				total - amount,
+			rows.invoice(
+				name, customer.name, customer.customer_name, posted, due, status, total, total - amount
 			)
 		)
 		if not is_paid:
@@ -261,32 +213,9 @@ def write_history(customers: list, rng: random.Random) -> None:
 		payment = next(payment_names)
 		paid_on = min(add_days(posted, rng.randint(0, 60)), today)
 		payments.append(
-			(
-				*standard(payment),
-				series[PAYMENT],
-				customer.name,
-				customer.customer_name,
-				paid_on,
-				amount,
-				rng.choice(METHODS),
-				1,
-				amount,
-				0,
-			)
+			rows.payment(payment, customer.name, customer.customer_name, paid_on, amount, rng.choice(METHODS))
 		)
-		allocations.append(
-			(
-				*standard(frappe.generate_hash(length=10)),
-				payment,
-				PAYMENT,
-				"allocations",
-				1,
-				name,
-				due,
-				total,
-				amount,
-			)
-		)
+		allocations.append(rows.allocation(payment, name, due, total, amount))
 	frappe.db.bulk_insert(INVOICE, INVOICE_FIELDS, invoices)
 	frappe.db.bulk_insert(PAYMENT, PAYMENT_FIELDS, payments)
-	frappe.db.bulk_insert("Customer Payment Allocation", ALLOCATION_FIELDS, allocations)
+	frappe.db.bulk_insert(ALLOCATION, ALLOCATION_FIELDS, allocations)

@@ -18,62 +18,23 @@ import time
 
 import frappe
 from frappe.desk.doctype.number_card.number_card import get_result
-from frappe.utils import add_days, getdate, now, nowdate
+from frappe.utils import add_days, getdate, nowdate
 
 from customer_lifecycle.analytics import segments
 from customer_lifecycle.analytics.report.at_risk_customers.at_risk_customers import execute as at_risk
 from customer_lifecycle.benchmarks.billing import ensure_invoices
 from customer_lifecycle.benchmarks.stats import percentile, summary, time_each
-from customer_lifecycle.benchmarks.volume import ensure_customers
-from customer_lifecycle.billing.gate import billable_states
+from customer_lifecycle.benchmarks.volume import billable_customers, ensure_customers
+from customer_lifecycle.demo.billing import ALLOCATION_FIELDS, PAYMENT_FIELDS, BillingRows
 from customer_lifecycle.utils.doctypes import ALLOCATION, INVOICE, PAYMENT
 from customer_lifecycle.utils.naming import reserve_names
 
 BENCHMARK_REFERENCE = "segments-benchmark"
-PAYMENT_FIELDS = (
-	"name",
-	"owner",
-	"modified_by",
-	"creation",
-	"modified",
-	"docstatus",
-	"naming_series",
-	"customer",
-	"customer_name",
-	"posting_date",
-	"amount",
-	"method",
-	"reference",
-	"allocated_amount",
-	"unallocated_amount",
-)
-ALLOCATION_FIELDS = (
-	"name",
-	"owner",
-	"modified_by",
-	"creation",
-	"modified",
-	"docstatus",
-	"parent",
-	"parenttype",
-	"parentfield",
-	"idx",
-	"invoice",
-	"due_date",
-	"outstanding_amount",
-	"allocated_amount",
-)
 
 
 def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
 	ensure_customers(customers, echo)
-	billable = frappe.get_all(
-		"Customer",
-		filters={"lifecycle_status": ("in", billable_states())},
-		fields=["name", "customer_name"],
-		order_by="name",
-		limit=customers,
-	)
+	billable = billable_customers(customers)
 	made = ensure_invoices(billable)
 	paid = ensure_payments()
 	frappe.db.commit()
@@ -120,10 +81,10 @@ def ensure_payments() -> int:
 	)
 	if not invoices:
 		return 0
-	series = frappe.get_meta(PAYMENT).get_field("naming_series").options.split("\n")[0]
-	names = reserve_names(series, len(invoices))
+	rows = BillingRows()
+	names = reserve_names(rows.series[PAYMENT], len(invoices))
 	rng = random.Random(len(names))
-	stamp, user, today = now(), frappe.session.user, getdate(nowdate())
+	today = getdate(nowdate())
 	payments, allocations = [], []
 	for name, invoice in zip(names, invoices, strict=True):
 		paid = invoice.total - invoice.outstanding_amount
@@ -131,42 +92,17 @@ def ensure_payments() -> int:
 		offset = rng.randint(1, 40) if late else -rng.randint(0, 25)
 		posted = max(invoice.posting_date, min(today, getdate(add_days(invoice.due_date, offset))))
 		payments.append(
-			(
+			rows.payment(
 				name,
-				user,
-				user,
-				stamp,
-				stamp,
-				1,
-				series,
 				invoice.customer,
 				invoice.customer_name,
 				posted,
 				paid,
 				"Bank Transfer",
 				BENCHMARK_REFERENCE,
-				paid,
-				0,
 			)
 		)
-		allocations.append(
-			(
-				frappe.generate_hash(length=10),
-				user,
-				user,
-				stamp,
-				stamp,
-				1,
-				name,
-				PAYMENT,
-				"allocations",
-				1,
-				invoice.name,
-				invoice.due_date,
-				invoice.total,
-				paid,
-			)
-		)
+		allocations.append(rows.allocation(name, invoice.name, invoice.due_date, invoice.total, paid))
 	frappe.db.bulk_insert(PAYMENT, PAYMENT_FIELDS, payments)
 	frappe.db.bulk_insert(ALLOCATION, ALLOCATION_FIELDS, allocations)
 	return len(payments)

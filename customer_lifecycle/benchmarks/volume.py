@@ -1,10 +1,13 @@
-"""The table size a benchmark measures at."""
+"""The table sizes a benchmark measures at: customers, and the customers that may be billed (the
+billing rows the suites bulk-insert are the demo's, demo/billing.py)."""
 
 import time
 
 import frappe
 
+from customer_lifecycle.billing.gate import billable_states
 from customer_lifecycle.demo.customers import add_primary_contacts, make_customers
+from customer_lifecycle.utils.doctypes import CUSTOMER
 
 
 def ensure_customers(count: int, echo=print) -> int:
@@ -21,3 +24,14 @@ def ensure_customers(count: int, echo=print) -> int:
 	total = frappe.db.count("Customer")
 	echo(f"Customers in the table: {total}")
 	return total
+
+
+def billable_customers(limit: int) -> list[dict]:
+	"""The first `limit` customers by name in a state that may be billed: name and customer_name."""
+	return frappe.get_all(
+		CUSTOMER,
+		filters={"lifecycle_status": ("in", billable_states())},
+		fields=["name", "customer_name"],
+		order_by="name",
+		limit=limit,
+	)

@@ -20,18 +20,21 @@ def billable_states() -> list[str]:
 	return states or [s for s in (settings.active_state,) if s]
 
 
-def check_billable(customer: str, what: str) -> None:
-	"""Refuse a new `what` (a translated DocType label) for a customer that may not be billed."""
-	check_state(customer, frappe.db.get_value("Customer", customer, STATE_FIELD), what)
+def check_billable(customer: str, what: str, field: str | None = None) -> None:
+	"""Refuse a new `what` (a translated DocType label) for a customer that may not be billed; the
+	message starts with `field` (a field label) when the customer came through one."""
+	check_state(customer, frappe.db.get_value("Customer", customer, STATE_FIELD), what, field)
 
 
-def check_state(customer: str, state: str | None, what: str) -> None:
+def check_state(customer: str, state: str | None, what: str, field: str | None = None) -> None:
 	"""check_billable for a customer whose state was read already (records made in bulk)."""
 	allowed = billable_states()
 	if state in allowed:
 		return
+	prefix = _("{0}: ").format(frappe.bold(_(field))) if field else ""
 	frappe.throw(
-		_("{0} is in the lifecycle state {1}: a new {2} is only accepted for customers in {3}.").format(
+		prefix
+		+ _("{0} is in the lifecycle state {1}: a new {2} is only accepted for customers in {3}.").format(
 			frappe.bold(customer),
 			frappe.bold(_(state or "")),
 			_(what),

@@ -1,14 +1,14 @@
-"""A customer's engagements, invoices and payments as the tabs of its form show them: a page at a time,
-newest first, with the count of all, so a customer with thousands of invoices opens as fast as one
-with a few. Read with frappe.get_list: the user's permissions (and User Permissions) apply."""
+"""A customer's engagements, invoices and payments as the tabs of its form show them: a page at a time
+(utils/paging.py), newest first, with the count of all."""
 
 import frappe
 from frappe.utils import date_diff, getdate, nowdate
 
 from customer_lifecycle.billing.engagements import CLOSED_STATUSES
+from customer_lifecycle.utils import paging
 from customer_lifecycle.utils.doctypes import ALLOCATION, ENGAGEMENT, INVOICE, PAYMENT
-from customer_lifecycle.utils.paging import PAGE_LENGTH, bounds
 
+PAGE_LENGTH = paging.PAGE_LENGTH
 LEDGERS = {
 	"engagements": (
 		ENGAGEMENT,
@@ -51,22 +51,13 @@ LEDGERS = {
 def page(customer: str, ledger: str, start: int = 0, page_length: int = PAGE_LENGTH) -> dict:
 	"""{rows, total, start, page_length} of one of the customer's ledgers."""
 	doctype, fields, order_by = LEDGERS[ledger]
-	start, page_length = bounds(start, page_length)
-	rows = frappe.get_list(
-		doctype,
-		filters={"customer": customer},
-		fields=fields,
-		order_by=order_by,
-		limit_start=start,
-		limit_page_length=page_length,
-	)
-	total = frappe.db.count(doctype, {"customer": customer}) if rows or start else 0
+	result = paging.page(doctype, {"customer": customer}, fields, order_by, start, page_length)
 	if ledger == "payments":
-		add_invoices_paid(rows)
+		add_invoices_paid(result["rows"])
 	if ledger == "engagements":
-		for row in rows:
+		for row in result["rows"]:
 			row.open_days = open_days(row)
-	return {"rows": rows, "total": total, "start": start, "page_length": page_length}
+	return result
 
 
 def open_days(engagement) -> int | None:

@@ -2,6 +2,8 @@
 category price list); an invoice row with an item code and no rate takes the rate found."""
 
 import frappe
+from frappe import _
+from frappe.utils import flt
 
 from customer_lifecycle.utils.doctypes import RATE
 
@@ -33,3 +35,13 @@ def fill_rates(invoice) -> None:
 		if match:
 			row.rate = match.rate
 			row.description = row.description or match.description or row.item_code
+
+
+def check_not_negative(doc, *fields: str) -> None:
+	"""Refuse a negative rate, naming its field (Customer Rate, Billing Activity, Staff Rate)."""
+	for field in fields:
+		if flt(doc.get(field)) < 0:
+			frappe.throw(
+				_("{0} cannot be negative.").format(frappe.bold(_(doc.meta.get_label(field)))),
+				title=_("Invalid Rate"),
+			)

@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, fmt_money, formatdate
 
-from customer_lifecycle.billing.emails import send_from_template
+from customer_lifecycle.customers.emails import send_from_template
 from customer_lifecycle.lifecycle.engine import get_settings
 from customer_lifecycle.utils.doctypes import CUSTOMER, PAYMENT
 

@@ -10,7 +10,7 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, flt, fmt_money, formatdate, getdate, nowdate
 
-from customer_lifecycle.billing.emails import send_from_template
+from customer_lifecycle.customers.emails import send_from_template
 from customer_lifecycle.utils.doctypes import INVOICE
 
 REMINDER_TEMPLATE = "Payment Reminder"

@@ -1,5 +1,7 @@
 """Billing arithmetic that needs no database: invoice status, allocation of a payment to invoices,
-and receivables aging. The controllers and the report call these; unit tests cover them."""
+receivables aging, and time: a timer's hours, the day's limit, the rate in force, what time is worth,
+its invoice lines and the margin it leaves. The controllers and the reports call these; unit tests
+cover them."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -117,3 +119,105 @@ def due_date(posting: date, terms: str | None, days: int | None) -> date:
 		first_of_next = date(posting.year + posting.month // 12, posting.month % 12 + 1, 1)
 		return first_of_next + timedelta(days=days - 1)
 	return posting + timedelta(days=days)
+
+
+# --- time entries and profitability --------------------------------------------------------------
+
+# the most hours a user can have worked on one day
+HOURS_IN_A_DAY = 24
+# a stopped timer's hours: the elapsed time to the nearest tenth of an hour (6 minutes), at least one
+TIMER_STEP_HOURS = Decimal("0.1")
+
+
+def timer_hours(seconds: float, step: Decimal = TIMER_STEP_HOURS) -> float:
+	"""The hours a timer that ran `seconds` records: to the nearest `step`, and at least one step (a
+	timer started and stopped at once still records the smallest unit of work)."""
+	hours = Decimal(str(max(seconds, 0))) / Decimal(3600)
+	steps = (hours / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+	return float(max(steps, Decimal(1)) * step)
+
+
+def day_overflow(hours, other_hours_that_day) -> float:
+	"""How far an entry of `hours` takes its user's day past HOURS_IN_A_DAY, with the hours of their
+	other entries of that date; 0 when it fits."""
+	total = Decimal(str(hours or 0)) + Decimal(str(other_hours_that_day or 0))
+	return float(max(total - HOURS_IN_A_DAY, Decimal(0)))
+
+
+def first_rate(candidates: list[tuple[str, object]]) -> tuple[str | None, float]:
+	"""The first (source, rate) of `candidates` that has a rate (None: not set; 0 is a rate), in the
+	order given: the customer's, its category's, the activity's default, the user's. (None, 0) when
+	none has one."""
+	for source, rate in candidates:
+		if rate is not None:
+			return source, float(money(rate))
+	return None, 0.0
+
+
+def time_value(hours, rate) -> float:
+	"""What `hours` at `rate` are worth, to the cent."""
+	return float(money(Decimal(str(hours or 0)) * Decimal(str(rate or 0))))
+
+
+def margin(revenue, cost) -> tuple[float, float | None]:
+	"""(revenue - cost, that margin as a percentage of the revenue; None without revenue)."""
+	revenue, cost = money(revenue), money(cost)
+	amount = revenue - cost
+	if not revenue:
+		return float(amount), None
+	return float(amount), float((100 * amount / revenue).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+# how "Invoice unbilled time" makes its lines
+PER_ENTRY = "entry"
+PER_ACTIVITY = "activity"
+
+
+@dataclass(frozen=True)
+class TimeLine:
+	"""An invoice line of time: `hours` of `activity` at `rate`, and the entries it bills."""
+
+	activity: str
+	hours: float
+	rate: float
+	entries: tuple[str, ...]
+	first: date
+	last: date
+	description: str | None = None
+
+
+def time_lines(entries: list, per: str) -> list[TimeLine]:
+	"""The invoice lines of time entries (each with name, activity, hours, rate, date and description):
+	one per entry, or one per activity (PER_ACTIVITY) and rate, since an activity billed at two rates
+	(a rate changed, another user's rate) cannot be one line whose amount is the entries' amounts.
+	Entries in date order, then name; lines in the order of their first entry."""
+	if per not in (PER_ENTRY, PER_ACTIVITY):
+		raise ValueError(f"lines are made per {PER_ENTRY} or per {PER_ACTIVITY}, not {per!r}")
+	ordered = sorted(entries, key=lambda e: (e["date"], e["name"]))
+	if per == PER_ENTRY:
+		return [
+			TimeLine(
+				e["activity"],
+				float(e["hours"]),
+				float(money(e["rate"])),
+				(e["name"],),
+				e["date"],
+				e["date"],
+				e.get("description"),
+			)
+			for e in ordered
+		]
+	groups: dict[tuple[str, Decimal], list] = {}
+	for entry in ordered:
+		groups.setdefault((entry["activity"], money(entry["rate"])), []).append(entry)
+	return [
+		TimeLine(
+			activity,
+			float(sum(Decimal(str(e["hours"])) for e in group)),
+			float(rate),
+			tuple(e["name"] for e in group),
+			group[0]["date"],
+			group[-1]["date"],
+		)
+		for (activity, rate), group in groups.items()
+	]

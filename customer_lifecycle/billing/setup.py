@@ -1,14 +1,15 @@
 """Records the billing module ships: the payment reminder and receipt Email Templates, the
-engagements' Kanban board, and the firm's currency. Made once at install or migrate; the admins' to
-change afterwards."""
+engagements' Kanban board, the firm's currency, and the time list's saved filter "My Time". Made
+once at install or migrate; the admins' to change afterwards."""
 
 import frappe
 
 from customer_lifecycle.billing.currency import ensure_site_currency
 from customer_lifecycle.billing.receipts import RECEIPT_TEMPLATE
 from customer_lifecycle.billing.reminders import REMINDER_TEMPLATE
-from customer_lifecycle.utils.doctypes import ENGAGEMENT
-from customer_lifecycle.utils.seeds import load_seed
+from customer_lifecycle.customers.list_filters import ensure_filters_for
+from customer_lifecycle.utils.doctypes import ENGAGEMENT, TIME_ENTRY
+from customer_lifecycle.utils.seeds import ensure_email_templates
 
 KANBAN_BOARD = "Engagements"
 # the engagement statuses as Kanban columns, with their colours
@@ -21,10 +22,17 @@ KANBAN_COLUMNS = (
 )
 
 
+# a saved filter's value that the time list (time_entry_list.js) reads as the session user: Frappe's
+# own word for them in a field's default; saved filters otherwise hold fixed values
+SESSION_USER = "__user"
+TIME_FILTERS = {"My Time": [[TIME_ENTRY, "user", "=", SESSION_USER, False]]}
+
+
 def ensure_billing_records() -> None:
-	ensure_email_templates()
+	ensure_email_templates(EMAIL_TEMPLATES)
 	ensure_kanban_board()
 	ensure_site_currency()
+	ensure_filters_for(TIME_ENTRY, TIME_FILTERS)
 
 
 # the emails billing ships, each made once from its seed: an admin's edits survive migrate
@@ -32,12 +40,6 @@ EMAIL_TEMPLATES = {
 	REMINDER_TEMPLATE: "payment_reminder_email.json",
 	RECEIPT_TEMPLATE: "payment_receipt_email.json",
 }
-
-
-def ensure_email_templates() -> None:
-	for name, seed in EMAIL_TEMPLATES.items():
-		if not frappe.db.exists("Email Template", name):
-			frappe.get_doc(load_seed(seed)).insert(ignore_permissions=True)
 
 
 def ensure_kanban_board() -> None:

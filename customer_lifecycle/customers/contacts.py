@@ -16,9 +16,10 @@ from frappe import _
 from frappe.contacts.address_and_contact import delete_contact_and_address, load_address_and_contact
 
 from customer_lifecycle.customers import completeness
+from customer_lifecycle.utils.customer_fields import ADDRESS_LINES
 from customer_lifecycle.utils.doctypes import CUSTOMER
 
-LINE_FIELDS = ("address_line1", "address_line2", "city", "county", "pincode", "country")
+LINE_FIELDS = (*ADDRESS_LINES, "country")
 # Customer field -> (linked DocType, the record's own "this one is the main one" flag)
 PRIMARY = {
 	"primary_contact": ("Contact", "is_primary_contact"),
@@ -37,17 +38,23 @@ def link_row(customer: dict) -> dict:
 
 def contact_dict(customer: dict) -> dict:
 	"""The primary Contact a customer's values make: a frappe.get_doc dict, children included,
-	with the fields Contact.validate derives (full_name, email_id, phone, mobile_no) already set."""
+	with the fields Contact.validate derives (full_name, email_id, phone, mobile_no) already set.
+	An import may give the person's first and last names and their company's name beside them."""
 	name = (customer.get("customer_name") or "").strip()
 	person = (customer.get("customer_type") or "Individual") == "Individual"
 	first, _sep, last = name.partition(" ") if person else (name, "", "")
+	if customer.get("first_name") or customer.get("last_name"):
+		# the names as an import file gave them apart, joined in the customer's name
+		first, last = customer.get("first_name") or "", customer.get("last_name") or ""
+		if not first:
+			first, last = last, ""
 	email, phone = customer.get("email"), customer.get("phone")
 	return {
 		"doctype": "Contact",
 		"first_name": first,
 		"last_name": last or None,
 		"full_name": name,
-		"company_name": None if person else name,
+		"company_name": customer.get("company_name") or (None if person else name),
 		"status": "Passive",
 		"is_primary_contact": 1,
 		"email_id": email or "",

@@ -48,21 +48,26 @@ def default_filters() -> dict[str, list[list]]:
 
 
 def ensure_list_filters() -> None:
-	"""Create each default filter for everyone unless one of that name already exists for everyone."""
+	ensure_filters_for(CUSTOMER, default_filters())
+
+
+def ensure_filters_for(doctype: str, defaults: dict[str, list[list]]) -> None:
+	"""Create each of a list's default filters for everyone unless one of that name already exists
+	for everyone."""
 	for_everyone = set(
 		frappe.get_all(
 			LIST_FILTER,
-			filters={"reference_doctype": CUSTOMER, "for_user": ("is", "not set")},
+			filters={"reference_doctype": doctype, "for_user": ("is", "not set")},
 			pluck="filter_name",
 		)
 	)
-	for filter_name, filters in default_filters().items():
+	for filter_name, filters in defaults.items():
 		if filter_name in for_everyone:
 			continue
 		frappe.get_doc(
 			{
 				"doctype": LIST_FILTER,
-				"reference_doctype": CUSTOMER,
+				"reference_doctype": doctype,
 				"filter_name": filter_name,
 				"for_user": "",
 				"filters": json.dumps(filters),

@@ -15,6 +15,7 @@ import phonenumbers
 from faker import Faker
 from frappe.utils import now_datetime
 
+from customer_lifecycle.billing.currency import default_currency
 from customer_lifecycle.customers import completeness, contacts
 from customer_lifecycle.customers.doctype.customer.customer import site_country_code
 from customer_lifecycle.customers.duplicates import name_key
@@ -29,6 +30,7 @@ from customer_lifecycle.lifecycle.engine import (
 )
 from customer_lifecycle.lifecycle.rules import path_between
 from customer_lifecycle.privacy.records import anonymous_name
+from customer_lifecycle.utils.customer_fields import DETAILS
 from customer_lifecycle.utils.naming import reserve_names
 from customer_lifecycle.utils.normalize import normalize_email, normalize_phone
 
@@ -37,19 +39,14 @@ STANDARD_FIELDS = ("name", "creation", "modified", "modified_by", "owner", "docs
 CUSTOMER_FIELDS = (
 	*STANDARD_FIELDS,
 	"naming_series",
-	"customer_name",
-	"customer_type",
-	"customer_category",
-	"email",
-	"phone",
-	"id_number",
-	"notes",
+	*DETAILS,
 	"lifecycle_status",
 	"lifecycle_since",
 	"archived",
 	"name_key",
 	"completeness",
 	"primary_contact",
+	"currency",
 )
 CHANGE_ROW_FIELDS = (*STANDARD_FIELDS, *CHANGE_FIELDS)
 TYPES = (("Individual", 6), ("Company", 3), ("Trust", 1))
@@ -129,6 +126,7 @@ def make_customers(
 	rules = completeness.get_rules()
 	user = frappe.session.user
 	now = now_datetime()
+	currency = default_currency()
 	made: list[str] = []
 
 	primary_contacts = BulkContacts()
@@ -178,6 +176,7 @@ def make_customers(
 					name_key(data["customer_name"]) or None,
 					completeness.score(data, rules),
 					data["primary_contact"],
+					currency,
 				)
 			)
 		frappe.db.bulk_insert(CUSTOMER, CUSTOMER_FIELDS, customers)
@@ -305,3 +304,24 @@ def change_row(customer: str, step, moment: datetime, seconds: int, user: str) -
 		moment,
 		seconds,
 	)
+
+
+def read_customers(names, fields: list[str]) -> list[frappe._dict]:
+	"""These customers' rows (the demo's steps work on the customers it made, never on a site's
+	others), in name order."""
+	wanted = set(names)
+	rows = frappe.get_all(CUSTOMER, fields=["name", *fields], order_by="name", limit_page_length=0)
+	return [row for row in rows if row.name in wanted]
+
+
+def read_history(names) -> list[frappe._dict]:
+	"""These customers' lifecycle changes, by customer, oldest first."""
+	wanted = set(names)
+	log = frappe.get_all(
+		CHANGE_LOG,
+		fields=["customer", "from_state", "to_state", "changed_on"],
+		filters={"to_state": ("is", "set")},
+		order_by="customer, changed_on",
+		limit_page_length=0,
+	)
+	return [row for row in log if row.customer in wanted]

@@ -4,13 +4,15 @@ customer (`bench --site S customer-lifecycle demo` prints its login) and the por
 It is made through the app's own controllers and workflow: onboarding, then active with an
 engagement, an invoice (partly paid), a draft invoice, an internal and a customer-visible note, a
 billing address and a service plan at a site address (its first visits made), then offboarded and
-re-engaged, so that an onboarding round runs too. (The daily service plan job puts its plan on hold
-once it runs: the customer is onboarding again.)
+re-engaged, so that an onboarding round runs too; and a sent information request (a question and a
+document to upload) and a draft one. (The daily service plan job puts its plan on hold once it runs:
+the customer is onboarding again.)
 """
 
 import frappe
 from frappe.utils.password import update_password
 
+from customer_lifecycle.demo import requests as demo_requests
 from customer_lifecycle.lifecycle.engine import apply_action
 from customer_lifecycle.onboarding import checklists
 from customer_lifecycle.portal import users
@@ -65,6 +67,10 @@ def make(customer_name: str, email: str, password: str) -> frappe._dict:
 	contact = frappe.db.get_value("Customer", customer.name, "primary_contact")
 	user = users.invite(contact)
 	update_password(user, password)
+	request = demo_requests.make(customer.name, "Sent", ask=2)
+	request_items = frappe.get_all(
+		"Information Request Item", filters={"parent": request}, fields=["name", "kind"], order_by="idx asc"
+	)
 	return frappe._dict(
 		name=customer.name,
 		customer_name=customer_name,
@@ -88,6 +94,10 @@ def make(customer_name: str, email: str, password: str) -> frappe._dict:
 			pluck="name",
 			order_by="starts_on asc",
 		)[0],
+		request=request,
+		request_document=next(i.name for i in request_items if i.kind == "Document"),
+		request_question=next(i.name for i in request_items if i.kind == "Question"),
+		draft_request=demo_requests.make(customer.name, "Draft", ask=1),
 	)
 
 

@@ -1,5 +1,6 @@
-"""Service plans for the demo: four plans, and a subscription for a share of the active customers at a
-site address of theirs (with an access contact), made through the controllers. Their history is made
+"""Service plans for the demo: four plans, and a subscription for a share of the demo's active customers
+at a site address of theirs (with an access contact), its visits made by one of the demo's staff,
+made through the controllers. Their history is made
 by the daily job itself, run for each of the last days in turn: visits (Events) from their start,
 the past ones marked completed, the next ones in the calendar, and an invoice per period begun.
 """
@@ -13,7 +14,14 @@ from frappe.utils import getdate, nowdate
 
 from customer_lifecycle.lifecycle.engine import get_settings
 from customer_lifecycle.service import job
-from customer_lifecycle.utils.doctypes import CUSTOMER, EVENT, SERVICE_PLAN, STATE_FIELD, SUBSCRIPTION
+from customer_lifecycle.utils.doctypes import (
+	CUSTOMER,
+	EVENT,
+	INVOICE,
+	SERVICE_PLAN,
+	STATE_FIELD,
+	SUBSCRIPTION,
+)
 
 # name, frequency, visits per period, price, visit time, minutes, description
 PLANS = (
@@ -45,10 +53,16 @@ def ensure_plans(plans: tuple = PLANS) -> list[str]:
 
 
 def make_subscriptions(
-	customers: list[str], share: float = 0.1, days: int = 60, seed: int | None = None, commit: bool = True
+	customers: list[str],
+	staff: list[str] | None = None,
+	share: float = 0.1,
+	days: int = 60,
+	seed: int | None = None,
+	commit: bool = True,
 ) -> list[str]:
-	"""Subscribe `share` of the active ones among `customers`, each at a new site address, from up to
-	`days` ago; then run the daily job for each of those days. Returns the subscriptions."""
+	"""Subscribe `share` of the active ones among `customers`, each at a new site address, its visits
+	made by one of `staff` (else the user running it), from up to `days` ago; then run the daily job
+	for each of those days, on these subscriptions only. Returns the subscriptions."""
 	rng, fake = random.Random(seed), Faker("en_GB")
 	fake.seed_instance(seed)
 	plans = ensure_plans()
@@ -90,6 +104,7 @@ def make_subscriptions(
 				"site_address": site.name,
 				"start_date": start,
 				"next_visit_date": start + timedelta(days=rng.randint(0, 6)),
+				"assigned_to": rng.choice(staff) if staff else None,
 			}
 		)
 		# the daily job makes their history below, day by day
@@ -101,6 +116,16 @@ def make_subscriptions(
 	if commit:
 		frappe.db.commit()
 	return made
+
+
+def counts(subscriptions: list[str]) -> dict:
+	"""What the demo's subscriptions hold: visits and period invoices."""
+	of = {"reference_doctype": SUBSCRIPTION, "reference_docname": ("in", subscriptions or [""])}
+	return {
+		"service subscriptions": len(subscriptions),
+		"visits": frappe.db.count(EVENT, of),
+		"period invoices": frappe.db.count(INVOICE, {"service_subscription": ("in", subscriptions or [""])}),
+	}
 
 
 def complete_past_visits(subscriptions: list[str]) -> None:

@@ -21,7 +21,7 @@ from frappe.utils import escape_html, get_fullname, getdate, now_datetime, nowda
 from frappe.utils.user import get_users_with_role
 
 from customer_lifecycle.lifecycle import engine
-from customer_lifecycle.onboarding import rules
+from customer_lifecycle.onboarding import items, rules
 from customer_lifecycle.utils.doctypes import (
 	CHECKLIST,
 	CHECKLIST_ITEM,
@@ -192,31 +192,16 @@ def notify_refusal(checklist, target: str, reason: str) -> None:
 def set_item_done(
 	checklist: str, item: str, done: bool, answer: str | None = None, ignore_permissions: bool = False
 ) -> dict:
-	"""Tick or untick one item (with the customer's answer, for items the customer provides).
-	The checklist's row is locked so concurrent ticks apply one after the other. The portal passes
-	ignore_permissions, having checked the item is its user's customer's."""
-	doc = frappe.get_doc(CHECKLIST, checklist, for_update=True)
-	row = next((r for r in doc.items if r.name == item), None)
-	if not row:
-		frappe.throw(
-			_("{0}: {1} is not on this onboarding checklist.").format(
-				_("Item"), frappe.bold(escape_html(item))
-			),
-			frappe.DoesNotExistError,
-		)
+	"""Tick or untick one item (with the customer's answer, for items the customer provides), the
+	checklist's row locked so concurrent ticks apply one after the other (items.py: the answers a
+	customer gives go through there too)."""
+	doc = items.locked(CHECKLIST, checklist)
+	row = items.row_of(doc, item)
 	if answer is not None:
-		if not row.customer_provides:
-			frappe.throw(
-				_("{0}: {1} is not an item the customer provides, so it takes no answer.").format(
-					_("Answer"), frappe.bold(escape_html(row.title))
-				),
-				frappe.ValidationError,
-			)
+		items.check_takes(row, items.ANSWER)
 		row.answer = answer.strip() or None
 	row.done = 1 if done else 0
-	# every link on a checklist is set by the app (the controller keeps them): nothing to look up
-	doc.flags.ignore_links = True
-	doc.save(ignore_permissions=ignore_permissions)
+	items.save(doc, ignore_permissions)
 	return {
 		"moved": bool(doc.flags.moved),
 		STATE_FIELD: frappe.db.get_value(CUSTOMER, doc.customer, STATE_FIELD),
@@ -324,7 +309,7 @@ def notify_overdue_items() -> None:
 def notify_overdue(user: str, customers: dict) -> None:
 	"""One person's daily list: {(customer, customer_name): [item titles]}."""
 	lines = [
-		"{0} ({1})".format(frappe.bold(escape_html(name)), escape_html(", ".join(titles)))
+		"{} ({})".format(frappe.bold(escape_html(name)), escape_html(", ".join(titles)))
 		for (_customer, name), titles in customers.items()
 	]
 	count = sum(len(titles) for titles in customers.values())

@@ -1,5 +1,6 @@
 """Onboarding rules that need no database: which template a customer gets, when a round is complete,
-what is overdue and who hears about it.
+what is overdue and who hears about it; and, for information requests, their status and which
+reminder is due.
 
 Templates and items are anything with the named attributes (frappe._dict rows, documents,
 namedtuples), so the same rules serve the controllers and the unit tests. No lifecycle state is
@@ -88,3 +89,76 @@ def recipients(item, role_users: Mapping[str, list[str]], managers: list[str]) -
 	if item.responsible_role and role_users.get(item.responsible_role):
 		return list(role_users[item.responsible_role])
 	return list(managers)
+
+
+# --- information requests ----------------------------------------------------------------------
+
+DRAFT = "Draft"
+SENT = "Sent"
+PARTLY_ANSWERED = "Partly Answered"
+COMPLETE = "Complete"
+OVERDUE = "Overdue"
+# a request the customer still answers: on the portal, through its link, in reminders
+OPEN_STATUSES = (SENT, PARTLY_ANSWERED, OVERDUE)
+
+
+def request_complete(items: Iterable) -> bool:
+	"""Every required item is provided; a request of optional items only, every item."""
+	items = list(items)
+	wanted = [item for item in items if item.required] or items
+	return bool(wanted) and all(item.done for item in wanted)
+
+
+def request_status(sent: bool, items: Iterable, due: date | None, today: date) -> str:
+	"""Draft until sent; then Complete once request_complete, else Overdue after the due date,
+	else Partly Answered once anything is provided, else Sent."""
+	items = list(items)
+	if not sent:
+		return DRAFT
+	if request_complete(items):
+		return COMPLETE
+	if due and due < today:
+		return OVERDUE
+	if any(item.done for item in items):
+		return PARTLY_ANSWERED
+	return SENT
+
+
+def parse_days(text: str | None) -> list[int]:
+	"""Days as an admin writes them ("7, 3, 1"): whole numbers of 0 or more, each once, in order.
+	Raises ValueError naming the first that is not one."""
+	days = set()
+	for part in (text or "").replace(";", ",").split(","):
+		part = part.strip()
+		if not part:
+			continue
+		if not part.isdigit():
+			raise ValueError(part)
+		days.add(int(part))
+	return sorted(days)
+
+
+def reminder_offsets(days_before: Iterable[int], days_after: Iterable[int]) -> list[int]:
+	"""The reminder steps as days from the due date: before it negative, after it positive."""
+	return sorted({-day for day in days_before} | set(days_after))
+
+
+def reminder_due(
+	offsets: Iterable[int], sent: Iterable[int], sent_on: date, due: date, today: date
+) -> int | None:
+	"""The reminder step (days from the due date) to send today, or None.
+
+	A step is due once its day has come and it falls after the day the request was sent (the
+	request itself went then). The latest such step goes, each step at most once (`sent`: the
+	steps reminded already), and never one before a step already sent: a step passed over (the job
+	did not run that day) is not sent late, after a later one."""
+	sent = set(sent)
+	last = max(sent, default=None)
+	reached = [
+		offset
+		for offset in set(offsets)
+		if sent_on < due + timedelta(days=offset) <= today
+		and offset not in sent
+		and (last is None or offset > last)
+	]
+	return max(reached) if reached else None

@@ -16,8 +16,8 @@ records, whatever roles an admin gives them:
 - `query_conditions` (hooks.py permission_query_conditions): lists, reports and counts of those
   DocTypes only hold their customers' records;
 - `has_website_permission` (hooks.py has_website_permission): what portal pages and the print
-  view / PDF download allow: their customers' records only, submitted invoices and payments, and
-  customer-visible notes.
+  view / PDF download allow: their customers' records only, submitted invoices and payments,
+  customer-visible notes and information requests once sent.
 
 Portal pages and the portal API reach records through `customer_for` and `get_own_doc`, which apply
 the same rules.
@@ -27,7 +27,16 @@ import frappe
 from frappe import _
 
 from customer_lifecycle.lifecycle import engine
-from customer_lifecycle.utils.doctypes import CUSTOMER, EVENT, NOTE, PORTAL_ROLE, STATE_FIELD, SUBSCRIPTION
+from customer_lifecycle.onboarding.rules import DRAFT
+from customer_lifecycle.utils.doctypes import (
+	CUSTOMER,
+	EVENT,
+	NOTE,
+	PORTAL_ROLE,
+	REQUEST,
+	STATE_FIELD,
+	SUBSCRIPTION,
+)
 
 VISIBLE_NOTE = "Customer-visible"
 # the DocTypes a portal shows, and the field that names their customer (None: the record is one)
@@ -38,6 +47,7 @@ CUSTOMER_FIELD = {
 	"Engagement": "customer",
 	NOTE: "customer",
 	"Onboarding Checklist": "customer",
+	REQUEST: "customer",
 	SUBSCRIPTION: "customer",
 }
 # Frappe's own records, linked to customers through their Dynamic Link table
@@ -73,15 +83,25 @@ def request_cache() -> dict:
 	return frappe.local.portal_customers
 
 
-def query_customers(user: str) -> list[str]:
-	customer = frappe.qb.DocType(CUSTOMER)
+def contact_links() -> tuple:
+	"""The query of Contacts joined to their links to customers, and its Contact and Dynamic Link
+	tables: a user's customers (query_customers) and a customer's contacts (users.access_rows) are
+	both read from it."""
 	contact = frappe.qb.DocType("Contact")
 	link = frappe.qb.DocType("Dynamic Link")
 	query = (
 		frappe.qb.from_(contact)
 		.join(link)
 		.on((link.parent == contact.name) & (link.parenttype == "Contact") & (link.link_doctype == CUSTOMER))
-		.join(customer)
+	)
+	return query, contact, link
+
+
+def query_customers(user: str) -> list[str]:
+	customer = frappe.qb.DocType(CUSTOMER)
+	query, contact, link = contact_links()
+	query = (
+		query.join(customer)
 		.on(customer.name == link.link_name)
 		.select(customer.name)
 		.distinct()
@@ -138,6 +158,9 @@ def shows_on_portal(doc) -> bool:
 		return doc.get("visibility") == VISIBLE_NOTE
 	if doc.doctype in SUBMITTED_ONLY:
 		return doc.get("docstatus") == 1
+	if doc.doctype == REQUEST:
+		# an information request is the customer's once sent: its drafts are the staff's
+		return doc.get("status") != DRAFT
 	return True
 
 
@@ -207,4 +230,6 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 		condition += f" and {table}.visibility = {frappe.db.escape(VISIBLE_NOTE)}"
 	elif doctype in SUBMITTED_ONLY:
 		condition += f" and {table}.docstatus = 1"
+	elif doctype == REQUEST:
+		condition += f" and {table}.status != {frappe.db.escape(DRAFT)}"
 	return condition

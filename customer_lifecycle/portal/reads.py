@@ -9,7 +9,7 @@ from frappe.utils import cint, flt, format_time, getdate, nowdate, strip_html
 from frappe.utils.html_utils import sanitize_html
 
 from customer_lifecycle.billing.engagements import CLOSED_STATUSES
-from customer_lifecycle.onboarding import checklists
+from customer_lifecycle.onboarding import checklists, requests, rules
 from customer_lifecycle.portal import access
 from customer_lifecycle.utils.doctypes import (
 	CUSTOMER,
@@ -18,6 +18,7 @@ from customer_lifecycle.utils.doctypes import (
 	INVOICE,
 	NOTE,
 	PAYMENT,
+	REQUEST,
 	SERVICE_PLAN,
 	STATE_FIELD,
 	SUBSCRIPTION,
@@ -70,6 +71,9 @@ def overview(customer: str) -> dict:
 			ENGAGEMENT, {"customer": customer, "status": ("not in", CLOSED_STATUSES)}
 		),
 		"notes": frappe.db.count(NOTE, {"customer": customer, "visibility": access.VISIBLE_NOTE}),
+		"open_requests": frappe.db.count(
+			REQUEST, {"customer": customer, "status": ("in", rules.OPEN_STATUSES)}
+		),
 	}
 
 
@@ -170,7 +174,15 @@ def current_checklist(customer: str) -> dict | None:
 		"answer",
 		"attachment",
 	)
-	data["items"] = [{key: item[key] for key in keep} for item in data["items"]]
+	# the customer answers and uploads for the items it provides (portal/writes.py, onboarding/items.py)
+	data["items"] = [
+		{
+			**{key: item[key] for key in keep},
+			"takes_answer": item["customer_provides"],
+			"takes_document": item["customer_provides"],
+		}
+		for item in data["items"]
+	]
 	return data
 
 
@@ -183,6 +195,31 @@ def onboarding(customer: str) -> dict:
 		"to_provide": [item for item in checklist["items"] if item["customer_provides"]],
 		# what the firm still does: shown so the customer sees what is still missing overall
 		"others": [item for item in checklist["items"] if not item["customer_provides"]],
+	}
+
+
+# the completed requests the Requests page lists under the open ones
+COMPLETED_SHOWN = 20
+
+
+def information_requests(customer: str) -> dict:
+	"""The customer's requests that are still open, each with its items to answer (earliest due
+	first), and the latest completed ones."""
+	names = frappe.get_all(
+		REQUEST,
+		filters={"customer": customer, "status": ("in", rules.OPEN_STATUSES)},
+		pluck="name",
+		order_by="due_date asc, name asc",
+	)
+	return {
+		"open_requests": [requests.page_data(name) for name in names],
+		"completed_requests": frappe.get_all(
+			REQUEST,
+			filters={"customer": customer, "status": rules.COMPLETE},
+			fields=["name", "title", "completed_on"],
+			order_by="completed_on desc",
+			limit=COMPLETED_SHOWN,
+		),
 	}
 
 

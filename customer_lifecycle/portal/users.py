@@ -135,14 +135,10 @@ def log(customer: str, text: str) -> None:
 
 def access_rows(customer: str) -> list[dict]:
 	"""The customer's contacts with their portal access, for the desk's dialog."""
-	contact = frappe.qb.DocType(CONTACT)
-	link = frappe.qb.DocType("Dynamic Link")
+	query, contact, link = access.contact_links()
 	user = frappe.qb.DocType("User")
 	rows = (
-		frappe.qb.from_(contact)
-		.join(link)
-		.on((link.parent == contact.name) & (link.parenttype == CONTACT))
-		.left_join(user)
+		query.left_join(user)
 		.on(user.name == contact.user)
 		.select(
 			contact.name.as_("contact"),
@@ -153,7 +149,7 @@ def access_rows(customer: str) -> list[dict]:
 			user.enabled,
 			user.last_login,
 		)
-		.where((link.link_doctype == CUSTOMER) & (link.link_name == customer))
+		.where(link.link_name == customer)
 		.orderby(contact.creation)
 		.run(as_dict=True)
 	)

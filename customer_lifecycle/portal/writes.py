@@ -1,11 +1,10 @@
 """What a portal user may change: their own contact details, their customer's addresses, answers and
-documents for the onboarding items their customer provides, and requests about their personal data.
+documents for the onboarding items their customer provides and for its information requests (both
+through onboarding/items.py), and requests about their personal data.
 Every function takes the customer, already checked by `access.customer_for`; writes go through the
 records' own controllers (the desk's validation), with role permissions bypassed for that customer
 only.
 """
-
-import os
 
 import frappe
 from frappe import _
@@ -13,19 +12,19 @@ from frappe.utils import cint, escape_html, get_url
 
 from customer_lifecycle.customers import completeness
 from customer_lifecycle.customers.doctype.customer.customer import site_country_code
-from customer_lifecycle.onboarding import checklists
+from customer_lifecycle.onboarding import items
 from customer_lifecycle.portal import access
 from customer_lifecycle.portal.reads import (
 	ADDRESS_FIELDS,
 	CONTACT_FIELDS,
+	information_requests,
 	linked,
 	onboarding,
 	own_contact,
 	profile,
 )
-from customer_lifecycle.utils.doctypes import CHECKLIST, CHECKLIST_ITEM, CUSTOMER, NOTE
+from customer_lifecycle.utils.doctypes import CHECKLIST, CUSTOMER, NOTE
 from customer_lifecycle.utils.normalize import PHONE_PROBLEM, normalize_phone
-from customer_lifecycle.utils.uploads import check_upload
 
 
 def update_profile(customer: str, values: dict) -> dict:
@@ -112,48 +111,42 @@ def save_address(customer: str, name: str | None, values: dict) -> dict:
 	return profile(customer)
 
 
-def own_item(customer: str, item: str):
-	"""An item of the customer's running onboarding round that the customer provides."""
-	row = frappe.db.get_value(
-		CHECKLIST_ITEM, {"name": item, "parenttype": CHECKLIST}, ["parent", "customer_provides"], as_dict=True
-	)
-	if not row or row.parent != checklists.open_round(customer):
+def own_item(customer: str, item: str) -> frappe._dict:
+	"""An item the customer answers now: one it provides of its running onboarding round, or one of
+	its information requests that are sent and not complete (items.locate)."""
+	found = items.locate(item)
+	if not found or found.customer != customer or not found.shown:
 		access.refuse()
-	if not row.customer_provides:
+	if not found.for_customer:
 		frappe.throw(_("This item is for us to do, not for you."), frappe.PermissionError)
-	return row
+	if not found.open:
+		frappe.throw(
+			_("{0}: {1} is on a {2} that is finished; it takes no more answers.").format(
+				frappe.bold(_("Item")), frappe.bold(escape_html(item)), _(found.doctype).lower()
+			),
+			frappe.PermissionError,
+		)
+	return found
+
+
+def page_of(customer: str, doctype: str) -> dict:
+	"""What the page the item is on shows after the change."""
+	return onboarding(customer) if doctype == CHECKLIST else information_requests(customer)
 
 
 def answer_item(customer: str, item: str, answer: str) -> dict:
 	"""The customer's answer to an item: an answer marks it provided, an empty one takes it back."""
-	row = own_item(customer, item)
-	answer = (answer or "").strip()
-	attachment = frappe.db.get_value(CHECKLIST_ITEM, item, "attachment")
-	checklists.set_item_done(
-		row.parent, item, bool(answer or attachment), answer=answer, ignore_permissions=True
-	)
-	return onboarding(customer)
+	found = own_item(customer, item)
+	items.answer(found.doctype, found.parent, item, answer, ignore_permissions=True)
+	return page_of(customer, found.doctype)
 
 
 def upload_document(customer: str, item: str, filename: str, content: bytes) -> dict:
 	"""A document for an item: a private file of the customer's (in its folder), owned by the
 	portal user; it marks the item provided."""
-	row = own_item(customer, item)
-	check_upload(filename, content)
-	file = frappe.get_doc(
-		{
-			"doctype": "File",
-			"file_name": os.path.basename(filename),
-			"content": content,
-			"is_private": 1,
-			"attached_to_doctype": CHECKLIST,
-			"attached_to_name": row.parent,
-			"attached_to_field": "attachment",
-		}
-	).insert(ignore_permissions=True)
-	frappe.db.set_value(CHECKLIST_ITEM, item, "attachment", file.file_url, update_modified=False)
-	checklists.set_item_done(row.parent, item, True, ignore_permissions=True)
-	return onboarding(customer)
+	found = own_item(customer, item)
+	items.attach(found.doctype, found.parent, item, filename, content, ignore_permissions=True)
+	return page_of(customer, found.doctype)
 
 
 def request_data(customer: str, kind: str) -> str:

@@ -1,6 +1,7 @@
 """Deleting a customer is for records nobody relies on: a customer that other records link to
 (invoices, payments, engagements) cannot be deleted, and the error offers Archive instead. The records
-that belong to the customer (lifecycle log, notes, flags, onboarding rounds, rates) go with it.
+that belong to the customer (lifecycle log, notes, flags, onboarding rounds, information requests,
+rates) go with it.
 """
 
 import frappe
@@ -8,7 +9,7 @@ from frappe import _
 from frappe.utils import escape_html
 
 from customer_lifecycle.privacy.records import CASCADE_DOCTYPES, linked_records
-from customer_lifecycle.utils.doctypes import CHANGE_LOG, FLAG, NOTE
+from customer_lifecycle.utils.doctypes import CHANGE_LOG, FLAG, NOTE, REQUEST
 
 
 class CustomerHasRecordsError(frappe.LinkExistsError):
@@ -18,8 +19,8 @@ class CustomerHasRecordsError(frappe.LinkExistsError):
 def check_delete(doc) -> None:
 	"""Customer.on_trash (before its contacts go): a customer that other records link to (invoices,
 	payments, engagements ...) cannot be deleted; the error offers Archive instead. Otherwise the
-	records that belong to it go with it: lifecycle log, notes, flags and rates (onboarding rounds:
-	checklists.on_customer_trash)."""
+	records that belong to it go with it: lifecycle log, notes, flags, information requests and rates
+	(onboarding rounds: checklists.on_customer_trash)."""
 	linked = linked_records(doc.name)
 	blocking = {doctype: names for doctype, names in linked.items() if doctype not in CASCADE_DOCTYPES}
 	if blocking:
@@ -27,7 +28,7 @@ def check_delete(doc) -> None:
 	frappe.db.delete(CHANGE_LOG, {"customer": doc.name})
 	own = {
 		doctype: frappe.get_all(doctype, filters={"customer": doc.name}, pluck="name")
-		for doctype in (NOTE, FLAG)
+		for doctype in (NOTE, FLAG, REQUEST)
 	}
 	for doctype, names in {**own, **linked}.items():
 		for name in names:

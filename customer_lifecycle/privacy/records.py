@@ -6,30 +6,25 @@ import frappe
 from frappe import _
 from frappe.model.rename_doc import get_link_fields
 
-from customer_lifecycle.customers import contacts
 from customer_lifecycle.lifecycle import engine
+from customer_lifecycle.utils.customer_fields import ADDRESS_LINES
 from customer_lifecycle.utils.doctypes import (
 	CHANGE_LOG,
 	CHECKLIST,
 	CUSTOMER,
 	FLAG,
 	NOTE,
+	REQUEST,
 	STATE_FIELD,
 )
 
 # the Customer's personal fields, emptied on anonymization (the name is replaced, not emptied)
-PERSONAL_FIELDS = (
-	"email",
-	"phone",
-	"id_number",
-	"notes",
-	*(f for f in contacts.LINE_FIELDS if f != "country"),
-)
+PERSONAL_FIELDS = ("email", "phone", "id_number", "notes", *ADDRESS_LINES)
 
 
 # records that belong to a customer: scrubbed by name here, deleted with a deleted customer
 # (onboarding rounds are deleted by checklists.on_customer_trash)
-OWN_DOCTYPES = (CHANGE_LOG, NOTE, FLAG, CHECKLIST)
+OWN_DOCTYPES = (CHANGE_LOG, NOTE, FLAG, CHECKLIST, REQUEST)
 
 
 # records of other modules that go with a deleted customer, when their DocType exists

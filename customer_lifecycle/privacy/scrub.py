@@ -5,7 +5,8 @@
 - the portal logins of those contacts (website users who are no other contact): deleted, and every
   mention of them as who made or changed a record replaced by Guest;
 - Customer Notes, Customer Flags, the reasons of its lifecycle changes, onboarding answers and
-  attachments, the Events it takes part in (its service visits), ToDo descriptions, Communications (and their queued emails), Comments, attachments
+  attachments, information requests' messages, answers and documents, the Events it takes part in (its
+  service visits), ToDo descriptions, Communications (and their queued emails), Comments, attachments
   (File records and their files on disk), Version history, notification, activity and access logs,
   tags, global search rows, and Deleted Documents that held copies of its records;
 - any other record that links to the customer (invoices, payments, engagements ...): free text is
@@ -29,7 +30,17 @@ from customer_lifecycle.privacy.records import (
 	linked_records,
 	linking_doctypes,
 )
-from customer_lifecycle.utils.doctypes import CHANGE_LOG, CHECKLIST, CHECKLIST_ITEM, CUSTOMER, FLAG, NOTE
+from customer_lifecycle.utils.doctypes import (
+	CHANGE_LOG,
+	CHECKLIST,
+	CHECKLIST_ITEM,
+	CUSTOMER,
+	FLAG,
+	NOTE,
+	REQUEST,
+	REQUEST_ITEM,
+	REQUEST_REMINDER,
+)
 from customer_lifecycle.utils.flags import temporary_flag
 
 # what replaces removed text where a value is required (stored data: not translated)
@@ -73,6 +84,7 @@ def scrub(customer: str) -> dict:
 	done["flags"] = scrub_flags(related[FLAG])
 	scrub_lifecycle_reasons(customer)
 	scrub_onboarding(customer, related[CHECKLIST])
+	scrub_requests(customer, related[REQUEST])
 	scrub_todos(related["ToDo"])
 	done["events"] = scrub_events(related["Event"])
 	scrub_customer(customer)
@@ -107,7 +119,7 @@ def related_records(customer: str) -> dict[str, list[str]]:
 	"""The records about a customer whose text, files, comments and history are its personal data,
 	by DocType (the customer itself included)."""
 	related = {CUSTOMER: [customer]}
-	for doctype in (NOTE, FLAG, CHECKLIST):
+	for doctype in (NOTE, FLAG, CHECKLIST, REQUEST):
 		related[doctype] = frappe.get_all(doctype, filters={"customer": customer}, pluck="name")
 	# Frappe's Events it takes part in (its service visits: site address and access contact)
 	related["Event"] = frappe.get_all(
@@ -383,6 +395,41 @@ def scrub_events(names: list[str]) -> int:
 	return len(names)
 
 
+def scrub_requests(customer: str, requests: list[str]) -> None:
+	"""Information requests: the message, the contact asked, the answers and documents (their files
+	went with the other attachments) and the emails queued about them go; the items asked for,
+	their ticks and the dates stay."""
+	if not requests:
+		return
+	frappe.db.set_value(
+		REQUEST,
+		{"name": ("in", requests)},
+		{"customer_name": anonymous_name(customer), "message": None, "contact": None, "contact_email": None},
+		update_modified=False,
+	)
+	queued = frappe.get_all(
+		"Email Queue",
+		filters={"reference_doctype": REQUEST, "reference_name": ("in", requests)},
+		pluck="name",
+	)
+	if queued:
+		frappe.db.delete("Email Queue Recipient", {"parent": ("in", queued)})
+		frappe.db.delete("Email Queue", {"name": ("in", queued)})
+	frappe.db.set_value(
+		REQUEST_ITEM,
+		{"parenttype": REQUEST, "parent": ("in", requests)},
+		{"answer": None, "attachment": None},
+		update_modified=False,
+	)
+	frappe.db.set_value(
+		REQUEST_REMINDER,
+		{"parenttype": REQUEST, "parent": ("in", requests)},
+		"sent_to",
+		None,
+		update_modified=False,
+	)
+
+
 def scrub_todos(names: list[str]) -> None:
 	if names:
 		frappe.db.set_value("ToDo", {"name": ("in", names)}, "description", REDACTED, update_modified=False)
@@ -405,20 +452,12 @@ def scrub_customer(customer: str) -> None:
 	# the flag headline is the (now removed) reason of its most severe flag
 	flags.refresh_customer(customer)
 	completeness.refresh(customer)
-	frappe.db.set_value(
-		"Dynamic Link",
-		{"link_doctype": CUSTOMER, "link_name": customer},
-		"link_title",
-		name,
-		update_modified=False,
-	)
-	frappe.db.set_value(
-		"Tag Link",
-		{"document_type": CUSTOMER, "document_name": customer},
-		"title",
-		name,
-		update_modified=False,
-	)
+	# the title Frappe keeps of the customer where it links to it (Dynamic Link) and on its tags
+	for doctype, linked_by, title in (
+		("Dynamic Link", {"link_doctype": CUSTOMER, "link_name": customer}, "link_title"),
+		("Tag Link", {"document_type": CUSTOMER, "document_name": customer}, "title"),
+	):
+		frappe.db.set_value(doctype, linked_by, title, name, update_modified=False)
 
 
 def scrub_linked_records(customer: str, linked: dict[str, list[str]], links: list[dict]) -> int:

@@ -13,7 +13,7 @@ from frappe.utils import get_datetime, get_fullname, nowdate
 from customer_lifecycle.service.job import SUBSCRIPTION_FIELDS
 from customer_lifecycle.service.visits import ADDRESS_LINES, one_line
 from customer_lifecycle.utils.doctypes import CUSTOMER, EVENT, SERVICE_PLAN, SUBSCRIPTION
-from customer_lifecycle.utils.paging import PAGE_LENGTH, bounds
+from customer_lifecycle.utils import paging
 
 LEDGERS = ("subscriptions", "upcoming_events", "past_events")
 EVENT_FIELDS = [
@@ -29,27 +29,28 @@ EVENT_FIELDS = [
 ]
 
 
-def page(customer: str, ledger: str, start: int = 0, page_length: int = PAGE_LENGTH) -> dict:
+def page(customer: str, ledger: str, start: int = 0, page_length: int = paging.PAGE_LENGTH) -> dict:
 	"""{rows, total, start, page_length} of one of the Service tab's tables."""
-	start, page_length = bounds(start, page_length)
 	if ledger == "subscriptions":
-		rows, total = subscriptions(customer, start, page_length)
-	else:
-		rows, total = events(customer, ledger == "upcoming_events", start, page_length)
+		return subscriptions(customer, start, page_length)
+	start, page_length = paging.bounds(start, page_length)
+	rows, total = events(customer, ledger == "upcoming_events", start, page_length)
 	return {"rows": rows, "total": total, "start": start, "page_length": page_length}
 
 
-def subscriptions(customer: str, start: int, page_length: int) -> tuple[list, int]:
-	rows = frappe.get_list(
+def subscriptions(customer: str, start: int, page_length: int) -> dict:
+	"""A page of the customer's subscriptions, each with its plan's terms and its site on one line."""
+	result = paging.page(
 		SUBSCRIPTION,
-		filters={"customer": customer},
-		fields=list(SUBSCRIPTION_FIELDS),
-		order_by="start_date desc, creation desc",
-		limit_start=start,
-		limit_page_length=page_length,
+		{"customer": customer},
+		list(SUBSCRIPTION_FIELDS),
+		"start_date desc, creation desc",
+		start,
+		page_length,
 	)
+	rows = result["rows"]
 	if not rows:
-		return [], frappe.db.count(SUBSCRIPTION, {"customer": customer}) if start else 0
+		return result
 	plans = {
 		row.name: row
 		for row in frappe.get_all(
@@ -71,7 +72,7 @@ def subscriptions(customer: str, start: int, page_length: int) -> tuple[list, in
 		row.update({key: plan.get(key) for key in ("frequency", "visits_per_period", "price", "currency")})
 		row.site = one_line(addresses.get(row.site_address) or {})
 		row.assigned_to_name = get_fullname(row.assigned_to) if row.assigned_to else None
-	return rows, frappe.db.count(SUBSCRIPTION, {"customer": customer})
+	return result
 
 
 def associated_events(customer: str) -> list[str]:

@@ -58,6 +58,15 @@ def check_upload(filename: str | None, content: bytes | None, label: str | None 
 		)
 
 
+def uploaded_file(field: str = "file") -> tuple[str, bytes]:
+	"""(name, content) of the file a multipart request sent in `field`; refused (MandatoryError,
+	naming the field) when there is none."""
+	upload = frappe.request.files.get(field) if frappe.request else None
+	if not upload:
+		frappe.throw(_("{0}: choose a file to upload.").format(frappe.bold(_("File"))), frappe.MandatoryError)
+	return upload.filename, upload.stream.read()
+
+
 def readable_pdf(content: bytes) -> bool:
 	"""Whether pypdf (what Frappe checks uploads with) reads the file and its pages."""
 	from pypdf import PdfReader

@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 
+from tests.browser.pages import LoginPage, Portal
+from tests.browser.pages.portal import PHONE
 from tests.helpers import PASSWORD
 
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
@@ -49,21 +51,63 @@ def login(browser, base_url, personas, artifacts, request):
 		context.set_default_timeout(20_000)
 		contexts.append(context)
 		page = context.new_page()
-		page.goto("/login")
-		page.fill("#login_email", personas[persona])
-		page.fill("#login_password", PASSWORD)
-		page.click(".btn-login")
+		LoginPage(page).log_in(personas[persona], PASSWORD)
 		page.wait_for_url("**/app**")
 		return page
 
 	yield open_as
+	close_contexts(contexts, request, artifacts)
+
+
+@pytest.fixture
+def portal_as(browser, base_url, artifacts, request):
+	"""portal_as(user, screen=PHONE) -> the portal on a Playwright page of that size (a phone's is a
+	mobile one), logged in through the login form."""
+	contexts = []
+
+	def open_as(user: str, screen: dict = PHONE) -> Portal:
+		context = browser.new_context(base_url=base_url, viewport=screen, is_mobile=screen == PHONE)
+		context.set_default_timeout(20_000)
+		contexts.append(context)
+		return Portal(context.new_page()).log_in(user, PASSWORD)
+
+	yield open_as
+	close_contexts(contexts, request, artifacts)
+
+
+def close_contexts(contexts, request, artifacts) -> None:
+	"""Close a test's browser contexts, after a screenshot of each page when the test failed."""
+	failed = request.node.rep_call.failed if hasattr(request.node, "rep_call") else False
 	for i, context in enumerate(contexts):
-		if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+		if failed:
 			for page in context.pages:
 				page.screenshot(
 					path=os.path.join(artifacts, f"FAILED-{request.node.name}-{i}.png"), full_page=True
 				)
 		context.close()
+
+
+@pytest.fixture
+def intake_field(site):
+	"""An admin's intake field, added to the Intake section with Customize Form (a Custom Field): the
+	new-customer dialog then has its second step."""
+	import frappe
+
+	name = "Customer-referral_source"
+	if not frappe.db.exists("Custom Field", name):
+		frappe.get_doc(
+			{
+				"doctype": "Custom Field",
+				"dt": "Customer",
+				"fieldname": "referral_source",
+				"label": "Referral Source",
+				"fieldtype": "Data",
+				"insert_after": "intake_section",
+			}
+		).insert()
+		frappe.db.commit()
+	frappe.clear_cache(doctype="Customer")
+	yield "referral_source"
 
 
 @pytest.hookimpl(hookwrapper=True)

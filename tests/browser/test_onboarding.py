@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from customer_lifecycle.api.lifecycle import apply_action
 from customer_lifecycle.onboarding.checklists import set_item_done
-from tests.browser.forms import show_tab
-from tests.factories import delete_customer
+from tests.browser.pages import CustomerForm
+from tests.factories import committed_customers, unique, unique_email
 from tests.helpers import as_user
 
 pytestmark = pytest.mark.browser
@@ -20,54 +20,49 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def onboarding_customer(site, personas):
 	"""A customer onboarding with two of its three required items done; one item is overdue."""
-	customer = frappe.get_doc(
-		{"doctype": "Customer", "customer_name": "Odile Boarding", "email": "odile.boarding@example.org"}
-	).insert()
-	apply_action(customer.name, "Start Onboarding")
-	checklist = frappe.get_doc("Onboarding Checklist", {"customer": customer.name})
-	items = {row.title: row.name for row in checklist.items}
-	with as_user(personas["manager"]):
-		set_item_done(checklist.name, items["Verify identity"], True, answer="Passport checked")
-		set_item_done(checklist.name, items["Signed terms"], True)
-	frappe.db.set_value(
-		"Onboarding Checklist Item", items["Welcome call"], "due_date", add_days(nowdate(), -2)
-	)
-	frappe.db.commit()
-	yield customer, checklist.name
-	frappe.db.rollback()
-	delete_customer(customer.name)
+	with committed_customers() as make:
+		customer = make(customer_name=unique("Odile Boarding"), email=unique_email("odile.boarding"))
+		apply_action(customer.name, "Start Onboarding")
+		checklist = frappe.get_doc("Onboarding Checklist", {"customer": customer.name})
+		items = {row.title: row.name for row in checklist.items}
+		with as_user(personas["manager"]):
+			set_item_done(checklist.name, items["Verify identity"], True, answer="Passport checked")
+			set_item_done(checklist.name, items["Signed terms"], True)
+		frappe.db.set_value(
+			"Onboarding Checklist Item", items["Welcome call"], "due_date", add_days(nowdate(), -2)
+		)
+		frappe.db.commit()
+		yield customer, checklist.name
 
 
 def test_ticking_the_last_required_item_activates_the_customer(
 	login, onboarding_customer, artifacts, personas
 ):
 	customer, checklist = onboarding_customer
-	page = login("user")
-	page.goto(f"/app/customer/{customer.name}")
-	expect(page.locator(".page-head .indicator-pill:visible").first).to_have_text("Onboarding")
-	panel = page.locator('[data-fieldname="onboarding_html"]')
-	show_tab(page, "Onboarding", panel)
-	current = panel.locator(".cl-onboarding-current")
-	expect(current.locator(".cl-onboarding-count")).to_have_text("2 of 3 required items done · 50%")
-	expect(current.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "50")
-	identity = current.locator(".cl-onboarding-item", has_text="Verify identity")
-	expect(identity.get_by_role("checkbox")).to_be_checked()
-	expect(identity).to_contain_text("Done by cl.manager")
-	expect(identity).to_contain_text("Answer: Passport checked")
-	expect(identity.locator(".cl-customer-provides")).to_be_visible()
-	welcome = current.locator(".cl-onboarding-item", has_text="Welcome call")
-	expect(welcome.locator(".cl-onboarding-due")).to_have_class("cl-onboarding-due text-danger")
-	expect(welcome).to_contain_text("Overdue")
-	expect(welcome).to_contain_text("Optional")
-	page.screenshot(path=os.path.join(artifacts, "onboarding-checklist.png"), full_page=True)
+	form = CustomerForm(login("user")).open(customer.name)
+	expect(form.state).to_have_text("Onboarding")
+	tab = form.onboarding_tab
+	tab.show()
+	expect(tab.count).to_have_text("2 of 3 required items done · 50%")
+	expect(tab.progress).to_have_attribute("aria-valuenow", "50")
+	identity = tab.item("Verify identity")
+	expect(identity.checkbox).to_be_checked()
+	expect(identity.root).to_contain_text("Done by cl.manager")
+	expect(identity.root).to_contain_text("Answer: Passport checked")
+	expect(identity.customer_provides).to_be_visible()
+	welcome = tab.item("Welcome call")
+	expect(welcome.due).to_have_class("cl-onboarding-due text-danger")
+	expect(welcome.root).to_contain_text("Overdue")
+	expect(welcome.root).to_contain_text("Optional")
+	form.page.screenshot(path=os.path.join(artifacts, "onboarding-checklist.png"), full_page=True)
 
-	current.get_by_label("Billing details").check()
+	tab.tick("Billing details")
 
 	# the form reloads itself: the new state in the header, the finished round on the tab
-	expect(page.locator(".page-head .indicator-pill:visible").first).to_have_text("Active")
-	expect(panel.locator(".cl-onboarding-current")).to_have_count(0)
-	expect(panel.locator(".cl-onboarding-round")).to_contain_text("Round 1 · Completed · 75%")
-	page.screenshot(path=os.path.join(artifacts, "onboarding-complete.png"), full_page=True)
+	expect(form.state).to_have_text("Active")
+	expect(tab.current).to_have_count(0)
+	expect(tab.rounds).to_contain_text("Round 1 · Completed · 75%")
+	form.page.screenshot(path=os.path.join(artifacts, "onboarding-complete.png"), full_page=True)
 
 	frappe.db.rollback()
 	assert frappe.db.get_value("Customer", customer.name, "lifecycle_status") == "Active"

@@ -29,3 +29,14 @@ def outgoing_email():
 	yield
 	frappe.flags.in_test = False
 	frappe.local.outgoing_email_account = {}
+
+
+@pytest.fixture
+def bench(site):
+	"""The bench, to make sites of the test's own with (tests/bench.py), dropped afterwards: the
+	test site is not disturbed."""
+	from tests.bench import Bench
+
+	b = Bench()
+	yield b
+	b.drop_all()

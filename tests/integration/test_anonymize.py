@@ -20,7 +20,7 @@ from customer_lifecycle.portal import users, writes
 from customer_lifecycle.privacy import anonymize as anonymizing
 from customer_lifecycle.privacy import records, scrub
 from customer_lifecycle.utils.doctypes import NOTE
-from tests.factories import pdf_bytes
+from tests.factories import make_request, pdf_bytes, request_items
 from tests.helpers import as_user
 
 TEXT_TYPES = ("char", "varchar", "tinytext", "text", "mediumtext", "longtext")
@@ -91,8 +91,8 @@ def person(faker, make_customer):
 
 
 def fill_everything(person, personas, make_customer) -> dict:
-	"""Notes, flags, emails, tasks, comments, files, tags, history, onboarding answers and a second
-	contact: each names the customer. Returns what the checks afterwards need."""
+	"""Notes, flags, emails, tasks, comments, files, tags, history, onboarding answers, an information
+	request's message, answers and documents, and a second contact: each names the customer. Returns what the checks afterwards need."""
 	doc = person.doc
 	name = doc.name
 	mention = f"{person.name} ({person.email}, {person.phone})"
@@ -213,6 +213,19 @@ def fill_everything(person, personas, make_customer) -> dict:
 			doc.name, portal_item, f"id-{person.surname}.pdf", pdf_bytes(f"ID of {person.name}")
 		)
 		portal.update_profile(mobile_no=person.phone)
+	# an information request to that person, answered on the portal
+	request = make_request(name, message=f"For {mention}", sent=True)
+	asked = request_items(request.name)
+	with as_user(portal_user):
+		writes.answer_item(
+			name, asked["Your tax reference number"].name, f"{person.id_number} ({person.name})"
+		)
+		writes.upload_document(
+			name,
+			asked["Bank statements for the year"].name,
+			f"bank-{person.surname}.pdf",
+			pdf_bytes(f"Bank statements of {person.name}"),
+		)
 	for action in ("Activate", "Start Offboarding", "Complete Offboarding"):
 		apply_action(name, action, reason=f"{action} for {person.email}")
 	return {
@@ -223,6 +236,7 @@ def fill_everything(person, personas, make_customer) -> dict:
 		"flag": flag.name,
 		"files": [attached.get_full_path(), on_note.get_full_path()],
 		"checklist": checklist,
+		"request": request.name,
 		"extra_email": extra_email,
 	}
 
@@ -275,6 +289,12 @@ def test_anonymize_leaves_no_personal_data_anywhere(person, personas, make_custo
 		"Onboarding Checklist Item", filters={"parent": made["checklist"]}, fields=["answer", "done"]
 	)
 	assert not any(a.answer for a in answers) and any(a.done for a in answers)
+	asked = frappe.get_all(
+		"Information Request Item",
+		filters={"parent": made["request"]},
+		fields=["answer", "attachment", "done"],
+	)
+	assert not any(a.answer or a.attachment for a in asked) and all(a.done for a in asked)
 
 
 def test_the_log_entry_names_no_personal_data(person, personas):

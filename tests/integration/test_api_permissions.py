@@ -20,8 +20,10 @@ How to add a method: a row in METHODS (PORTAL for api/portal.py), keyed by its d
 - the first argument builds valid arguments from a World `w`, the records of one test, made on first
   use: w.customer (active), w.prospect, w.prospect2, w.onboarding, w.provided_item, w.task,
   w.closed_task, w.note, w.flag, w.engagement, w.delivered_engagement, w.invoice, w.import_doc, w.job,
-  w.contact, w.portal_contact, w.address; w.calling_for(customer) is the customer a portal user
-  names. A new kind of record is a cached_property of World that returns `self.add(name)` (so the
+  w.contact, w.portal_contact, w.address, w.request, w.draft_request, w.activity, w.time_entry,
+  w.timer; w.calling_for(customer) is the customer a portal user names, w.link_for() the one-time
+  link a link holder uses. A new kind of record is a cached_property of World that returns
+  `self.add(name)` (so the
   database check covers it);
 - writes: it changes data, so it must be POST only, and the call made as it should be must change
   the database (changes_here=False when that call, by design, changes nothing);
@@ -38,6 +40,11 @@ How to add a method: a row in METHODS (PORTAL for api/portal.py), keyed by its d
 
 A restricted persona among the wrong roles (the portal user, on the desk's calls) is refused on
 records of its own customer, so that the role is what refuses it, not the customer.
+
+Calls open to guests who hold an information request's one-time link (persona LINK_HOLDER: a guest
+session; no role admits anyone there, so they have no wrong roles) are refused to a guest holding
+the link of another customer's request, and made as they should be with the link of the World's own
+request.
 """
 
 import importlib
@@ -52,9 +59,9 @@ from typing import Any, NamedTuple
 
 import frappe
 import pytest
-from frappe.utils import add_days, nowdate
+from frappe.utils import add_days, now_datetime, nowdate
 
-from tests.factories import pdf_bytes
+from tests.factories import make_activity, pdf_bytes
 from tests.helpers import PASSWORD, PERSONAS, as_user
 
 PACKAGE = "customer_lifecycle"
@@ -120,9 +127,15 @@ RESTRICTED = {
 }
 # who are no customer's portal users: staff, however many rights they have on customers
 STAFF = ("outsider", "user", "manager")
+# whoever holds an information request's one-time link: a guest, admitted by the link alone
+LINK_HOLDER = "link_holder"
+# the personas a World's records are given to
+PERMITTED = (*RESTRICTED, LINK_HOLDER)
 
 
 def persona_email(persona: str) -> str:
+	if persona == LINK_HOLDER:
+		return "Guest"
 	return RESTRICTED[persona].email if persona in RESTRICTED else PERSONAS[persona][0]
 
 
@@ -132,8 +145,9 @@ def persona_email(persona: str) -> str:
 class World:
 	"""Records for the calls of a test, made as Administrator on first use (the test commits them).
 	`owner` writes the notes and holds the tasks; each customer made is given to the `permit`
-	persona (one of RESTRICTED). `names` holds every record's name, for the database check; `own`
-	a customer of each restricted persona's made elsewhere (other_world's)."""
+	persona (one of RESTRICTED; or the LINK_HOLDER, who holds the links of its requests). `names`
+	holds every record's name, for the database check; `own` a customer of each restricted
+	persona's made elsewhere (other_world's), and the request whose link the LINK_HOLDER holds."""
 
 	def __init__(self, owner: str, permit: str | None = None):
 		self.owner = owner
@@ -145,6 +159,16 @@ class World:
 	def add(self, name: str) -> str:
 		self.names.add(name)
 		return name
+
+	def without_timer(self, args: dict) -> dict:
+		"""`args`, once the owner has no timer running: a user runs one at a time, and one started by
+		an earlier run on this site stays committed (stopped here as Stop Timer would)."""
+		frappe.db.sql(
+			"update `tabTime Entry` set timer_started_at = null, hours = 0.1"
+			" where user = %s and timer_started_at is not null",
+			self.owner,
+		)
+		return args
 
 	def new_customer(self, kind: str, state: str = "Prospect", **fields) -> str:
 		from customer_lifecycle.api.lifecycle import apply_action
@@ -163,7 +187,7 @@ class World:
 			apply_action(doc.name, "Start Onboarding")
 		if state == "Active":
 			apply_action(doc.name, "Activate")
-		if self.permit:
+		if self.permit in RESTRICTED:
 			made = RESTRICTED[self.permit].grant(RESTRICTED[self.permit].email, doc.name)
 			if made:
 				self.add(made)
@@ -177,6 +201,15 @@ class World:
 		given to them; in another, their own customer (`own`), so that what is not theirs is the
 		record, not the customer named."""
 		return customer if self.permit == PORTAL_USER else self.own[PORTAL_USER]
+
+	def link_for(self) -> str:
+		"""The one-time link (its query string) a link holder uses on this World's request items: this
+		World's request's in a World given to them; in another, the link of their own request (`own`),
+		so that the item, not the link, is what is not theirs."""
+		from customer_lifecycle.onboarding import links
+
+		request = self.request if self.permit == LINK_HOLDER else self.own[LINK_HOLDER]
+		return links.query(request, add_days(nowdate(), 14))
 
 	@cached_property
 	def category(self) -> str:
@@ -229,6 +262,40 @@ class World:
 
 		users.invite(self.contact)
 		return self.contact
+
+	def new_request(self, sent: bool) -> str:
+		"""An information request of the active customer, to its primary contact: a question and a
+		document; sent as sending records it (the email aside), or a draft."""
+		from customer_lifecycle.onboarding import requests
+
+		self.contact  # noqa: B018 (the primary contact, among the World's records)
+		doc = frappe.get_doc(
+			{
+				"doctype": "Information Request",
+				"customer": self.customer,
+				"title": f"Perm pack {self.tag}",
+				"due_date": add_days(nowdate(), 14),
+				"items": [
+					{"title": "Perm question", "kind": "Question"},
+					{"title": "Perm document", "kind": "Document"},
+				],
+			}
+		).insert()
+		if sent:
+			requests.mark_sent(doc)
+		return self.add(doc.name)
+
+	@cached_property
+	def request(self) -> str:
+		return self.new_request(sent=True)
+
+	@cached_property
+	def draft_request(self) -> str:
+		return self.new_request(sent=False)
+
+	def request_item(self, kind: str) -> str:
+		"""The item of that kind ("Question", "Document") of the World's sent request."""
+		return frappe.db.get_value("Information Request Item", {"parent": self.request, "kind": kind}, "name")
 
 	def new_address(self, **fields) -> str:
 		address = frappe.get_doc(
@@ -314,6 +381,36 @@ class World:
 		name = self.new_engagement()
 		set_delivered([name], True)
 		return name
+
+	@cached_property
+	def activity(self) -> str:
+		return self.add(make_activity(default_rate=100, name=f"Perm {self.tag}"))
+
+	def new_time(self, **fields) -> str:
+		"""Time on the engagement, of a user who never starts or stops a timer in these tests (so that
+		a timer left running here stands in no one's way)."""
+		entry = frappe.get_doc(
+			{
+				"doctype": "Time Entry",
+				"engagement": self.engagement,
+				"activity": self.activity,
+				"hours": 0.5,
+				"user": persona_email("outsider"),
+				**fields,
+			}
+		)
+		entry.flags.timer = True
+		return self.add(entry.insert().name)
+
+	@cached_property
+	def time_entry(self) -> str:
+		"""Billable time not invoiced yet (worth 50)."""
+		return self.new_time()
+
+	@cached_property
+	def timer(self) -> str:
+		"""A timer running on the engagement."""
+		return self.new_time(hours=0, timer_started_at=now_datetime())
 
 	@cached_property
 	def invoice(self) -> str:
@@ -449,6 +546,17 @@ def customer_args(*records: str, customer: str = "customer", **extra):
 	return args
 
 
+def engagement_args(*records: str, **extra):
+	"""{"engagement": w.engagement, **extra}, once the World's `records` are made."""
+
+	def args(w: World) -> dict:
+		for record in records:
+			getattr(w, record)
+		return {"engagement": w.engagement, **extra}
+
+	return args
+
+
 def search_args(w: World) -> dict:
 	return {
 		"doctype": "Customer",
@@ -551,6 +659,42 @@ METHODS: dict[str, Case] = {
 		changes_here=False,
 		ok=expect(lambda m, w: [s["invoice"] for s in m["skipped"]] == [w.invoice]),
 	),
+	# api/time_entries.py
+	f"{API}.time_entries.rate_in_force": Case(
+		lambda w: {"engagement": w.engagement, "activity": w.activity, "hours": 2},
+		writes=False,
+		ok=expect(lambda m, w: (m["rate"], m["source"], m["amount"]) == (100, "Activity Default", 200)),
+	),
+	f"{API}.time_entries.engagement_time": Case(
+		engagement_args("time_entry"),
+		writes=False,
+		ok=expect(lambda m, w: [e["name"] for e in m["entries"]] == [w.time_entry] and m["unbilled"] == 50),
+	),
+	f"{API}.time_entries.start_timer": Case(
+		lambda w: w.without_timer(
+			{"engagement": w.engagement, "activity": w.activity, "description": "Perm timer"}
+		),
+		writes=True,
+		ok=expect(lambda m, w: m["engagement"] == w.engagement),
+	),
+	f"{API}.time_entries.stop_timer": Case(
+		lambda w: {"entry": w.timer},
+		writes=True,
+		ok=then(
+			lambda w: frappe.db.get_value("Time Entry", w.timer, ["timer_started_at", "hours"]) == (None, 0.1)
+		),
+	),
+	f"{API}.time_entries.invoice_unbilled_time": Case(
+		engagement_args("time_entry", lines="activity"),
+		writes=True,
+		ok=expect(lambda m, w: frappe.db.get_value("Time Entry", w.time_entry, "invoice") == m),
+	),
+	f"{API}.time_entries.customer_profitability": Case(
+		customer_args("time_entry"),
+		writes=False,
+		managers_only=True,
+		ok=expect(lambda m, w: (m["total"]["unbilled"], m["total"]["hours"]) == (50, 0.5)),
+	),
 	# api/service.py
 	f"{API}.service.customer_records": Case(
 		customer_args("subscription", ledger="subscriptions"),
@@ -608,6 +752,19 @@ METHODS: dict[str, Case] = {
 		managers_only=True,
 		other=None,
 		ok=expect(lambda m, w: m["status"] == "Queued"),
+	),
+	# customers/doctype/customer_import (the form's Save Mapping)
+	f"{PACKAGE}.customers.doctype.customer_import.customer_import.save_mapping": Case(
+		lambda w: {"name": w.import_doc, "mapping_name": w.add(f"Perm mapping {w.tag}")},
+		writes=True,
+		managers_only=True,
+		other=None,
+		ok=then(
+			lambda w: (
+				frappe.db.get_value("Customer Import", w.import_doc, "mapping") == f"Perm mapping {w.tag}"
+				and frappe.db.exists("Customer Import Mapping", f"Perm mapping {w.tag}")
+			)
+		),
 	),
 	# customers/terminology.py (the settings form's preview)
 	f"{PACKAGE}.customers.terminology.preview": Case(
@@ -727,7 +884,55 @@ PORTAL: dict[str, Case] = {
 }
 # ====================================================================================================
 
-CASES = {**METHODS, **PORTAL}
+# ============================ api/requests.py: information requests ===============================
+# The desk's calls are staff's, on their own customers' requests. The one-time link's calls are open to
+# guests: the LINK_HOLDER answers with the link of the World's request, and is refused the items of
+# another customer's request under the link of their own (w.link_for).
+
+
+def request_item_values(w: World, kind: str) -> dict:
+	return frappe.db.get_value(
+		"Information Request Item", w.request_item(kind), ["done", "answer", "attachment"], as_dict=True
+	)
+
+
+def link_args(kind: str, **extra):
+	def args(w: World) -> dict:
+		return {"link": w.link_for(), "item": w.request_item(kind), **extra}
+
+	return args
+
+
+AS_LINK_HOLDER = {"persona": LINK_HOLDER, "wrong_roles": ()}
+
+REQUESTS: dict[str, Case] = {
+	f"{API}.requests.customer_requests": Case(
+		customer_args("request"),
+		writes=False,
+		ok=expect(lambda m, w: [r["name"] for r in m["rows"]] == [w.request]),
+	),
+	f"{API}.requests.send": Case(
+		lambda w: {"request": w.draft_request},
+		writes=True,
+		ok=then(lambda w: frappe.db.get_value("Information Request", w.draft_request, "status") == "Sent"),
+	),
+	f"{API}.requests.answer_by_link": Case(
+		link_args("Question", answer="Perm answer"),
+		writes=True,
+		ok=then(lambda w: request_item_values(w, "Question").answer == "Perm answer"),
+		**AS_LINK_HOLDER,
+	),
+	f"{API}.requests.upload_by_link": Case(
+		link_args("Document"),
+		writes=True,
+		files=upload,
+		ok=then(lambda w: request_item_values(w, "Document").done == 1),
+		**AS_LINK_HOLDER,
+	),
+}
+# ====================================================================================================
+
+CASES = {**METHODS, **REQUESTS, **PORTAL}
 
 
 # --- discovery -----------------------------------------------------------------------------------
@@ -839,13 +1044,16 @@ def restricted(site):
 
 @pytest.fixture(scope="module")
 def client(http, base_url, restricted):
-	"""client(persona) -> a logged-in requests.Session (None: a guest), for the personas of
-	tests.helpers and of RESTRICTED. Everyone logs in first, so no login writes during a test."""
+	"""client(persona) -> a logged-in requests.Session (None, and the LINK_HOLDER: a guest), for the
+	personas of tests.helpers and of RESTRICTED. Everyone logs in first, so no login writes during a
+	test."""
 	import requests
 
 	sessions = {}
 
 	def get(persona: str | None):
+		if persona == LINK_HOLDER:
+			return http(None)
 		if persona not in restricted:
 			return http(persona)
 		if persona not in sessions:
@@ -863,6 +1071,31 @@ def client(http, base_url, restricted):
 	return get
 
 
+@pytest.fixture(scope="module", autouse=True)
+def outgoing_account(site):
+	"""An outgoing email account while this module runs (sending an information request needs one;
+	the emails stay queued: the scheduler that would send them is off)."""
+	name = f"CL Permission Suite {uuid.uuid4().hex[:6]}"
+	frappe.flags.in_test = True  # Frappe tries the SMTP server on save otherwise
+	frappe.get_doc(
+		{
+			"doctype": "Email Account",
+			"email_account_name": name,
+			"email_id": "cl-permissions@example.com",
+			"enable_outgoing": 1,
+			"default_outgoing": 1,
+			"smtp_server": "localhost",
+			"no_smtp_authentication": 1,
+		}
+	).insert(ignore_permissions=True)
+	frappe.flags.in_test = False
+	frappe.db.commit()
+	yield name
+	frappe.db.rollback()
+	frappe.delete_doc("Email Account", name, force=True, ignore_permissions=True)
+	frappe.db.commit()
+
+
 @pytest.fixture(scope="module")
 def other_world(site, restricted):
 	"""Another customer's records, which no restricted user may reach: each of them is given a
@@ -871,6 +1104,7 @@ def other_world(site, restricted):
 	world = World(owner=restricted["restricted_user"])
 	for persona, email in restricted.items():
 		world.own[persona] = World(owner=email, permit=persona).new_customer("own")
+	world.own[LINK_HOLDER] = World(owner=persona_email(LINK_HOLDER), permit=LINK_HOLDER).request
 	commit(*restricted.values())
 	return world
 
@@ -965,7 +1199,7 @@ def build(case: Case, world: World) -> dict:
 		args = encode(case.args(world))
 	finally:
 		frappe.flags.in_test = False
-	commit(*([RESTRICTED[world.permit].email] if world.permit else []))
+	commit(*([RESTRICTED[world.permit].email] if world.permit in RESTRICTED else []))
 	return args
 
 
@@ -1003,7 +1237,7 @@ def refuse(client, base_url, tables, world, persona, key, verb=None, refused=Non
 def world_of(persona: str | None, other_world: World) -> World:
 	"""Where a persona's refusal is tried: a restricted persona's own customer's records (so that
 	another customer is not what refuses them); the other World for everyone else."""
-	return World(owner=persona_email(persona), permit=persona) if persona in RESTRICTED else other_world
+	return World(owner=persona_email(persona), permit=persona) if persona in PERMITTED else other_world
 
 
 def wrong_roles(case: Case) -> list[str]:
@@ -1019,9 +1253,10 @@ def own_persona(case: Case) -> str:
 
 def allowed_persona(case: Case) -> str:
 	"""For methods without a customer: a role that may call them, unrestricted (the bulk run's
-	results are the Customer Manager's); the portal user for the portal's calls."""
-	if case.persona == PORTAL_USER:
-		return PORTAL_USER
+	results are the Customer Manager's); the portal user for the portal's calls, the link holder
+	for the one-time link's."""
+	if case.persona in (PORTAL_USER, LINK_HOLDER):
+		return case.persona
 	return "manager" if case.managers_only or case.other == "user" else "user"
 
 
@@ -1081,7 +1316,7 @@ def test_the_call_made_as_it_should_be_works(client, base_url, tables, key, pers
 	"""The same call by a role that may make it, on the user's own customer's records: it works, and
 	changes the database when the method writes."""
 	case = CASES[key]
-	world = World(owner=persona_email(persona), permit=persona if persona in RESTRICTED else None)
+	world = World(owner=persona_email(persona), permit=persona if persona in PERMITTED else None)
 	args = build(case, world)
 	before = snapshot(tables, world)
 	r = call(client, base_url, persona, key, args, verb_of(case), files_of(case, world))

@@ -58,6 +58,8 @@ def dataset(active_customer):
 	healthy = active_customer()
 	invoice = make_invoice(healthy.name, days_ago=5)
 	make_payment(healthy.name, 100, allocations=[(invoice.name, 100)])
+	# the night passes: the report's default run lists whom the nightly job marked
+	segments.update_segments()
 	return frappe._dict(
 		late=late.name, falling=falling.name, quiet=quiet.name, paid_late=paid_late.name, healthy=healthy.name
 	)
@@ -91,6 +93,21 @@ def test_the_filters_narrow_the_list(dataset):
 	assert not {dataset.late, dataset.quiet} & set(reasons_by_customer({"lifecycle_status": "Prospect"}))
 	with pytest.raises(frappe.ValidationError, match="Reason"):
 		execute({"reason": "'; drop table tabCustomer; --"})
+
+
+def test_the_default_run_lists_the_marked_customers_with_their_reasons_now(dataset):
+	"""With the default thresholds the report reads the nightly mark (an index), then each marked
+	customer's reasons as they are now: a quiet customer billed since the night drops out; one at
+	risk since the night shows after the next night's job."""
+	assert dataset.quiet in reasons_by_customer()
+	make_invoice(dataset.quiet, days_ago=0)  # activity and a recent invoice
+	assert dataset.quiet not in reasons_by_customer()
+	later = frappe.get_doc("Customer", dataset.healthy)
+	make_invoice(later.name, days_ago=40, due_in=10)  # overdue now, not marked yet
+	assert dataset.healthy not in reasons_by_customer()
+	assert dataset.healthy in reasons_by_customer({"revenue_drop_percent": 30})  # other thresholds: live
+	segments.update_segments()
+	assert reasons_by_customer()[dataset.healthy] == "Late payments"
 
 
 def test_archived_customers_are_left_out(dataset):

@@ -8,9 +8,10 @@ import pytest
 from frappe.utils import add_days, flt, nowdate
 
 from customer_lifecycle.api.lifecycle import apply_action
+from customer_lifecycle.billing import invoices as invoice_locks
 from customer_lifecycle.billing.gate import NotBillableError
 from customer_lifecycle.billing.payments import OverAllocationError
-from tests.factories import make_invoice, make_payment
+from tests.factories import delete_customer, make_invoice, make_payment
 from tests.helpers import as_user, run_in_threads
 
 
@@ -249,17 +250,19 @@ def test_mark_overdue_moves_unpaid_invoices_past_due(active_customer):
 
 
 def submit_concurrently(site, customer, allocations_per_payment):
-	"""Save one draft payment per entry, then submit them from two connections released together;
-	their outcomes."""
+	"""Save one draft payment per entry, then submit them from connections of their own, which meet
+	where the submit locks the customer's invoices (each has read them for its preview by then)."""
 	drafts = [
 		make_payment(customer, amount, allocations=allocations, submit=False).name
 		for amount, allocations in allocations_per_payment
 	]
 	frappe.db.commit()
-	outcomes = run_in_threads(
-		site, lambda i: frappe.get_doc("Customer Payment", drafts[i]).submit(), len(drafts)
+	return run_in_threads(
+		site,
+		lambda i: frappe.get_doc("Customer Payment", drafts[i]).submit(),
+		len(drafts),
+		meet_in=(invoice_locks, "lock_open_invoices"),
 	)
-	return ["submitted" if outcome == "ok" else outcome for outcome in outcomes]
 
 
 @pytest.fixture
@@ -271,21 +274,14 @@ def committed_customer(active_customer):
 	frappe.db.commit()
 	yield customer, [i.name for i in invoices]
 	frappe.db.rollback()
-	for doctype in ("Customer Payment", "Customer Invoice"):
-		for name in frappe.get_all(doctype, filters={"customer": customer.name}, pluck="name"):
-			frappe.db.delete(doctype, name)
-			frappe.db.delete(
-				f"{doctype} Item" if doctype == "Customer Invoice" else "Customer Payment Allocation",
-				{"parent": name},
-			)
-	frappe.delete_doc("Customer", customer.name, force=True)
-	frappe.db.commit()
+	delete_customer(customer.name)
 
 
 def test_concurrent_payments_for_one_invoice_allocate_it_once(site, committed_customer):
 	customer, (first, _second) = committed_customer
-	outcomes = submit_concurrently(site, customer.name, [(100, [(first, 100)]), (100, [(first, 100)])])
-	assert sorted(outcomes) == ["OverAllocationError", "submitted"], outcomes
+	race = submit_concurrently(site, customer.name, [(100, [(first, 100)]), (100, [(first, 100)])])
+	assert race.overlapped() and race.took_turns(), race
+	assert sorted(race.outcomes) == ["OverAllocationError", "ok"], race
 	assert invoice_row(first).outstanding_amount == 0
 	paid = frappe.get_all(
 		"Customer Payment Allocation",
@@ -297,8 +293,9 @@ def test_concurrent_payments_for_one_invoice_allocate_it_once(site, committed_cu
 
 def test_concurrent_oldest_first_payments_never_over_allocate(site, committed_customer):
 	customer, (first, second) = committed_customer
-	outcomes = submit_concurrently(site, customer.name, [(150, None), (150, None)])
-	assert outcomes == ["submitted", "submitted"], outcomes
+	race = submit_concurrently(site, customer.name, [(150, None), (150, None)])
+	assert race.overlapped() and race.took_turns(), race
+	assert race.outcomes == ["ok", "ok"], race
 	assert invoice_row(first).outstanding_amount == 0
 	assert invoice_row(second).outstanding_amount == 0
 	allocated = frappe.get_all(

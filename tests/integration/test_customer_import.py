@@ -1,9 +1,12 @@
 """Importing customers: the fast path (Customer Import) and Frappe's Data Import, on the fixture files.
 
-Both paths commit as they go (a chunk, a row), so these tests remove what they made themselves."""
+Both paths commit as they go (a chunk, a row), so these tests remove what they made themselves; and
+before each, what a crashed run left of the fixture files' customers. The files written here carry
+values of their own run."""
 
 import csv
 import io
+import uuid
 from pathlib import Path
 
 import frappe
@@ -11,7 +14,11 @@ import pytest
 from openpyxl import Workbook
 
 from customer_lifecycle.benchmarks.cleanup import remove_customers
-from customer_lifecycle.customers.doctype.customer_import.customer_import import run_import, start_import
+from customer_lifecycle.customers.doctype.customer_import.customer_import import (
+	run_import,
+	save_mapping,
+	start_import,
+)
 from customer_lifecycle.customers.importer.reading import read_table
 from customer_lifecycle.customers.importer.writer import CustomerWriter
 from customer_lifecycle.lifecycle.engine import get_workflow, initial_state
@@ -20,18 +27,36 @@ from tests.helpers import as_user
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 MESSY = "customers_messy.csv"
 SAMPLE = "customers_sample.csv"
+HUBSPOT = "hubspot_contacts_export.csv"
+ODOO = "odoo_contacts_export.csv"
+
+
+def fixture_customers() -> list[str]:
+	"""The customers named as a row of the fixture files (spaces collapsed, as the importer writes
+	the names; the database compares them case aside)."""
+	names = {
+		" ".join(row[0].split())
+		for filename in (MESSY, SAMPLE)
+		for row in read_table((FIXTURES / filename).read_bytes(), "csv")[1:]
+		if row and row[0].strip()
+	}
+	return frappe.get_all("Customer", filters={"customer_name": ("in", sorted(names))}, pluck="name")
 
 
 @pytest.fixture
 def cleanup(site):
-	"""Remove, after the test, the customers (with contacts and addresses), imports and files it made."""
+	"""Remove, after the test, the customers (with contacts and addresses), imports and files it made.
+	Before it, the fixture files' customers that a run which crashed left: the files' rows would be
+	their duplicates (skipped by Customer Import, refused by Data Import: "Email ... already exists")."""
+	frappe.db.commit()
+	remove_customers(fixture_customers())
 	frappe.db.commit()
 	before = frappe.utils.now_datetime()
 	yield
 	frappe.db.rollback()
 	frappe.set_user("Administrator")
 	remove_customers(frappe.get_all("Customer", filters={"creation": (">=", before)}, pluck="name"))
-	for doctype in ("Customer Import", "Data Import"):
+	for doctype in ("Customer Import", "Data Import", "Customer Import Mapping"):
 		for name in frappe.get_all(doctype, filters={"creation": (">=", before)}, pluck="name"):
 			frappe.db.delete("Data Import Log", {"data_import": name})
 			frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
@@ -202,28 +227,24 @@ def test_a_chunk_the_database_refuses_leaves_nothing_and_is_saved_row_by_row(cle
 def test_billing_addresses_named_alike_but_for_case_or_accents_are_all_imported(cleanup):
 	"""An address is named after its title, which the database compares case and accents aside: a
 	title like one in the table or earlier in the file gets the customer's name added."""
+	domain = f"casefold-{uuid.uuid4().hex[:6]}.example"
 	header = "Customer Name,Email,Address Line 1,City/Town\n"
-	run(
-		new_import(
-			"first.csv",
-			(header + "Mcdonald Casefold Ltd,one@casefold-import.example,1 A Street,Leeds\n").encode(),
-		)
-	)
+	run(new_import("first.csv", (header + f"Mcdonald Casefold Ltd,one@{domain},1 A Street,Leeds\n").encode()))
 	doc = run(
 		new_import(
 			"second.csv",
 			(
 				header
-				+ "McDonald Casefold Ltd,two@casefold-import.example,2 A Street,Leeds\n"
-				+ "MCDONALD CASEFOLD LTD,three@casefold-import.example,3 A Street,York\n"
-				+ "McDönald Casefold Ltd,four@casefold-import.example,4 A Street,Hull\n"
+				+ f"McDonald Casefold Ltd,two@{domain},2 A Street,Leeds\n"
+				+ f"MCDONALD CASEFOLD LTD,three@{domain},3 A Street,York\n"
+				+ f"McDönald Casefold Ltd,four@{domain},4 A Street,Hull\n"
 			).encode(),
 		)
 	)
 	assert (doc.status, doc.inserted, doc.rejected) == ("Completed", 3, 0)
 	customers = frappe.get_all(
 		"Customer",
-		filters={"email": ("like", "%@casefold-import.example")},
+		filters={"email": ("like", f"%@{domain}")},
 		fields=["name", "billing_address", "address_line1"],
 	)
 	assert len(customers) == 4
@@ -240,7 +261,7 @@ def test_text_is_stored_as_written(cleanup):
 		"customer_name": 'O\'Brien \\ "Ifnull(Test)" 100%',
 		"customer_type": "Individual",
 		"customer_category": None,
-		"email": "obrien.quoted@import-text.example",
+		"email": f"obrien.{uuid.uuid4().hex[:6]}@import-text.example",
 		"phone": None,
 		"id_number": None,
 		"notes": "Line 1\nIFNULL(x, 'y') \\n; -- 50%",
@@ -288,15 +309,16 @@ def test_a_file_of_awkward_text_is_stored_as_written(cleanup, monkeypatch, write
 		"IfNull(Test) 100% Awkward",
 		"\\N Awkward",
 	]
+	emails = [f"awkward{i}.{uuid.uuid4().hex[:6]}@import-text.example" for i in range(len(names))]
 	out = io.StringIO()
 	writer = csv.writer(out, lineterminator="\n")
 	writer.writerow(["Customer Name", "Email", "Notes", "Address Line 1", "City/Town"])
 	for i, (name, note) in enumerate(zip(names, notes, strict=True)):
-		writer.writerow([name, f"awkward{i}@import-text.example", note, f"{i} Quote's \\ Road", "Leeds"])
+		writer.writerow([name, emails[i], note, f"{i} Quote's \\ Road", "Leeds"])
 	doc = run(new_import("awkward.csv", out.getvalue().encode()))
 	assert (doc.status, doc.inserted, doc.rejected) == ("Completed", 5, 0)
 	for i, (name, note) in enumerate(zip(names, notes, strict=True)):
-		customer = frappe.get_doc("Customer", {"email": f"awkward{i}@import-text.example"})
+		customer = frappe.get_doc("Customer", {"email": emails[i]})
 		assert (customer.customer_name, customer.notes, customer.address_line1) == (
 			name,
 			note,
@@ -376,13 +398,14 @@ def test_rows_are_the_records_the_controller_makes(cleanup, make_customer, trans
 	does."""
 	from customer_lifecycle.customers.importer.background import BackgroundWriters
 
+	tag = uuid.uuid4().hex[:6]
 	values = {
 		"customer_name": "Shape Compare",
 		"customer_type": "Individual",
 		"customer_category": "Retail",
-		"email": "shape.compare@import-shape.example",
+		"email": f"shape.compare.{tag}@import-shape.example",
 		"phone": "+442079460970",
-		"id_number": "SHAPE-1",
+		"id_number": f"SHAPE-{tag}-1",
 		"notes": None,
 		"address_line1": "1 Shape Street",
 		"address_line2": None,
@@ -408,9 +431,9 @@ def test_rows_are_the_records_the_controller_makes(cleanup, make_customer, trans
 	saved = make_customer(
 		**{
 			**values,
-			"email": "shape.other@import-shape.example",
+			"email": f"shape.other.{tag}@import-shape.example",
 			"phone": "+442079460971",
-			"id_number": "SHAPE-2",
+			"id_number": f"SHAPE-{tag}-2",
 		}
 	).name
 
@@ -491,7 +514,9 @@ def test_a_file_without_a_name_column_fails_with_a_message(cleanup):
 
 
 def test_columns_that_match_no_field_are_named_in_the_message(cleanup):
-	doc = run(new_import("extra.csv", b"Customer Name,Shoe Size\nAda Extracolumn,42\n"))
+	# a row with no email, phone or ID number is known by its name alone: one of this run's
+	name = f"Ada Extracolumn {uuid.uuid4().hex[:6]}"
+	doc = run(new_import("extra.csv", f"Customer Name,Shoe Size\n{name},42\n".encode()))
 	assert (doc.status, doc.inserted) == ("Completed", 1)
 	assert "Shoe Size" in doc.message
 
@@ -579,3 +604,302 @@ def test_frappe_data_import_gives_customer_contact_and_address(cleanup):
 			)
 		else:
 			assert not customer.billing_address
+
+
+# --- the mapping step: other products' exports ----------------------------------------------------
+
+
+def columns_of(doc) -> dict[str, tuple[str, str]]:
+	"""The import's columns as the form shows them: title -> (imported as, first values)."""
+	return {row.column: (row.field or "", row.sample or "") for row in doc.columns}
+
+
+def errors_by_row(doc) -> dict[int, list[tuple[str, str, str]]]:
+	rows: dict[int, list] = {}
+	for row, field, value, reason in error_lines(doc)[1:]:
+		rows.setdefault(int(row), []).append((field, value, reason))
+	return rows
+
+
+def customer(email: str) -> frappe._dict:
+	return frappe.db.get_value(
+		"Customer",
+		{"email": email},
+		[
+			"name",
+			"customer_name",
+			"customer_type",
+			"phone",
+			"id_number",
+			"lifecycle_status",
+			"primary_contact",
+			"billing_address",
+			"country",
+		],
+		as_dict=True,
+	)
+
+
+def notes_of(name: str) -> list[frappe._dict]:
+	return frappe.get_all(
+		"Customer Note", filters={"customer": name}, fields=["name", "content", "visibility", "pinned"]
+	)
+
+
+def counts(doc) -> tuple:
+	return (doc.status, doc.total_rows, doc.inserted, doc.duplicates, doc.rejected)
+
+
+def address_of(record: frappe._dict, *fields: str) -> tuple:
+	return frappe.db.get_value("Address", record.billing_address, fields)
+
+
+def test_a_hubspot_export_imports_through_the_suggested_mapping(cleanup):
+	doc = new_import(HUBSPOT)
+	columns = columns_of(doc)
+	assert list(columns) == read_table((FIXTURES / HUBSPOT).read_bytes(), "csv")[0]
+	assert columns["First Name"] == ("First Name", "Amara, Ben, Siobhán")
+	assert columns["Company Name"][0] == "Company (flag or company name)"
+	assert columns["Lifecycle Stage"][0] == "Lifecycle Stage (kept in a note)"
+	assert columns["Mobile Phone Number"][0] == "Mobile (when Phone is empty)"
+	assert columns["Record ID"][0] == columns["Create Date"][0] == columns["Fax Number"][0] == ""
+	assert not doc.mapping and doc.header_key
+
+	doc = run(doc)
+	assert counts(doc) == ("Completed with Errors", 13, 8, 1, 4)
+	first = initial_state(get_workflow())
+	assert "Columns not imported: Record ID, Job Title, Lead Status, Create Date" in doc.message
+	assert f"starts as {first}" in doc.message
+
+	amara = customer("amara.osei@lumenhealth.example.com")
+	assert (amara.customer_name, amara.customer_type, amara.phone, amara.country) == (
+		"Amara Osei",
+		"Company",
+		"+442079460123",
+		"United Kingdom",
+	)
+	contact = frappe.db.get_value(
+		"Contact", amara.primary_contact, ["first_name", "last_name", "company_name", "full_name"]
+	)
+	assert contact == ("Amara", "Osei", "Lumen Health Ltd", "Amara Osei")
+	assert address_of(amara, "address_line1", "city", "county") == (
+		"Flat 2, 14 Elm Row",
+		"London",
+		"Greater London",
+	)
+	zoe = customer("zoe.lindqvist@northwind.example.com")
+	assert (zoe.customer_name, zoe.customer_type) == ("Zoë Lindqvist", "Company")
+	ben = customer("ben.fletcher@example.org")
+	assert (ben.customer_name, ben.customer_type, ben.phone) == (
+		"Ben Fletcher",
+		"Individual",
+		"+442079460124",
+	)
+	# the mobile number where the phone is empty
+	assert customer("siobhan.nibhriain@example.net").phone == "+447911123457"
+	assert customer("hamid.karimi@example.com").phone == "+447400123789"
+	lukasz = customer("lukasz.nowak@example.com")
+	assert (lukasz.customer_name, lukasz.phone, lukasz.country) == (
+		"Łukasz Nowak",
+		"+27215550147",
+		"South Africa",
+	)
+
+	# every customer starts in the first state, with no lifecycle change; the stage is in a note
+	emails = [
+		"amara.osei@lumenhealth.example.com",
+		"ben.fletcher@example.org",
+		"siobhan.nibhriain@example.net",
+		"zoe.lindqvist@northwind.example.com",
+		"lukasz.nowak@example.com",
+		"grace.oneill@example.co.uk",
+		"hamid.karimi@example.com",
+		"ines.duarte@example.com",
+	]
+	names = [customer(email).name for email in emails]
+	assert {customer(email).lifecycle_status for email in emails} == {first}
+	assert not frappe.db.exists("Customer Lifecycle Change", {"customer": ("in", names)})
+	notes = {email: notes_of(customer(email).name) for email in emails}
+	assert notes["hamid.karimi@example.com"] == []  # no stage in the file
+	assert [len(n) for email, n in notes.items() if email != "hamid.karimi@example.com"] == [1] * 7
+	note = notes["zoe.lindqvist@northwind.example.com"][0]
+	assert (note.visibility, note.pinned) == ("Internal", 0)
+	assert "Marketing Qualified Lead" in note.content and "No lifecycle state has this name" in note.content
+
+	rows = errors_by_row(doc)
+	assert sorted(rows) == [5, 6, 8, 9, 14]
+	assert rows[5] == [("Email", "tom.baker@example", "is not a valid email address.")]
+	assert rows[6] == [("Customer Name", "", "Customer Name is required.")]
+	assert rows[8][0][:2] == ("Phone Number", "07700 900123")
+	assert rows[9] == [
+		(
+			"Email",
+			"ben.fletcher@example.org",
+			f"Duplicate: row 3 of this file (customer {ben.name}) has the same Email.",
+		)
+	]
+	assert rows[14] == [("City", "", "City/Town is required for the billing address.")]
+	for email in ("tom.baker@example", "newsletter.reader@example.com", "kwame.mensah@example.com"):
+		assert not frappe.db.exists("Customer", {"email": email})
+
+
+def test_an_odoo_export_imports_through_the_suggested_mapping(cleanup):
+	doc = new_import(ODOO)
+	columns = columns_of(doc)
+	assert columns["Name"][0] == "Customer Name"
+	assert columns["Is a Company"] == ("Company (flag or company name)", "True, False, True")
+	assert columns["Tax ID"][0] == "ID Number"
+	assert columns["Tags"] == ("", "VIP,Wholesale, Retail, Member")
+	doc = run(doc)
+	assert counts(doc) == ("Completed with Errors", 12, 8, 1, 3)
+	azure = customer("info@azure-interior.example.com")
+	assert (azure.customer_name, azure.customer_type, azure.id_number, azure.phone) == (
+		"Azure Interior Ltd",
+		"Company",
+		"GB123456789",
+		"+442079460811",
+	)
+	assert address_of(azure, "address_line1", "address_line2", "county") == (
+		"Unit 4, Riverside Park",
+		"Tower Bridge Road",
+		"Greater London (GB)",
+	)
+	assert frappe.get_value("Contact", azure.primary_contact, "company_name") == "Azure Interior Ltd"
+	brandon = customer("brandon.freeman@azure-interior.example.com")
+	assert (brandon.customer_type, brandon.phone) == ("Individual", "+447911123456")
+	contact = frappe.get_doc("Contact", brandon.primary_contact)
+	assert (contact.first_name, contact.last_name, contact.company_name) == ("Brandon", "Freeman", None)
+	assert customer("marc.demo@example.com").phone == "+442920180457"
+	assert customer("gemini@example.net").country == "South Africa"
+	# no stage column: no notes
+	assert not frappe.db.exists("Customer Note", {"customer": azure.name})
+
+	rows = errors_by_row(doc)
+	assert sorted(rows) == [6, 8, 9, 11]
+	assert rows[6] == [("Name", "", "Customer Name is required.")]
+	assert rows[8][0][:2] == ("Mobile", "12345")
+	assert rows[9] == [("Country", "Atlantis", "is not a country.")]
+	marc = customer("marc.demo@example.com").name
+	assert rows[11] == [
+		("Phone", "+442920180457", f"Duplicate: row 10 of this file (customer {marc}) has the same Phone.")
+	]
+
+
+def test_a_saved_mapping_is_picked_for_the_next_file_with_the_same_columns(cleanup, personas):
+	with as_user(personas["manager"]):
+		first = new_import(HUBSPOT)
+		record_id = next(row for row in first.columns if row.column == "Record ID")
+		record_id.field = "ID Number"  # a correction: HubSpot's record id as the ID number
+		first.save()
+		assert save_mapping(first.name, "HubSpot contacts") == {
+			"name": first.name,
+			"mapping": "HubSpot contacts",
+		}
+		mapping = frappe.get_doc("Customer Import Mapping", "HubSpot contacts")
+		assert mapping.header_key == first.header_key
+		assert [row.sample for row in mapping.columns] == [None] * len(first.columns)  # no customer data
+
+		# the same columns in another order and case: the mapping is picked, with the correction
+		table = read_table((FIXTURES / HUBSPOT).read_bytes(), "csv")
+		out = io.StringIO()
+		csv.writer(out).writerows(
+			[[*row[1:], row[0].upper() if i == 0 else row[0]] for i, row in enumerate(table)]
+		)
+		again = new_import("hubspot-reordered.csv", out.getvalue().encode())
+		assert again.mapping == "HubSpot contacts"
+		assert columns_of(again)["RECORD ID"][0] == "ID Number"
+		assert columns_of(again)["Email"][0] == "Email"
+		again = run(again)
+		assert again.inserted == 8
+		assert customer("amara.osei@lumenhealth.example.com").id_number == "51001"
+
+		# other columns: no mapping, the suggestions
+		other = new_import("fewer.csv", b"Record ID,First Name,Email\n1,Ann,ann.fewer@example.com\n")
+		assert not other.mapping
+		assert columns_of(other)["Record ID"][0] == ""
+
+		# saved again under the same name: updated
+		first.reload()
+		assert first.mapping == "HubSpot contacts"
+		record_id = next(row for row in first.columns if row.column == "Record ID")
+		record_id.field = ""
+		first.save()
+		save_mapping(first.name, "HubSpot contacts")
+		mapping.reload()
+		assert next(row.field for row in mapping.columns if row.column == "Record ID") in ("", None)
+		# imports made with it do not keep it from being deleted
+		frappe.delete_doc("Customer Import Mapping", "HubSpot contacts")
+		assert frappe.db.get_value("Customer Import", first.name, "mapping") == "HubSpot contacts"
+
+
+def test_what_the_user_maps_is_checked_when_the_import_is_saved(cleanup):
+	doc = new_import(HUBSPOT)
+	for row in doc.columns:
+		if row.column in ("Email", "Lead Status"):
+			row.field = "Email"
+	with pytest.raises(frappe.ValidationError, match="Two columns are for Email: Email and Lead Status"):
+		doc.save()
+	doc.reload()
+	for row in doc.columns:
+		if row.field in ("First Name", "Last Name", "Company (flag or company name)"):
+			row.field = ""
+	with pytest.raises(frappe.ValidationError, match="no Customer Name column"):
+		doc.save()
+
+
+def test_the_columns_come_only_from_a_file_the_user_may_read(cleanup, personas):
+	"""The form shows a file's first values: an import of another user's private file is refused."""
+	private = upload(HUBSPOT)  # Administrator's
+	with as_user(personas["manager"]):
+		with pytest.raises(frappe.PermissionError):
+			frappe.get_doc({"doctype": "Customer Import", "import_file": private}).insert()
+
+
+def test_a_stage_that_names_a_state_is_noted_and_the_customer_starts_first(cleanup):
+	"""No customer is moved by an import: one whose stage is a later state starts in the first
+	state too, and its note names that state; a stage that is the first state needs no note."""
+	states = list(dict.fromkeys(row.state for row in get_workflow().states))
+	first, later = states[0], states[-1]
+	content = (
+		"Customer Name,Email,Stage\n"
+		f"Stage First,stage.first@stage-import.example,{first.upper()}\n"
+		f"Stage Later,stage.later@stage-import.example,{later}\n"
+		"Stage Other,stage.other@stage-import.example,Customer\n"
+	)
+	doc = new_import("stages.csv", content.encode())
+	assert columns_of(doc)["Stage"][0] == "Lifecycle Stage (kept in a note)"
+	assert run(doc).inserted == 3
+	made = {
+		email.split(".")[1].split("@")[0]: customer(email)
+		for email in (
+			"stage.first@stage-import.example",
+			"stage.later@stage-import.example",
+			"stage.other@stage-import.example",
+		)
+	}
+	assert {c.lifecycle_status for c in made.values()} == {first}
+	assert notes_of(made["first"].name) == []
+	(note,) = notes_of(made["later"].name)
+	assert f"the lifecycle state <strong>{later}</strong>" in note.content
+	assert f"Imported customers start as <strong>{first}</strong>" in note.content
+	(note,) = notes_of(made["other"].name)
+	assert "<strong>Customer</strong>. No lifecycle state has this name" in note.content
+
+
+def test_an_imported_note_is_the_record_the_controller_makes(cleanup):
+	doc = run(
+		new_import(
+			"stage.csv",
+			b"Customer Name,Email,Lifecycle Stage\nNote Shape,note.shape@import-shape.example,Lead\n",
+		)
+	)
+	name = customer("note.shape@import-shape.example").name
+	(bulk,) = notes_of(name)
+	saved = frappe.get_doc(
+		{"doctype": "Customer Note", "customer": name, "content": bulk.content, "visibility": "Internal"}
+	).insert()
+	skip = ("name", "creation", "modified")
+	ours = {k: v for k, v in frappe.get_doc("Customer Note", bulk.name).as_dict().items() if k not in skip}
+	theirs = {k: v for k, v in saved.as_dict().items() if k not in skip}
+	assert ours == theirs
+	assert doc.inserted == 1

@@ -11,9 +11,10 @@ from customer_lifecycle.api.lifecycle import apply_action
 from customer_lifecycle.api.onboarding import get_onboarding, set_item_done
 from customer_lifecycle.install import ensure_onboarding_template
 from customer_lifecycle.lifecycle.engine import get_settings
+from customer_lifecycle.onboarding import checklists
 from customer_lifecycle.onboarding.checklists import notify_overdue_items, start_round
 from tests.factories import delete_customer, edited_workflow
-from tests.helpers import as_user, run_in_threads
+from tests.helpers import as_user, customer_save_lock, run_in_threads
 
 STANDARD = "Standard Onboarding"
 REQUIRED = ("Verify identity", "Signed terms", "Billing details")
@@ -77,7 +78,7 @@ def tick(checklist, *titles, done=True, **kwargs):
 
 
 def test_entering_onboarding_copies_the_default_template(onboarding):
-	customer, checklist = onboarding
+	_customer, checklist = onboarding
 	doc = frappe.get_doc("Onboarding Checklist", checklist)
 	template = frappe.get_doc("Onboarding Checklist Template", STANDARD)
 	assert (doc.round, doc.template, doc.status, doc.progress) == (1, STANDARD, "In Progress", 0)
@@ -433,24 +434,36 @@ def committed_customer(site, make_customer):
 
 
 def test_concurrent_saves_make_exactly_one_round(site, committed_customer):
-	"""Two sessions start the same customer's onboarding at the same moment: one checklist."""
+	"""Two sessions start the same customer's onboarding at the same moment, both having read it as a
+	prospect: the first save takes the customer's row, the second waits for it and is refused as out
+	of date; one checklist."""
 	name = committed_customer.name
-	outcomes = run_in_threads(site, lambda i: apply_action(name, "Start Onboarding", reason=f"session {i}"))
-	assert "ok" in outcomes, outcomes
-	assert set(outcomes) <= {"ok", "TimestampMismatchError", "WorkflowTransitionError"}, outcomes
+	race = run_in_threads(
+		site,
+		lambda i: apply_action(name, "Start Onboarding", reason=f"session {i}"),
+		meet_in=customer_save_lock(),
+	)
+	assert race.overlapped() and race.took_turns(), race
+	assert sorted(race.outcomes) == ["TimestampMismatchError", "ok"], race
 	frappe.db.rollback()  # see what the threads committed
 	assert [r.round for r in rounds(name)] == [1]
 
 
 def test_concurrent_round_starts_share_one_checklist(site, committed_customer):
-	"""The lock and the open-round check, without the customer's save in between."""
+	"""The lock and the open-round check, without the customer's save in between: two callers inside
+	start_round at once, the second waits for the first's round and is given it."""
 	name = committed_customer.name
 	apply_action(name, "Start Onboarding")
 	delete_rounds(name)
 	frappe.db.commit()
 	made = []
-	outcomes = run_in_threads(site, lambda i: made.append(start_round(frappe.get_doc("Customer", name))))
-	assert outcomes == ["ok", "ok"], outcomes
+	race = run_in_threads(
+		site,
+		lambda i: made.append(checklists.start_round(frappe.get_doc("Customer", name))),
+		meet_in=(checklists, "start_round"),
+	)
+	assert race.overlapped() and race.took_turns(), race
+	assert race.outcomes == ["ok", "ok"], race
 	frappe.db.rollback()
 	[round_] = rounds(name)
 	assert made == [round_.name, round_.name] and round_.round == 1

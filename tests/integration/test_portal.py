@@ -234,6 +234,7 @@ def test_granted_read_rights_still_never_reach_another_customer(mine, theirs, po
 		"Engagement": (mine.engagement, theirs.engagement),
 		"Customer Note": (mine.visible_note, theirs.visible_note),
 		"Onboarding Checklist": (mine.checklist, theirs.checklist),
+		"Information Request": (mine.request, theirs.request),
 		"Contact": (mine.contact, theirs.contact),
 		"Address": (mine.address, theirs.address),
 	}
@@ -244,10 +245,12 @@ def test_granted_read_rights_still_never_reach_another_customer(mine, theirs, po
 			listed = frappe.get_list(doctype, pluck="name", limit_page_length=0)
 			assert own in listed and other not in listed, doctype
 			assert frappe.get_list(doctype, filters={"name": other}, pluck="name") == [], doctype
-		# an internal note and a draft invoice of their own stay hidden too
+		# an internal note, a draft invoice and a draft request of their own stay hidden too
 		assert not frappe.has_permission("Customer Note", "read", mine.internal_note)
 		assert mine.internal_note not in frappe.get_list("Customer Note", pluck="name")
 		assert mine.draft not in frappe.get_list("Customer Invoice", pluck="name")
+		assert not frappe.has_permission("Information Request", "read", mine.draft_request)
+		assert mine.draft_request not in frappe.get_list("Information Request", pluck="name")
 
 
 def test_staff_are_not_affected(mine, personas):

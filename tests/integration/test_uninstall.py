@@ -2,10 +2,6 @@
 
 Runs bench on a site of its own (made and dropped here), so the test site is not disturbed."""
 
-import pytest
-
-from tests.bench import Bench
-
 CHECK = """
 contact = frappe.get_doc({"doctype": "Contact", "first_name": "After", "email_ids": [{"email_id": "after@example.com", "is_primary": 1}]}).insert()
 address = frappe.get_doc({"doctype": "Address", "address_title": "After", "address_type": "Billing", "address_line1": "1 Road", "city": "Leeds", "country": "India"}).insert()
@@ -16,13 +12,6 @@ assert not frappe.db.exists("Workflow", "Customer Lifecycle")
 print("CORE OK", contact.name, address.name)
 frappe.db.rollback()
 """
-
-
-@pytest.fixture
-def bench(site):
-	b = Bench()
-	yield b
-	b.drop_all()
 
 
 def test_uninstall_leaves_core_contact_and_address_working(bench):

@@ -164,11 +164,13 @@ def workflow_emails_on(from_state: str, approval_state: str):
 	previous = frappe.flags.in_test
 	frappe.flags.in_test = True
 	frappe.local.outgoing_email_account = {}
+	tag = uuid.uuid4().hex[:6]
+	# committed, and its address unique among accounts: one a crashed run left must not refuse it
 	account = frappe.get_doc(
 		{
 			"doctype": "Email Account",
-			"email_account_name": f"CL Workflow {uuid.uuid4().hex[:6]}",
-			"email_id": "cl-workflow@example.com",
+			"email_account_name": f"CL Workflow {tag}",
+			"email_id": f"cl-workflow-{tag}@example.com",
 			"enable_outgoing": 1,
 			"default_outgoing": 1,
 			"smtp_server": "localhost",

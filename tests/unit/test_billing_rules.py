@@ -70,6 +70,19 @@ def test_allocate_never_splits_a_cent():
 	assert sum(a for _, a in shares) == Decimal("33.33")
 
 
+OUTSTANDING = {"A": 50, "B": 80}
+
+
+def refusal(amount, allocations) -> tuple[str, str | None] | None:
+	"""check_allocations' verdict on a payment of `amount` to invoices owing OUTSTANDING: None when it
+	accepts the allocations, else the reason it refuses them and the invoice it names."""
+	try:
+		rules.check_allocations(amount, allocations, OUTSTANDING)
+	except rules.AllocationError as error:
+		return error.args[0], error.invoice
+	return None
+
+
 @pytest.mark.parametrize(
 	("allocations", "reason", "row"),
 	[
@@ -82,14 +95,22 @@ def test_allocate_never_splits_a_cent():
 	],
 )
 def test_check_allocations_refuses(allocations, reason, row):
-	with pytest.raises(rules.AllocationError) as error:
-		rules.check_allocations(100, allocations, {"A": 50, "B": 80})
-	assert (error.value.args[0], error.value.invoice) == (reason, row)
+	assert refusal(100, allocations) == (reason, row)
 
 
-def test_check_allocations_accepts_partial_and_exact():
-	rules.check_allocations(100, [("A", 50), ("B", 50)], {"A": 50, "B": 80})
-	rules.check_allocations(100, [("B", 20)], {"A": 50, "B": 80})
+@pytest.mark.parametrize(
+	("accepted", "a_cent_more", "reason", "row"),
+	[
+		# all an invoice owes, and the whole payment
+		([("A", 50), ("B", 50)], [("A", 50.01), ("B", 50)], "more than outstanding", "A"),
+		([("A", 50), ("B", 50)], [("A", 50), ("B", 50.01)], "more than amount", None),
+		# part of what an invoice owes, and part of the payment
+		([("B", 20)], [("B", 80.01)], "more than outstanding", "B"),
+	],
+)
+def test_check_allocations_accepts_partial_and_exact(accepted, a_cent_more, reason, row):
+	assert refusal(100, accepted) is None
+	assert refusal(100, a_cent_more) == (reason, row)
 
 
 def test_aging_buckets_cover_every_day_once():

@@ -30,10 +30,28 @@ def test_terminal_state_cannot_be_left_even_with_a_transition():
 		check_move("Anonymized", "Active", ["Anonymized"])
 
 
-def test_other_moves_pass_the_terminal_check():
-	check_move("Prospect", "Anonymized", ["Anonymized"])
-	check_move("Anonymized", "Anonymized", ["Anonymized"])
-	check_move(None, "Prospect", ["Anonymized"])
+def is_refused(from_state, to_state, terminal_states) -> bool:
+	"""Whether check_move refuses the move."""
+	try:
+		check_move(from_state, to_state, terminal_states)
+	except LifecycleRuleError:
+		return True
+	return False
+
+
+@pytest.mark.parametrize(
+	("from_state", "to_state", "terminal_states", "refused"),
+	[
+		("Prospect", "Anonymized", ["Anonymized"], False),  # into the final state
+		("Anonymized", "Anonymized", ["Anonymized"], False),  # a save that stays there
+		(None, "Prospect", ["Anonymized"], False),  # a new customer
+		# what is refused: out of a final state, whichever states are final
+		("Anonymized", "Prospect", ["Anonymized"], True),
+		("Prospect", "Anonymized", ["Prospect"], True),
+	],
+)
+def test_other_moves_pass_the_terminal_check(from_state, to_state, terminal_states, refused):
+	assert is_refused(from_state, to_state, terminal_states) is refused
 
 
 def test_find_transition_ignores_roles_but_honours_accept():

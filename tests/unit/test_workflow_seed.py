@@ -11,7 +11,6 @@ SEED = Path(customer_lifecycle.__file__).parent / "seeds" / "customer_lifecycle_
 STATES = ["Prospect", "Onboarding", "Active", "Dormant", "Offboarding", "Offboarded", "Anonymized"]
 
 
-
 def reachable_states(transitions: Iterable[Transition], start: str) -> set[str]:
 	"""Every state that can be reached from start, start included."""
 	transitions = list(transitions)

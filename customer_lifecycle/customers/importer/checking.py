@@ -13,14 +13,14 @@ from dataclasses import dataclass
 
 import frappe
 
+from customer_lifecycle.customers.importer.mapping import MAPPED, company_flag, is_flag_word
 from customer_lifecycle.customers.importer.reading import _
 from customer_lifecycle.customers.importer.rules import FIELDS, Rules
+from customer_lifecycle.utils.customer_fields import ADDRESS_LINES
 from customer_lifecycle.utils.doctypes import CUSTOMER
 from customer_lifecycle.utils.normalize import PHONE_PROBLEM, normalize_email, normalize_phone, normalize_text
 from customer_lifecycle.utils.phones import e164_phone, is_valid_number, national_phone
 
-# the billing address lines; a row with any of them (country aside) makes an Address
-ADDRESS_LINES = ("address_line1", "address_line2", "city", "county", "pincode")
 # what makes two rows the same customer; a row with none of them is known by its name alone
 KEY_FIELDS = ("email", "phone", "id_number")
 ERROR_HEADER = ("Row", "Field", "Value", "Reason")
@@ -41,21 +41,67 @@ class RowError:
 
 
 class RowChecker:
-	"""Checks the rows of one file, with what that needs worked out once: the columns to read, the
-	error file's titles, the choices by lower-cased name, and the phone numbers seen so far (parsing
-	one is most of the cost of a row). `check` gives a row's values normalised as the Customer
-	controller stores them, or None with the reasons: every problem in the row, each naming its
-	column, so one pass over the error file is enough to fix the row."""
+	"""Checks the rows of one file, with what that needs worked out once: the column plan (which
+	cells to read for each field, and what a mapping's own columns add), the error file's titles,
+	the choices by lower-cased name, and the phone numbers seen so far (parsing one is most of the
+	cost of a row). `check` gives a row's values normalised as the Customer controller stores them,
+	or None with the reasons: every problem in the row, each naming its column, so one pass over the
+	error file is enough to fix the row."""
 
 	def __init__(self, mapping: dict[str, int], header: list[str], rules: Rules):
+		"""`mapping` is the column plan (mapping.plan_columns): target -> the index of its column."""
 		self.rules = rules
-		self.columns = list(mapping.items())
-		self.titles = {fieldname: header[index] for fieldname, index in mapping.items()}
+		plan = dict(mapping)
+		if "mobile" in plan and "phone" not in plan:
+			# a mobile column alone is the phone
+			plan["phone"] = plan.pop("mobile")
+		self.titles = {target: header[index] for target, index in plan.items()}
+		# the Customer fields read as the file has them
+		self.columns = [(target, index) for target, index in plan.items() if target not in MAPPED]
+		# the columns a mapping adds, each read only when the file has it
+		self.first, self.last = plan.get("first_name"), plan.get("last_name")
+		self.company, self.mobile, self.stage = plan.get("company"), plan.get("mobile"), plan.get("stage")
+		self.derives = any(plan.get(target) is not None for target in MAPPED)
+		# the titles for a row whose phone is its mobile number
+		self.mobile_titles = {**self.titles, "phone": self.titles.get("mobile")}
 		self.types = {t.lower(): t for t in rules.customer_types}
 		self.text_fields = [f for f in FIELDS if f not in ("email", "phone", "notes")]
 		self.lengths = list(rules.lengths.items())
 		# raw text -> E.164 number, None for no number, or the ValueError it raised
 		self.phones: dict[str, str | ValueError | None] = {}
+
+	def derive(self, cells: list[str], raw: dict[str, str]) -> tuple[dict, dict[str, str]]:
+		"""What a mapping's own columns make of a row: its name from the first and last names (or,
+		with neither, the company's name), its type from the company flag, its phone from the mobile
+		number, each where the file's own column for it is empty (raw is changed in place). Returns
+		what the writer keeps beside the Customer fields (the names for the Contact, the company's
+		name, the stage) and the titles the row's errors name."""
+		width = len(cells)
+
+		def cell(index: int | None) -> str:
+			return ((cells[index] if index < width else "") or "").strip() if index is not None else ""
+
+		extra: dict = {}
+		titles = self.titles
+		if (self.first is not None or self.last is not None) and not raw.get("customer_name", "").strip():
+			first, last = cell(self.first), cell(self.last)
+			raw["customer_name"] = f"{first} {last}"
+			extra["first_name"], extra["last_name"] = normalize_text(first), normalize_text(last)
+		if self.company is not None:
+			company = cell(self.company)
+			if not raw.get("customer_type", "").strip():
+				raw["customer_type"] = (company_flag(company) and self.rules.company_type) or ""
+			if company and not is_flag_word(company):
+				if raw.get("customer_name", "").strip():
+					extra["company_name"] = normalize_text(company)
+				else:
+					raw["customer_name"] = company
+		if self.mobile is not None and not raw.get("phone", "").strip():
+			raw["phone"] = cell(self.mobile)
+			titles = self.mobile_titles
+		if self.stage is not None:
+			extra["stage"] = normalize_text(cell(self.stage))
+		return extra, titles
 
 	def phone(self, raw: str | None) -> str | None:
 		"""normalize_phone, once per distinct text, with short cuts for text already in E.164 form
@@ -82,9 +128,10 @@ class RowChecker:
 		errors: list[RowError] = []
 		width = len(cells)
 		raw = {f: (cells[i] if i < width else "") or "" for f, i in self.columns}
+		extra, titles = self.derive(cells, raw) if self.derives else (None, self.titles)
 
 		def fail(fieldname: str, reason: str, *args):
-			title = self.titles[fieldname] if fieldname in self.titles else rules.labels[fieldname]
+			title = titles.get(fieldname) or rules.labels[fieldname]
 			errors.append(RowError(row, title, raw.get(fieldname, "").strip(), reason, args))
 
 		values = {f: normalize_text(raw.get(f)) for f in self.text_fields}
@@ -110,6 +157,7 @@ class RowChecker:
 		except ValueError:
 			fail("phone", PHONE_PROBLEM.msg, rules.default_country or "")
 
+		# a row with any of the address lines (country aside) makes an Address
 		if any(values[f] for f in ADDRESS_LINES):
 			values["country"] = values["country"] or rules.default_country
 			for fieldname in ("address_line1", "city"):
@@ -129,6 +177,8 @@ class RowChecker:
 		if errors:
 			return None, errors
 		values["name_key"] = rules.name_key(values["customer_name"]) or None
+		if extra:
+			values.update(extra)
 		return values, []
 
 

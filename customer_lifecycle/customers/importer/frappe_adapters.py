@@ -29,8 +29,9 @@ def address_names(docs: list[dict]) -> list[str]:
 
 
 def child_names(count: int) -> list[str]:
-	"""Names for new child rows in the form Frappe gives them (make_autoname("hash")): four
-	characters of the time, then six more (base32hex, lower case). Frappe draws the six at random;
+	"""Names for new child rows (and records named by "hash", as Customer Note is) in the form
+	Frappe gives them (make_autoname("hash")): four characters of the time, then six more
+	(base32hex, lower case). Frappe draws the six at random;
 	here they count on from a random start, so that no two rows of a batch get the same name (six
 	random characters would, now and then, among tens of thousands made at once) and the rows of a
 	batch are written side by side in the table's primary key."""

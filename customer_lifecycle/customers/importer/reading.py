@@ -1,15 +1,14 @@
-"""Reading a customer file: its rows as text, and its header matched to Customer fields.
+"""Reading a customer file: its rows as text (all of them, or the first few for the form).
 
-Pure (no database): a CSV or XLSX file's content in, rows of text and the column of each field
-out, or an ImportFileError that says why the file as a whole cannot be imported.
+Pure (no database): a CSV or XLSX file's content in, rows of text out, or an ImportFileError that
+says why the file as a whole cannot be imported. What each column is imported as is mapping.py's.
 """
 
 import csv
 import io
 from collections.abc import Callable
 from datetime import date, datetime
-
-from customer_lifecycle.customers.importer.rules import Rules
+from itertools import islice
 
 EXTENSIONS = ("csv", "xlsx")
 
@@ -36,16 +35,17 @@ def extension_of(filename: str) -> str:
 	return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
 
 
-def read_table(content: bytes, extension: str) -> list[list[str]]:
-	"""The file's rows as lists of text (trailing empty cells kept as ""). CSV is read as UTF-8
-	(with or without a byte-order mark), falling back to Windows-1252 as spreadsheets save it."""
+def read_table(content: bytes, extension: str, limit: int | None = None) -> list[list[str]]:
+	"""The file's rows as lists of text (trailing empty cells kept as ""), or its first `limit`
+	rows. CSV is read as UTF-8 (with or without a byte-order mark), falling back to Windows-1252 as
+	spreadsheets save it."""
 	extension = extension.lower()
 	if extension == "csv":
 		try:
 			text = content.decode("utf-8-sig")
 		except UnicodeDecodeError:
 			text = content.decode("cp1252", errors="replace")
-		return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
+		return [list(row) for row in islice(csv.reader(io.StringIO(text, newline="")), limit)]
 	if extension == "xlsx":
 		from openpyxl import load_workbook
 
@@ -54,7 +54,7 @@ def read_table(content: bytes, extension: str) -> list[list[str]]:
 		except Exception as e:
 			raise ImportFileError(_("The file is not a readable Excel (.xlsx) workbook.")) from e
 		sheet = book.worksheets[0]
-		rows = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+		rows = [[cell_text(v) for v in row] for row in sheet.iter_rows(max_row=limit, values_only=True)]
 		book.close()
 		return rows
 	raise ImportFileError(_("Import a .csv or .xlsx file."))
@@ -78,29 +78,3 @@ def split_header(table: list[list[str]]) -> tuple[list[str], list[tuple[int, lis
 	if not numbered:
 		raise ImportFileError(_("The file is empty."))
 	return numbered[0][1], numbered[1:]
-
-
-def map_columns(header: list[str], rules: Rules) -> tuple[dict[str, int], list[str]]:
-	"""fieldname -> column index for the header's known columns, and the headers not recognised."""
-	mapping: dict[str, int] = {}
-	unknown = []
-	for index, title in enumerate(header):
-		title = " ".join((title or "").split())
-		fieldname = rules.columns.get(title.lower())
-		if not fieldname:
-			if title:
-				unknown.append(title)
-			continue
-		if fieldname in mapping:
-			raise ImportFileError(
-				_("Two columns are for {0}: {1} and {2}."),
-				rules.labels[fieldname],
-				header[mapping[fieldname]],
-				title,
-			)
-		mapping[fieldname] = index
-	if "customer_name" not in mapping:
-		raise ImportFileError(
-			_("The file has no {0} column (the header is row 1)."), rules.labels["customer_name"]
-		)
-	return mapping, unknown

@@ -1,6 +1,6 @@
 """What reading and checking a customer file need to know about the site, gathered once per
 import (site_rules): the Customer fields a file may fill, their labels and lengths, the customer
-types, categories and countries there are, and the site's country.
+types, categories, countries and lifecycle states there are, and the site's country.
 """
 
 from collections.abc import Callable
@@ -10,24 +10,12 @@ import frappe
 
 from customer_lifecycle.customers import duplicates
 from customer_lifecycle.customers.doctype.customer.customer import site_country_code
+from customer_lifecycle.utils.customer_fields import ADDRESS_LINES, DETAILS
+from customer_lifecycle.lifecycle import engine
 from customer_lifecycle.utils.doctypes import CUSTOMER
 
 # the Customer fields a file may fill, in the order the sample files use
-FIELDS = (
-	"customer_name",
-	"customer_type",
-	"customer_category",
-	"email",
-	"phone",
-	"id_number",
-	"notes",
-	"address_line1",
-	"address_line2",
-	"city",
-	"county",
-	"pincode",
-	"country",
-)
+FIELDS = (*DETAILS, *ADDRESS_LINES, "country")
 
 
 @dataclass
@@ -44,6 +32,8 @@ class Rules:
 	region: str | None = None  # ISO code for phone numbers written without a country code
 	default_country: str | None = None  # for billing addresses given without a country
 	name_key: Callable[[str], str] = field(default=lambda name: name.lower())
+	company_type: str | None = None  # the customer type a company flag gives
+	states: dict[str, str] = field(default_factory=dict)  # lifecycle states (state_names)
 
 
 def site_rules() -> Rules:
@@ -64,10 +54,11 @@ def site_rules() -> Rules:
 		if row.code:
 			countries.setdefault(row.code.lower(), row.name)
 	type_field = meta.get_field("customer_type")
+	customer_types = tuple(t for t in type_field.options.split("\n") if t)
 	return Rules(
 		columns=columns,
 		labels=labels,
-		customer_types=tuple(t for t in type_field.options.split("\n") if t),
+		customer_types=customer_types,
 		default_type=type_field.default,
 		categories={name.lower(): name for name in frappe.get_all("Customer Category", pluck="name")},
 		countries=countries,
@@ -75,7 +66,20 @@ def site_rules() -> Rules:
 		region=site_country_code(),
 		default_country=frappe.get_system_settings("country"),
 		name_key=cached_name_key(),
+		company_type=next((t for t in customer_types if t.casefold() == "company"), None),
+		states=state_names(),
 	)
+
+
+def state_names() -> dict[str, str]:
+	"""The lifecycle workflow's states by name and by translated name, case-folded and spaced as
+	mapping.stage_state compares a file's stage to them."""
+	workflow = engine.get_workflow()
+	states: dict[str, str] = {}
+	for row in workflow.states if workflow else ():
+		for title in (row.state, frappe._(row.state)):
+			states.setdefault(" ".join(title.split()).casefold(), row.state)
+	return states
 
 
 def cached_name_key() -> Callable[[str], str]:

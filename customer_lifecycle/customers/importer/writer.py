@@ -1,8 +1,12 @@
 """Writing checked rows as customers, each with the primary Contact and billing Address the
 controller would make: names reserved from the naming series in one step, then Customer, Contact
 (+ Contact Email, Contact Phone, Dynamic Link) and Address (+ Dynamic Link) records shaped by
-`contacts.contact_dict` / `contacts.address_dict` and built into TableRows for each table, written
-on the site's connection (CustomerWriter.write) or by background writers (background.py).
+`contacts.contact_dict` / `contacts.address_dict`, and the Customer Note that keeps a row's
+lifecycle stage, built into TableRows for each table, written on the site's connection
+(CustomerWriter.write) or by background writers (background.py).
+
+Every imported customer starts in the workflow's first state, as the lifecycle guard has a new
+customer start; a stage the file gives is kept in an Internal note (README: Import and export).
 """
 
 import unicodedata
@@ -11,14 +15,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import frappe
-from frappe.utils import now_datetime
+from frappe import _
+from frappe.utils import escape_html, now_datetime
 
 from customer_lifecycle.customers import completeness, contacts
 from customer_lifecycle.customers.importer.frappe_adapters import address_names, child_names, new_doc_defaults
 from customer_lifecycle.customers.importer.load_data import TableRows, table_rows
+from customer_lifecycle.customers.importer.mapping import MAPPED, stage_state
+from customer_lifecycle.customers.importer.rules import state_names
 from customer_lifecycle.lifecycle import engine
-from customer_lifecycle.utils.doctypes import CUSTOMER
+from customer_lifecycle.utils.doctypes import CUSTOMER, NOTE
 from customer_lifecycle.utils.naming import reserve_names
+
+# what a checked row may carry beside the Customer fields, for its Contact and its note
+EXTRA_KEYS = frozenset({*MAPPED, "company_name"})
 
 
 def name_match_key(name: str) -> str:
@@ -60,18 +70,21 @@ class Batch:
 
 class CustomerWriter:
 	"""Writes checked rows (as RowChecker.check makes them) as customers, each with the primary Contact and
-	billing Address its values make, as the controller would. One writer serves a whole import.
+	billing Address its values make, as the controller would, and a note of its stage in the file.
+	One writer serves a whole import.
 
 	`prepare` asks the database what it must (names from the naming series in one step, the address
 	names taken); `build` shapes the records and turns them into TableRows, needing no database.
 	Lifecycle state, completeness and the links to the contact and address are set on the rows
 	before they are written; a new customer has no lifecycle change yet, as with the controller."""
 
-	DOCTYPES = (CUSTOMER, "Contact", "Address")  # in the order they are written
+	DOCTYPES = (CUSTOMER, "Contact", "Address", NOTE)  # in the order they are written
 
 	def __init__(self):
 		self.series = frappe.get_meta(CUSTOMER).get_field("naming_series").options.split("\n")[0]
 		self.state = engine.initial_state(engine.get_workflow())
+		self.states = state_names()
+		self.stage_notes: dict[str, str | None] = {}  # a stage -> its note (stage_note)
 		self.rules = completeness.get_rules()
 		self.user = frappe.session.user
 		self.tables = {
@@ -116,9 +129,30 @@ class CustomerWriter:
 			)
 			self.address_keys.add(key)
 
+	def stage_note(self, stage: str | None) -> str | None:
+		"""The note that keeps a file's lifecycle stage (worked out once per stage): what the stage
+		was and the state it names, if any; None for no stage, or for the state customers start in."""
+		if not stage:
+			return None
+		if stage not in self.stage_notes:
+			state = stage_state(stage, self.states)
+			first = frappe.bold(escape_html(_(self.state)))
+			if state == self.state:
+				note = None
+			elif state:
+				note = _(
+					"Lifecycle stage in the imported file: {0}, the lifecycle state {1}. Imported customers start as {2}: a lifecycle action moves the customer on."
+				).format(frappe.bold(escape_html(stage)), frappe.bold(escape_html(_(state))), first)
+			else:
+				note = _(
+					"Lifecycle stage in the imported file: {0}. No lifecycle state has this name; the customer starts as {1}."
+				).format(frappe.bold(escape_html(stage)), first)
+			self.stage_notes[stage] = note
+		return self.stage_notes[stage]
+
 	def build(self, batch: Batch) -> None:
 		"""The batch's records by table, child rows included (needs no database)."""
-		customers, contact_docs, address_docs = [], [], []
+		customers, contact_docs, address_docs, note_docs = [], [], [], []
 		for name, values, address in zip(batch.names, batch.rows, batch.addresses, strict=True):
 			customer = {
 				**values,
@@ -139,18 +173,24 @@ class CustomerWriter:
 				address_docs.append(address)
 			customer["completeness"] = completeness.score(customer, self.rules)
 			customers.append(customer)
+			note = self.stage_note(values.get("stage"))
+			if note:
+				note_docs.append({"customer": name, "content": note})
+		for note, note_name in zip(note_docs, child_names(len(note_docs)), strict=True):
+			# named as Customer Note's autoname "hash" names a record
+			note["name"] = note_name
 
 		now, user = batch.now, self.user
 		standard = {"creation": now, "modified": now, "owner": user, "modified_by": user, "docstatus": 0}
 		tables = []
-		for doctype, docs in zip(self.DOCTYPES, (customers, contact_docs, address_docs), strict=True):
+		records = (customers, contact_docs, address_docs, note_docs)
+		for doctype, docs in zip(self.DOCTYPES, records, strict=True):
 			if not docs:
 				continue
 			children = self.tables[doctype]
+			skip = {"doctype", *children, *(EXTRA_KEYS if doctype == CUSTOMER else ())}
 			tables.append(
-				table_rows(
-					doctype, docs, {**standard, "idx": 0}, self.defaults[doctype], skip={"doctype", *children}
-				)
+				table_rows(doctype, docs, {**standard, "idx": 0}, self.defaults[doctype], skip=skip)
 			)
 			for fieldname, child_doctype in children.items():
 				rows = [

@@ -3,8 +3,10 @@
 
 // The Customer 360: a header strip above the form's tabs, so it shows on every tab (name, type,
 // lifecycle, favourite, active flag, Email or Note, and the counts of customer_lifecycle.customers.
-// summary), the task list of the Notes & Tasks tab (Frappe ToDos on the customer), and the
+// summary, open information requests among them), the task list of the Notes & Tasks tab (Frappe ToDos on the customer), and the
 // "My favourites" filter the customer list calls.
+
+import { api_client } from "./api_client";
 
 frappe.provide("customer_lifecycle.c360");
 
@@ -14,11 +16,14 @@ const C360_COUNTS = [
 	{ key: "open_engagements", label: __("Open Engagements") },
 	{ key: "open_invoices", label: __("Open Invoices") },
 	{ key: "balance", label: __("Balance"), currency: true },
+	// shown for customers who keep a retainer
+	{ key: "retainer_balance", label: __("Retainer"), currency: true, nonzero: true },
 	{ key: "total_spent", label: __("Total Spent"), currency: true },
 	{ key: "invoice_count", label: __("Invoices") },
 	{ key: "average_invoice", label: __("Average Invoice"), currency: true },
 	{ key: "first_invoice", label: __("First Purchase"), date: true },
 	{ key: "last_invoice", label: __("Last Purchase"), date: true },
+	{ key: "open_requests", label: __("Open Requests"), field: "requests_html" },
 	{ key: "files", label: __("Files") },
 	{ key: "open_tasks", label: __("Open Tasks"), field: "tasks_html" },
 	{ key: "notes", label: __("Notes"), field: "notes_html" },
@@ -57,15 +62,7 @@ customer_lifecycle.c360.load = function (frm) {
 	);
 };
 
-function api_get(method, args) {
-	return frappe
-		.call({ method: `${C360_API}.${method}`, type: "GET", args })
-		.then((r) => r.message);
-}
-
-function api_post(method, args) {
-	return frappe.xcall(`${C360_API}.${method}`, args);
-}
+const { get: api_get, post: api_post } = api_client(C360_API);
 
 // ---- the header ----
 
@@ -149,10 +146,10 @@ function action_button(frm) {
 }
 
 function counts_html(summary) {
-	return C360_COUNTS.filter((c) => summary[c.key] != null)
+	return C360_COUNTS.filter((c) => summary[c.key] != null && (!c.nonzero || flt(summary[c.key])))
 		.map((c) => {
 			const value = c.currency
-				? format_currency(summary[c.key])
+				? format_currency(summary[c.key], summary.currency)
 				: c.date
 				? frappe.datetime.str_to_user(summary[c.key])
 				: cint(summary[c.key]);
@@ -332,21 +329,13 @@ function start_edit($row) {
 
 // customer_list.js calls this from its onload, and refresh_favourites_filter from its refresh
 customer_lifecycle.c360.add_favourites_filter = function (listview) {
-	const $section = listview.list_sidebar?.sidebar.find(".filter-section");
-	if (!$section?.length) return;
-	const $item = $(`<li class="list-link cl-my-favourites">
-		<a class="btn btn-default btn-sm list-sidebar-button" href="#" onclick="return false;"
-			title="${__("Customers you marked with the heart")}">
-			<span>${frappe.utils.icon("es-solid-heart", "xs")} ${__("My favourites")}</span>
-		</a>
-	</li>`);
-	$section.find(".sidebar-label").first().after($item);
-	listview.$cl_favourites = $item.find("a").on("click", () => {
-		if (has_favourites_filter(listview)) {
-			listview.filter_area.remove("_liked_by");
-		} else {
-			listview.filter_area.add([favourites_filter()]);
-		}
+	listview.$cl_favourites = customer_lifecycle.add_sidebar_filter(listview, {
+		css_class: "cl-my-favourites",
+		title: __("Customers you marked with the heart"),
+		label: `${frappe.utils.icon("es-solid-heart", "xs")} ${__("My favourites")}`,
+		fieldname: "_liked_by",
+		filter: favourites_filter,
+		is_set: has_favourites_filter,
 	});
 };
 

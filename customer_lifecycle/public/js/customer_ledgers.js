@@ -1,8 +1,9 @@
 // The customer form's Engagements, Invoices and Payments tabs: a real table each, a page at a time
 // (newest first, with Previous / Next), amounts in the customer's currency, and actions in place:
 // new engagement or invoice, record a payment against an invoice row, print an invoice or receipt.
-// Other tabs add tables of the same kind to TABS (each may name its `method`, and `create: false`
-// for no New button), drawing their cells with customer_lifecycle.ledgers.cells.
+// Other features add their tab to customer_lifecycle.ledgers.TABS (customer_requests.js,
+// customer_service.js): a tab names its own method (`api`, called with the customer, the start and the
+// tab's own `args`), binds its own row actions (`bind`), and says `create: false` for no New button.
 
 frappe.provide("customer_lifecycle.ledgers");
 
@@ -81,8 +82,9 @@ customer_lifecycle.ledgers.load = function (frm, ledger, start) {
 	if (!field) return;
 	const $wrapper = $(field.wrapper);
 	if (frm.is_new()) return $wrapper.empty();
+	const args = tab.api ? { customer: frm.doc.name, start, ...tab.args } : { customer: frm.doc.name, ledger, start };
 	frappe
-		.call({ method: tab.method || LEDGER_API, args: { customer: frm.doc.name, ledger, start }, type: "GET" })
+		.call({ method: tab.api || LEDGER_API, args, type: "GET" })
 		.then((r) => render(frm, $wrapper, ledger, r.message));
 };
 
@@ -122,7 +124,11 @@ function render(frm, $wrapper, ledger, data) {
 	$wrapper.find("[data-action=print]").on("click", (e) =>
 		frappe.set_route("print", tab.doctype, $(e.currentTarget).attr("data-name"))
 	);
+	if (tab.bind) tab.bind(frm, $wrapper, data);
 }
+
+// the cells other tabs build their columns from
+customer_lifecycle.ledgers.cells = { link, pill, date, money, action };
 
 function link(doctype, name, title) {
 	const esc = frappe.utils.escape_html;
@@ -145,5 +151,3 @@ function money(value, currency) {
 function action(name, doc, label) {
 	return `<button class="btn btn-xs btn-default cl-ledger-${name}" data-action="${name}" data-name="${frappe.utils.escape_html(doc)}">${label}</button>`;
 }
-
-customer_lifecycle.ledgers.cells = { link, pill, date, money };

@@ -1,3 +1,5 @@
+import "./accessible_dialogs";
+import "./list_sidebar";
 import "./customer_quick_entry";
 import "./customer_contacts";
 import "./customer_duplicates";
@@ -8,5 +10,8 @@ import "./report_filters";
 import "./customer_privacy";
 import "./customer_billing";
 import "./customer_ledgers";
+import "./customer_requests";
 import "./customer_service";
 import "./customer_portal";
+import "./customer_time";
+import "./import_columns";

@@ -9,6 +9,8 @@
 //   logged from emails;
 // - list_indicator_html(doc), the customer list's flag marker (called from customer_list.js).
 
+import { api_client } from "./api_client";
+
 frappe.provide("customer_lifecycle.flags");
 frappe.provide("customer_lifecycle.notes");
 
@@ -25,15 +27,7 @@ frappe.ui.form.on("Customer", {
 	},
 });
 
-function notes_get(method, args) {
-	return frappe
-		.call({ method: `${NOTES_API}.${method}`, type: "GET", args })
-		.then((r) => r.message);
-}
-
-function notes_post(method, args) {
-	return frappe.xcall(`${NOTES_API}.${method}`, args);
-}
+const { get: notes_get, post: notes_post } = api_client(NOTES_API);
 
 const esc = (value) => frappe.utils.escape_html(value == null ? "" : String(value));
 

@@ -62,6 +62,7 @@ customer_lifecycle.privacy.confirm_anonymize = function (frm, action) {
 		});
 		dialog.get_primary_btn().removeClass("btn-primary").addClass("btn-danger");
 		dialog.onhide = () => reject();
+		customer_lifecycle.dialogs.make_accessible(dialog);
 		dialog.show();
 	});
 };

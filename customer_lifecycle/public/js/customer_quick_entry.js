@@ -42,6 +42,7 @@ frappe.ui.form.CustomerQuickEntryForm = class CustomerQuickEntryForm extends (
 		}
 		super.render_dialog();
 		if (intake.length) this.show_step(1);
+		customer_lifecycle.dialogs.make_accessible(this.dialog);
 	}
 
 	show_step(step) {
@@ -70,6 +71,7 @@ frappe.ui.form.CustomerQuickEntryForm = class CustomerQuickEntryForm extends (
 				this.save();
 			});
 		}
+		customer_lifecycle.dialogs.make_accessible(this.dialog);
 	}
 
 	open_form_if_not_list() {

@@ -27,7 +27,8 @@ const SERVICE_API = "customer_lifecycle.api.service.customer_records";
 		subscriptions: {
 			field: "subscriptions_html",
 			doctype: "Service Subscription",
-			method: SERVICE_API,
+			api: SERVICE_API,
+			args: { ledger: "subscriptions" },
 			empty: __("No service plan yet."),
 			columns: [
 				[__("Subscription"), (row) => link("Service Subscription", row.name, row.plan)],
@@ -51,7 +52,8 @@ const SERVICE_API = "customer_lifecycle.api.service.customer_records";
 		upcoming_events: {
 			field: "upcoming_events_html",
 			doctype: "Event",
-			method: SERVICE_API,
+			api: SERVICE_API,
+			args: { ledger: "upcoming_events" },
 			create: false,
 			empty: __("No upcoming visits or events."),
 			columns: event_columns,
@@ -59,7 +61,8 @@ const SERVICE_API = "customer_lifecycle.api.service.customer_records";
 		past_events: {
 			field: "past_events_html",
 			doctype: "Event",
-			method: SERVICE_API,
+			api: SERVICE_API,
+			args: { ledger: "past_events" },
 			create: false,
 			empty: __("No past visits or events."),
 			columns: event_columns,

@@ -1,18 +1,27 @@
 // The customer portal's forms: each form names its server method (customer_lifecycle.api.portal.*);
-// the page's customer goes with every call, and the page reloads to show what was saved.
+// the page's customer goes with every call, and the page reloads to show what was saved. The page of
+// an information request's one-time link works the same way with its own methods (data-api), the
+// link going with every call instead of the customer.
 (function () {
-	const API = "customer_lifecycle.api.portal.";
 	const root = document.querySelector(".cl-portal");
 	if (!root) return;
+	const API = root.dataset.api || "customer_lifecycle.api.portal.";
 	const customer = root.dataset.customer;
+	// what identifies the caller's records: the link, or the customer
+	const base = root.dataset.link ? { link: root.dataset.link } : { customer: customer };
 
-	function done(message) {
+	function done(message, result) {
+		// the last answer through a one-time link completes the request: its link stops working
+		if (root.dataset.link && result && result.open === false) {
+			root.innerHTML = `<p class="cl-request-done">${__("Thank you: everything we asked for is provided.")}</p>`;
+			return;
+		}
 		frappe.show_alert ? frappe.show_alert({ message: message, indicator: "green" }) : null;
 		setTimeout(() => window.location.reload(), 300);
 	}
 
 	function values(form) {
-		const args = { customer: customer };
+		const args = Object.assign({}, base);
 		// a later field of the same name wins (a ticked box over its hidden 0)
 		for (const [key, value] of new FormData(form).entries()) args[key] = value;
 		return args;
@@ -27,7 +36,7 @@
 			frappe
 				.call({ method: API + form.dataset.method, args: values(form), type: "POST" })
 				.then((r) => {
-					if (r && !r.exc) done(__("Saved"));
+					if (r && !r.exc) done(__("Saved"), r.message);
 				})
 				.always(() => (button.disabled = false));
 		} else if (form.classList.contains("cl-portal-upload")) {
@@ -45,17 +54,17 @@
 		const data = new FormData();
 		data.append("file", input.files[0], input.files[0].name);
 		data.append("item", form.dataset.item);
-		data.append("customer", customer);
+		for (const [key, value] of Object.entries(base)) data.append(key, value);
 		const button = form.querySelector("[type=submit]");
 		button.disabled = true;
-		fetch("/api/method/" + API + "upload_document", {
+		fetch("/api/method/" + API + (form.dataset.method || "upload_document"), {
 			method: "POST",
 			body: data,
 			headers: { "X-Frappe-CSRF-Token": frappe.csrf_token, Accept: "application/json" },
 		})
 			.then((r) => r.json().then((body) => ({ ok: r.ok, body: body })))
 			.then(({ ok, body }) => {
-				if (ok) return done(__("Uploaded"));
+				if (ok) return done(__("Uploaded"), body.message);
 				const messages = body._server_messages ? JSON.parse(body._server_messages) : [];
 				const text = messages.map((m) => JSON.parse(m).message).join("<br>");
 				frappe.msgprint(text || __("The upload failed."));

@@ -1,4 +1,4 @@
-// The filters the customer analytics reports share, defined once: each report lists the ones it
+// The filters the customer reports share, defined once: each report lists the ones it
 // takes, by name, e.g. customer_lifecycle.report_filters("period", "customer", "customer_type").
 
 frappe.provide("customer_lifecycle");
@@ -41,6 +41,16 @@ const REPORT_FILTERS = {
 				{ value: "Company", label: __("Company") },
 				{ value: "Trust", label: __("Trust") },
 			],
+		},
+	],
+	// amounts of one currency at a time (the site's default: the firm's)
+	currency: () => [
+		{
+			fieldname: "currency",
+			label: __("Currency"),
+			fieldtype: "Link",
+			options: "Currency",
+			default: frappe.boot.sysdefaults.currency,
 		},
 	],
 	lifecycle_status: () => [

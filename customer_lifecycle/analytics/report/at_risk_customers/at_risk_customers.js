@@ -22,12 +22,7 @@ frappe.query_reports["At-Risk Customers"] = {
 			options: "Workflow State",
 			description: __("Blank: the billable states"),
 		},
-		{
-			fieldname: "customer_category",
-			label: __("Customer Category"),
-			fieldtype: "Link",
-			options: "Customer Category",
-		},
+		...customer_lifecycle.report_filters("customer_category", "currency"),
 		{
 			fieldname: "revenue_drop_percent",
 			label: __("Revenue Drop %"),

@@ -14,7 +14,7 @@ import frappe
 from frappe import _
 
 from customer_lifecycle.analytics import at_risk
-from customer_lifecycle.utils.doctypes import CUSTOMER
+from customer_lifecycle.utils import report_columns as col
 
 
 def execute(filters=None):
@@ -24,32 +24,15 @@ def execute(filters=None):
 
 def columns() -> list[dict]:
 	return [
-		{
-			"fieldname": "customer",
-			"label": _("Customer"),
-			"fieldtype": "Link",
-			"options": CUSTOMER,
-			"width": 160,
-		},
-		{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 180},
-		{"fieldname": "lifecycle_status", "label": _("Lifecycle Status"), "fieldtype": "Data", "width": 110},
-		{"fieldname": "reasons", "label": _("Reasons"), "fieldtype": "Data", "width": 280},
-		{"fieldname": "reason_count", "label": _("Reason Count"), "fieldtype": "Int", "width": 90},
-		{"fieldname": "last_activity_on", "label": _("Last Activity"), "fieldtype": "Date", "width": 110},
-		{"fieldname": "overdue_invoices", "label": _("Overdue Invoices"), "fieldtype": "Int", "width": 100},
-		{"fieldname": "overdue_amount", "label": _("Overdue Amount"), "fieldtype": "Currency", "width": 120},
-		{"fieldname": "late_paid_invoices", "label": _("Paid Late"), "fieldtype": "Int", "width": 90},
-		{
-			"fieldname": "revenue_this_quarter",
-			"label": _("Revenue, Last 90 Days"),
-			"fieldtype": "Currency",
-			"width": 130,
-		},
-		{
-			"fieldname": "revenue_last_quarter",
-			"label": _("Revenue, 90 Days Before"),
-			"fieldtype": "Currency",
-			"width": 130,
-		},
-		{"fieldname": "last_invoice_on", "label": _("Last Invoice"), "fieldtype": "Date", "width": 110},
+		*col.customer_columns(160, 180),
+		col.data("lifecycle_status", _("Lifecycle Status"), 110),
+		col.data("reasons", _("Reasons"), 280),
+		col.integer("reason_count", _("Reason Count"), 90),
+		col.date("last_activity_on", _("Last Activity")),
+		col.integer("overdue_invoices", _("Overdue Invoices"), 100),
+		col.currency("overdue_amount", _("Overdue Amount")),
+		col.integer("late_paid_invoices", _("Paid Late"), 90),
+		col.currency("revenue_this_quarter", _("Revenue, Last 90 Days"), 130),
+		col.currency("revenue_last_quarter", _("Revenue, 90 Days Before"), 130),
+		col.date("last_invoice_on", _("Last Invoice")),
 	]

@@ -2,5 +2,5 @@
 // License: MIT
 
 frappe.query_reports["Customer Overview"] = {
-	filters: customer_lifecycle.report_filters("period", "top", "customer_category", "customer_type", "lifecycle_status"),
+	filters: customer_lifecycle.report_filters("period", "top", "customer_category", "customer_type", "lifecycle_status", "currency"),
 };

@@ -18,6 +18,8 @@ from frappe import _
 from frappe.utils import cint, flt
 
 from customer_lifecycle.analytics import queries
+from customer_lifecycle.billing.currency import default_currency
+from customer_lifecycle.utils import report_columns as col
 
 REPORT = "Customer Overview"
 DEFAULT_TOP = 10
@@ -32,9 +34,7 @@ def execute(filters=None):
 	values.update(queries.period_values(filters))
 	figures = overview(conditions, scope, values)
 	rows = top_customers(scope, values, top(filters), figures.revenue)
-	chart = queries.bar_chart(
-		[r.customer_name or r.customer for r in rows], [r.revenue for r in rows], _("Revenue"), "Currency"
-	)
+	chart = queries.revenue_chart(rows, _("Revenue"))
 	return columns(), rows, None, chart, summary(figures)
 
 
@@ -52,24 +52,12 @@ def top(filters) -> int:
 
 def columns() -> list[dict]:
 	return [
-		{"fieldname": "rank", "label": _("Rank"), "fieldtype": "Int", "width": 60},
-		{
-			"fieldname": "customer",
-			"label": _("Customer"),
-			"fieldtype": "Link",
-			"options": "Customer",
-			"width": 150,
-		},
-		{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 200},
-		{"fieldname": "revenue", "label": _("Spend"), "fieldtype": "Currency", "width": 130},
-		{"fieldname": "invoices", "label": _("Invoices"), "fieldtype": "Int", "width": 90},
-		{
-			"fieldname": "average_invoice",
-			"label": _("Average Invoice"),
-			"fieldtype": "Currency",
-			"width": 120,
-		},
-		{"fieldname": "share", "label": _("Share of Revenue (%)"), "fieldtype": "Percent", "width": 130},
+		col.integer("rank", _("Rank"), 60),
+		*col.customer_columns(150, 200),
+		col.currency("revenue", _("Spend"), 130),
+		col.invoice_count(90),
+		col.average_invoice(),
+		col.revenue_share(130),
 	]
 
 
@@ -79,7 +67,9 @@ def overview(conditions: str, scope: str, values: dict) -> frappe._dict:
 	# SQL text: `conditions` and `scope` hold column names and placeholders only (queries.customer_conditions); values are parameters
 	[customers] = frappe.db.sql(
 		f"""
-		select count(*) as total, coalesce(sum(creation >= %(from_date)s and creation < %(end)s), 0) as new
+		select count(*) as total, coalesce(sum(creation >= %(from_date)s and creation < %(end)s), 0) as new,
+			coalesce(sum(total_invoiced), 0) as lifetime_revenue, coalesce(sum(balance), 0) as outstanding,
+			coalesce(sum(invoice_count > 0), 0) as ever_bought
 		from `tabCustomer` where {conditions}
 		""",
 		values,
@@ -96,6 +86,10 @@ def overview(conditions: str, scope: str, values: dict) -> frappe._dict:
 		as_dict=True,
 	)
 	return frappe._dict(
+		currency=values.get("currency") or default_currency(),
+		lifetime_revenue=flt(customers.lifetime_revenue),
+		outstanding=flt(customers.outstanding),
+		ever_bought=int(customers.ever_bought),
 		total=int(customers.total),
 		new=int(customers.new),
 		buyers=int(sales.buyers),
@@ -131,22 +125,27 @@ def top_customers(scope: str, values: dict, limit: int, revenue) -> list[dict]:
 
 
 def summary(figures) -> list[dict]:
-	"""The report's summary strip (Frappe's report_summary)."""
+	"""The report's summary strip (Frappe's report_summary): the period's figures, then the lifetime
+	ones (stored on each customer, billing/figures.py), amounts in the report's currency."""
+	money = {"datatype": "Currency", "currency": figures.currency}
 	return [
 		{"label": _("Total Customers"), "value": figures.total, "datatype": "Int", "indicator": "Blue"},
 		{"label": _("New in Period"), "value": figures.new, "datatype": "Int", "indicator": "Green"},
 		{"label": _("Buying Customers"), "value": figures.buyers, "datatype": "Int", "indicator": "Blue"},
-		{"label": _("Revenue"), "value": figures.revenue, "datatype": "Currency", "indicator": "Green"},
-		{
-			"label": _("Average Customer Value"),
-			"value": figures.average_value,
-			"datatype": "Currency",
-			"indicator": "Blue",
-		},
+		{"label": _("Revenue"), "value": figures.revenue, **money, "indicator": "Green"},
+		{"label": _("Average Customer Value"), "value": figures.average_value, **money, "indicator": "Blue"},
 		{
 			"label": _("Purchase Frequency"),
 			"value": figures.frequency,
 			"datatype": "Float",
 			"indicator": "Blue",
 		},
+		{
+			"label": _("Customers Ever Invoiced"),
+			"value": figures.ever_bought,
+			"datatype": "Int",
+			"indicator": "Blue",
+		},
+		{"label": _("Lifetime Revenue"), "value": figures.lifetime_revenue, **money, "indicator": "Green"},
+		{"label": _("Outstanding"), "value": figures.outstanding, **money, "indicator": "Orange"},
 	]

@@ -22,6 +22,7 @@ from frappe import _
 from frappe.utils import flt
 
 from customer_lifecycle.analytics import queries
+from customer_lifecycle.utils import report_columns as col
 from customer_lifecycle.utils.doctypes import PAYMENT
 
 REPORT = "Customer Payments"
@@ -53,24 +54,14 @@ def method_key(index: int) -> str:
 
 def columns(methods: list[str]) -> list[dict]:
 	return [
-		{
-			"fieldname": "customer",
-			"label": _("Customer"),
-			"fieldtype": "Link",
-			"options": "Customer",
-			"width": 150,
-		},
-		{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 180},
-		{"fieldname": "payments", "label": _("Payments"), "fieldtype": "Int", "width": 90},
-		{"fieldname": "amount", "label": _("Amount"), "fieldtype": "Currency", "width": 130},
-		{"fieldname": "allocated", "label": _("Allocated"), "fieldtype": "Currency", "width": 120},
-		{"fieldname": "unallocated", "label": _("Unallocated"), "fieldtype": "Currency", "width": 120},
-		*(
-			{"fieldname": method_key(i), "label": _(method), "fieldtype": "Currency", "width": 120}
-			for i, method in enumerate(methods)
-		),
-		{"fieldname": "first_payment", "label": _("First Payment"), "fieldtype": "Date", "width": 110},
-		{"fieldname": "last_payment", "label": _("Last Payment"), "fieldtype": "Date", "width": 110},
+		*col.customer_columns(150, 180),
+		col.integer("payments", _("Payments"), 90),
+		col.currency("amount", _("Amount"), 130),
+		col.currency("allocated", _("Allocated")),
+		col.currency("unallocated", _("Unallocated")),
+		*(col.currency(method_key(i), _(method)) for i, method in enumerate(methods)),
+		col.date("first_payment", _("First Payment")),
+		col.last_payment(),
 	]
 
 

@@ -21,6 +21,7 @@ import frappe
 from frappe import _
 
 from customer_lifecycle.analytics import queries
+from customer_lifecycle.utils import report_columns as col
 
 REPORT = "Revenue by Customer"
 TOP_IN_CHART = 10
@@ -32,38 +33,20 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	queries.check_access(REPORT)
 	rows = data(filters)
-	chart = queries.bar_chart(
-		[r.customer_name or r.customer for r in rows[:TOP_IN_CHART]],
-		[r.revenue for r in rows[:TOP_IN_CHART]],
-		_("Revenue"),
-		"Currency",
-	)
+	chart = queries.revenue_chart(rows[:TOP_IN_CHART], _("Revenue"))
 	return columns(), rows, None, chart
 
 
 def columns() -> list[dict]:
 	return [
-		{
-			"fieldname": "customer",
-			"label": _("Customer"),
-			"fieldtype": "Link",
-			"options": "Customer",
-			"width": 150,
-		},
-		{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 180},
-		{"fieldname": "invoices", "label": _("Invoices"), "fieldtype": "Int", "width": 80},
-		{"fieldname": "revenue", "label": _("Revenue"), "fieldtype": "Currency", "width": 130},
-		{"fieldname": "paid", "label": _("Paid to Date"), "fieldtype": "Currency", "width": 120},
-		{"fieldname": "outstanding", "label": _("Outstanding"), "fieldtype": "Currency", "width": 120},
-		{
-			"fieldname": "average_invoice",
-			"label": _("Average Invoice"),
-			"fieldtype": "Currency",
-			"width": 120,
-		},
-		{"fieldname": "share", "label": _("Share of Revenue (%)"), "fieldtype": "Percent", "width": 120},
-		{"fieldname": "first_invoice", "label": _("First Invoice"), "fieldtype": "Date", "width": 110},
-		{"fieldname": "last_invoice", "label": _("Last Invoice"), "fieldtype": "Date", "width": 110},
+		*col.customer_columns(150, 180),
+		col.invoice_count(),
+		col.currency("revenue", _("Revenue"), 130),
+		col.currency("paid", _("Paid to Date")),
+		col.outstanding(),
+		col.average_invoice(),
+		col.revenue_share(120),
+		*col.invoice_dates(),
 	]
 
 

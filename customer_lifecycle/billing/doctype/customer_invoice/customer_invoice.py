@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate
 
-from customer_lifecycle.billing import figures, gate, invoices, rates, retainers, terms
+from customer_lifecycle.billing import figures, gate, invoices, rates, retainers, terms, time_invoicing
 from customer_lifecycle.billing.currency import customer_currency
 from customer_lifecycle.billing.rules import money
 
@@ -78,12 +78,15 @@ class CustomerInvoice(Document):
 
 	def on_cancel(self):
 		figures.invoice_cancelled(self, self.flags.outstanding_before_cancel)
+		# the time it billed can be invoiced again
+		time_invoicing.free(self)
 
 	def on_trash(self):
 		if self.docstatus != 0:
 			frappe.throw(
 				_("A submitted or cancelled invoice is kept for the record."), frappe.PermissionError
 			)
+		time_invoicing.free(self)
 
 	def check_engagement(self):
 		if (

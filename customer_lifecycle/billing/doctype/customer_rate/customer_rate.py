@@ -4,7 +4,9 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import flt
+
+from customer_lifecycle.billing import rates
+from customer_lifecycle.billing.currency import customer_currency, default_currency
 
 
 class CustomerRate(Document):
@@ -16,6 +18,7 @@ class CustomerRate(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		currency: DF.Link | None
 		customer: DF.Link | None
 		customer_category: DF.Link | None
 		description: DF.SmallText | None
@@ -27,8 +30,12 @@ class CustomerRate(Document):
 		self.item_code = (self.item_code or "").strip()
 		self.check_target()
 		self.check_unique()
-		if flt(self.rate) < 0:
-			frappe.throw(_("{0} cannot be negative.").format(frappe.bold(_("Rate"))), title=_("Invalid Rate"))
+		rates.check_not_negative(self, "rate")
+		# a customer's rate is in its currency: the site's default currency, which Frappe puts in every
+		# new Currency link, would otherwise stay (fetch_if_empty); a category's is the firm's unless set
+		self.currency = (
+			customer_currency(self.customer) if self.customer else self.currency or default_currency()
+		)
 
 	def check_target(self):
 		# a rate is for one customer or for one category, never both or neither

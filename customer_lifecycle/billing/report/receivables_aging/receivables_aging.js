@@ -20,12 +20,6 @@ frappe.query_reports["Receivables Aging"] = {
 			],
 			default: "Due Date",
 		},
-		{ fieldname: "customer", label: __("Customer"), fieldtype: "Link", options: "Customer" },
-		{
-			fieldname: "customer_category",
-			label: __("Customer Category"),
-			fieldtype: "Link",
-			options: "Customer Category",
-		},
+		...customer_lifecycle.report_filters("customer", "customer_category", "currency"),
 	],
 };

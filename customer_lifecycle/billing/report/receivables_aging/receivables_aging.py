@@ -26,8 +26,9 @@ from frappe.query_builder.functions import Count, Function, Min, Sum
 from frappe.utils import getdate, nowdate
 from pypika.terms import Case
 
-from customer_lifecycle.analytics.queries import NO_LATERAL_DERIVED
+from customer_lifecycle.analytics.queries import NO_LATERAL_DERIVED, restricted_currency
 from customer_lifecycle.billing.rules import AGING_BUCKETS
+from customer_lifecycle.utils import report_columns as col
 from customer_lifecycle.utils.doctypes import INVOICE
 
 AGE_BY_FIELD = {"Due Date": "due_date", "Invoice Date": "posting_date"}
@@ -43,31 +44,16 @@ def bucket_key(label: str) -> str:
 
 
 def columns() -> list[dict]:
-	cols = [
-		{
-			"fieldname": "customer",
-			"label": _("Customer"),
-			"fieldtype": "Link",
-			"options": "Customer",
-			"width": 160,
-		},
-		{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 200},
-		{"fieldname": "invoices", "label": _("Open Invoices"), "fieldtype": "Int", "width": 110},
-		{"fieldname": "outstanding", "label": _("Outstanding"), "fieldtype": "Currency", "width": 130},
+	return [
+		*col.customer_columns(160, 200),
+		col.integer("invoices", _("Open Invoices"), 110),
+		col.outstanding(130),
+		*(
+			col.currency(bucket_key(label), _("{0} Days").format(label))
+			for label, _first, _last in AGING_BUCKETS
+		),
+		col.date("oldest_due_date", _("Oldest Due Date"), 120),
 	]
-	cols += [
-		{
-			"fieldname": bucket_key(label),
-			"label": _("{0} Days").format(label),
-			"fieldtype": "Currency",
-			"width": 120,
-		}
-		for label, _first, _last in AGING_BUCKETS
-	]
-	cols.append(
-		{"fieldname": "oldest_due_date", "label": _("Oldest Due Date"), "fieldtype": "Date", "width": 120}
-	)
-	return cols
 
 
 def bucket_sum(label: str, first: int | None, last: int | None, age, amount):
@@ -116,15 +102,20 @@ def data(filters) -> list[dict]:
 			)
 		)
 		category = " and `tabCustomer`.customer_category = %(category)s"
+	# one currency at a time (queries.restricted_currency)
+	currency = restricted_currency(filters)
+	if currency:
+		category += " and `tabCustomer`.currency = %(currency)s"
 	# Raw SQL: the query builder cannot join a derived table with the per-statement optimizer switch.
 	# Every value is a bound parameter: walk() renders the grouped query with %(paramN)s placeholders
 	# and returns their values (its get_sql() would paste them in, quoted for SQL but not for
 	# MariaDB's backslash escapes); the bucket columns are the app's own names (AGING_BUCKETS).
 	grouped, values = per_customer.walk()
 	values["category"] = filters.customer_category
+	values["currency"] = currency
 	return frappe.db.sql(
 		f"""{NO_LATERAL_DERIVED}
-		select per_customer.customer, `tabCustomer`.customer_name, per_customer.invoices,
+		select per_customer.customer, `tabCustomer`.customer_name, `tabCustomer`.currency, per_customer.invoices,
 			per_customer.outstanding{"".join(f", per_customer.{bucket_key(label)}" for label, _f, _l in AGING_BUCKETS)},
 			per_customer.oldest_due_date
 		from ({grouped}) as per_customer

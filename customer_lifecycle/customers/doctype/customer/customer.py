@@ -112,7 +112,8 @@ class Customer(Document):
 			self.phone = normalize_phone(self.phone, site_country_code())
 		except ValueError:
 			self.throw_invalid(
-				"phone", str(PHONE_PROBLEM).format(frappe.get_system_settings("country") or _("the site's country"))
+				"phone",
+				str(PHONE_PROBLEM).format(frappe.get_system_settings("country") or _("the site's country")),
 			)
 
 	def throw_invalid(self, fieldname: str, problem: str):

@@ -74,21 +74,13 @@ frappe.listview_settings["Customer"] = {
 };
 
 function add_show_incomplete(listview) {
-	const $section = listview.list_sidebar?.sidebar.find(".filter-section");
-	if (!$section?.length) return;
-	const $item = $(`<li class="list-link cl-show-incomplete">
-		<a class="btn btn-default btn-sm list-sidebar-button" href="#" onclick="return false;"
-			title="${__("Customers whose completeness is under 100%")}">
-			<span>${__("Show incomplete")}</span>
-		</a>
-	</li>`);
-	$section.find(".sidebar-label").first().after($item);
-	listview.$cl_incomplete = $item.find("a").on("click", () => {
-		if (has_incomplete_filter(listview)) {
-			listview.filter_area.remove("completeness");
-		} else {
-			listview.filter_area.add([INCOMPLETE_FILTER]);
-		}
+	listview.$cl_incomplete = customer_lifecycle.add_sidebar_filter(listview, {
+		css_class: "cl-show-incomplete",
+		title: __("Customers whose completeness is under 100%"),
+		label: __("Show incomplete"),
+		fieldname: "completeness",
+		filter: () => INCOMPLETE_FILTER,
+		is_set: has_incomplete_filter,
 	});
 }
 
@@ -295,5 +287,6 @@ function show_results(listview, state) {
 			listview.refresh();
 		},
 	});
+	customer_lifecycle.dialogs.make_accessible(dialog);
 	dialog.show();
 }

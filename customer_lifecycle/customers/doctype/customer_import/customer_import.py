@@ -3,12 +3,18 @@
 
 """Customer Import: the fast path for large customer files, run as a background job.
 
-The job reads the file, and for each chunk of rows: checks them (RowChecker), sorts out
-duplicates within the file and against the table (one query), and writes the good rows in bulk as
-one transaction, so rows already written are kept whatever happens later, and a chunk the database
-refuses leaves nothing behind. Chunks are written by background writers on connections of their
-own while the next ones are checked. Bad and duplicate rows go to a private error file (row
-number, field, value, reason); none of them is written.
+Saved with its file, an import lists the file's columns, each with its first values and what it is
+imported as: the saved mapping (Customer Import Mapping) for files with the same columns, or else
+the suggestions (importer/mapping.py). The user corrects them, may save them as a mapping, and
+starts the import.
+
+The job reads the file, turns the columns into the checker's column plan once, and for each chunk
+of rows: checks them (RowChecker), sorts out duplicates within the file and against the table (one
+query), and writes the good rows in bulk as one transaction, so rows already written are kept
+whatever happens later, and a chunk the database refuses leaves nothing behind. Chunks are written
+by background writers on connections of their own while the next ones are checked. Bad and
+duplicate rows go to a private error file (row number, field, value, reason); none of them is
+written.
 """
 
 from collections.abc import Callable
@@ -19,6 +25,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
+from customer_lifecycle.customers.doctype.customer_import_mapping import customer_import_mapping as mappings
 from customer_lifecycle.customers.importer.background import (
 	BackgroundLookups,
 	BackgroundWriters,
@@ -33,17 +40,26 @@ from customer_lifecycle.customers.importer.checking import (
 	error_csv,
 	sort_out,
 )
+from customer_lifecycle.customers.importer.mapping import (
+	OPTIONS,
+	SAMPLE_ROWS,
+	first_values,
+	header_key,
+	mapped_targets,
+	plan_columns,
+	suggest,
+)
 from customer_lifecycle.customers.importer.reading import (
 	EXTENSIONS,
 	ImportFileError,
 	extension_of,
-	map_columns,
 	read_table,
 	split_header,
 )
-from customer_lifecycle.customers.importer.rules import site_rules
+from customer_lifecycle.customers.importer.rules import Rules, site_rules
 from customer_lifecycle.customers.importer.writer import Batch, CustomerWriter
-from customer_lifecycle.utils.doctypes import CUSTOMER_IMPORT
+from customer_lifecycle.lifecycle import engine
+from customer_lifecycle.utils.doctypes import CUSTOMER_IMPORT, IMPORT_MAPPING
 
 CHUNK = 2500
 # the smallest chunk at either end of a file (chunk_bounds)
@@ -53,6 +69,8 @@ WRITERS = 3
 RUNNING = ("Queued", "Running")
 COUNTS = ("total_rows", "inserted", "duplicates", "rejected")
 REFRESH_EVENT = "customer_import_refresh"
+# a column title as the form keeps it (Customer Import Column.column, a Data field)
+TITLE_LENGTH = 140
 
 
 class CustomerImport(Document):
@@ -64,11 +82,18 @@ class CustomerImport(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		from customer_lifecycle.customers.doctype.customer_import_column.customer_import_column import (
+			CustomerImportColumn,
+		)
+
+		columns: DF.Table[CustomerImportColumn]
 		duplicates: DF.Int
 		error_file: DF.Attach | None
 		finished: DF.Datetime | None
+		header_key: DF.Data | None
 		import_file: DF.Attach
 		inserted: DF.Int
+		mapping: DF.Link | None
 		message: DF.SmallText | None
 		progress: DF.Percent
 		rejected: DF.Int
@@ -78,6 +103,11 @@ class CustomerImport(Document):
 	# end: auto-generated types
 
 	def validate(self):
+		self.check_file_type()
+		self.check_not_running()
+		self.set_columns()
+
+	def check_file_type(self) -> None:
 		if self.import_file and extension_of(self.import_file) not in EXTENSIONS:
 			frappe.throw(
 				_("{0}: import a .csv or .xlsx file.").format(
@@ -85,8 +115,63 @@ class CustomerImport(Document):
 				),
 				title=_("Wrong File Type"),
 			)
-		if not self.is_new() and self.status in RUNNING and self.has_value_changed("import_file"):
-			frappe.throw(_("The file cannot be changed while it is being imported."))
+
+	def check_not_running(self) -> None:
+		if self.is_new() or self.status not in RUNNING:
+			return
+		before = self.get_doc_before_save()
+		fields = [row.field for row in self.columns]
+		if self.has_value_changed("import_file") or [row.field for row in before.columns] != fields:
+			frappe.throw(_("The file and its columns cannot be changed while it is being imported."))
+
+	def set_columns(self) -> None:
+		"""A new file's columns are read (read_columns); the user's changes to them are checked."""
+		if self.import_file and (self.has_value_changed("import_file") or not self.columns):
+			self.read_columns()
+		elif self.columns:
+			mappings.check_columns(self.columns)
+
+	def read_columns(self) -> None:
+		"""The file's columns, each with its first values and what it is imported as (initial_targets).
+		The user must be able to read the file. A file that cannot be read gets no columns: the
+		import then fails and says why."""
+		self.check_file_permission()
+		self.set("columns", [])
+		self.mapping = self.header_key = None
+		try:
+			header, rows = split_header(
+				read_table(self.file_content(), extension_of(self.import_file), limit=4 * SAMPLE_ROWS)
+			)
+		except ImportFileError:
+			return
+		sample = [cells for _number, cells in rows[:SAMPLE_ROWS]]
+		titles = column_titles(header)
+		self.mapping, targets = initial_targets(titles, sample, site_rules())
+		self.header_key = header_key(titles)
+		for index, (title, target) in enumerate(zip(titles, targets, strict=True)):
+			self.append(
+				"columns",
+				{"column": title, "field": OPTIONS.get(target, ""), "sample": first_values(sample, index)},
+			)
+
+	def targets(self, header: list[str], rows: list[list[str]], rules: Rules) -> list[str | None]:
+		"""What each column of the file is imported as: the form's columns, when they are this
+		file's; else (an import saved before imports had columns) as read_columns would set them."""
+		titles = column_titles(header)
+		if [row.column or "" for row in self.columns] == titles:
+			return mappings.targets_of(self.columns)
+		return initial_targets(titles, rows, rules)[1]
+
+	def save_mapping(self, mapping_name: str) -> str:
+		"""Keep what the columns are imported as under a name, for the next file with these columns."""
+		if not self.columns:
+			frappe.throw(_("This import has no columns to keep: attach a file with a header row and save."))
+		self.db_set("mapping", mappings.save(mapping_name, self.columns))
+		return self.mapping
+
+	def file_content(self) -> bytes:
+		content = frappe.get_doc("File", {"file_url": self.import_file}).get_content()
+		return content.encode() if isinstance(content, str) else content
 
 	def enqueue_import(self) -> None:
 		"""Queue the import job (again, for a file imported before: nothing is created twice)."""
@@ -141,6 +226,20 @@ class CustomerImport(Document):
 		frappe.get_doc("File", file).check_permission("read")
 
 
+def column_titles(header: list[str]) -> list[str]:
+	"""The file's column titles as the form keeps them: spacing folded, cut to TITLE_LENGTH."""
+	return [" ".join((title or "").split())[:TITLE_LENGTH] for title in header]
+
+
+def initial_targets(titles: list[str], rows: list[list[str]], rules: Rules) -> tuple[str | None, list]:
+	"""What each column is imported as before the user says: the saved mapping for files with these
+	columns (the name of the mapping and its targets), or else the suggestions (None, targets)."""
+	saved = mappings.saved_for(header_key(titles))
+	if saved:
+		return saved, mapped_targets(titles, mappings.mapped_columns(saved))
+	return None, suggest(titles, rows, rules)
+
+
 @frappe.whitelist(methods=["POST"])
 def start_import(name: str) -> dict:
 	"""The form's Start Import button: queue the job that imports the file."""
@@ -151,12 +250,25 @@ def start_import(name: str) -> dict:
 	return {"name": doc.name, "status": doc.status}
 
 
+@frappe.whitelist(methods=["POST"])
+def save_mapping(name: str, mapping_name: str) -> dict:
+	"""The form's Save Mapping button: keep what the import's columns are imported as under a name
+	(a mapping of that name is updated), offered again for the next file with the same columns."""
+	frappe.has_permission(CUSTOMER_IMPORT, "write", name, throw=True)
+	if frappe.db.exists(IMPORT_MAPPING, mapping_name):
+		frappe.has_permission(IMPORT_MAPPING, "write", mapping_name, throw=True)
+	else:
+		frappe.has_permission(IMPORT_MAPPING, "create", throw=True)
+	doc = frappe.get_doc(CUSTOMER_IMPORT, name)
+	return {"name": doc.name, "mapping": doc.save_mapping(mapping_name)}
+
+
 def run_import(import_name: str) -> None:
 	"""The background job. Also called directly (the benchmark, the tests)."""
 	doc = frappe.get_doc(CUSTOMER_IMPORT, import_name)
 	doc.db_set({"status": "Running", "started": now_datetime(), "finished": None, "progress": 0}, commit=True)
 	try:
-		errors, unknown = import_rows(doc)
+		errors, message = import_rows(doc)
 	except ImportFileError as e:
 		frappe.db.rollback()
 		finish(doc, "Failed", e.message(_))
@@ -174,26 +286,26 @@ def run_import(import_name: str) -> None:
 		return
 	if errors:
 		attach_error_file(doc, errors)
-	message = _("Columns not recognised and left out: {0}").format(", ".join(unknown)) if unknown else None
 	finish(doc, "Completed with Errors" if errors else "Completed", message)
 
 
-def import_rows(doc: CustomerImport) -> tuple[list[RowError], list[str]]:
-	"""Import the file chunk by chunk. Returns the error file's lines and the headers that matched
-	no Customer field.
+def import_rows(doc: CustomerImport) -> tuple[list[RowError], str | None]:
+	"""Import the file chunk by chunk. Returns the error file's lines and what the user is told
+	about the columns (those not imported; the stage kept in notes).
+
+	The import's columns are turned into the checker's column plan once (plan_columns): the rows
+	are then read as the plan says, with no per-row look at the mapping.
 
 	Each chunk is checked, its keys looked up in the table (one query, in the background while the
 	next chunk is checked), sorted out (duplicates within the file and in the table), given its
 	names (committed at once, so the naming series is not held) and built into its records by
 	table here, then written by a background writer on a connection of its own, as one
 	transaction, while the next chunks are checked and built (BackgroundWriters)."""
-	content = frappe.get_doc("File", {"file_url": doc.import_file}).get_content()
-	if isinstance(content, str):
-		content = content.encode()
-	header, rows = split_header(read_table(content, extension_of(doc.import_file)))
+	header, rows = split_header(read_table(doc.file_content(), extension_of(doc.import_file)))
 	rules = site_rules()
-	mapping, unknown = map_columns(header, rules)
-	checker = RowChecker(mapping, header, rules)
+	sample = [cells for _number, cells in rows[:SAMPLE_ROWS]]
+	plan, left_out = plan_columns(header, doc.targets(header, sample, rules), rules.labels)
+	checker = RowChecker(plan, header, rules)
 	writer = CustomerWriter()
 	seen = SeenKeys()
 	progress = Progress(doc, len(rows))
@@ -252,7 +364,21 @@ def import_rows(doc: CustomerImport) -> tuple[list[RowError], list[str]]:
 			progress.add(written.tag, save_refused(writer, written, created))
 	# the reasons name the customers the duplicates belong to, all written now
 	progress.errors.extend(duplicate.error(rules.labels) for duplicate in duplicates)
-	return progress.errors, unknown
+	return progress.errors, columns_message(header, plan, left_out)
+
+
+def columns_message(header: list[str], plan: dict[str, int], left_out: list[str]) -> str | None:
+	"""What the user is told about the file's columns: those not imported, and where the stage went."""
+	parts = []
+	if left_out:
+		parts.append(_("Columns not imported: {0}.").format(", ".join(left_out)))
+	if "stage" in plan:
+		parts.append(
+			_(
+				"Every imported customer starts as {0}; the stage in column {1} is kept in an Internal note on each customer whose stage is another."
+			).format(_(engine.initial_state(engine.get_workflow())), header[plan["stage"]])
+		)
+	return " ".join(parts) or None
 
 
 def chunk_bounds(total: int, size: int) -> list[tuple[int, int]]:

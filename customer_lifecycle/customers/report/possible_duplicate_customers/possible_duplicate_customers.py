@@ -30,6 +30,7 @@ from customer_lifecycle.customers.duplicates import (
 	email_domain,
 	score,
 )
+from customer_lifecycle.utils import report_columns as col
 
 KEYS = ("email", "phone", "id_number", "name_key")
 # the best pairs shown; more is not a list anyone works through
@@ -118,30 +119,12 @@ def pairs_of(members: list[str]):
 
 def columns() -> list[dict]:
 	return [
-		{
-			"fieldname": "customer",
-			"label": _("Customer"),
-			"fieldtype": "Link",
-			"options": "Customer",
-			"width": 160,
-		},
-		{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 180},
-		{"fieldname": "lifecycle_status", "label": _("Lifecycle"), "fieldtype": "Data", "width": 110},
-		{
-			"fieldname": "duplicate",
-			"label": _("Possible Duplicate"),
-			"fieldtype": "Link",
-			"options": "Customer",
-			"width": 160,
-		},
-		{"fieldname": "duplicate_name", "label": _("Its Name"), "fieldtype": "Data", "width": 180},
-		{
-			"fieldname": "duplicate_lifecycle_status",
-			"label": _("Its Lifecycle"),
-			"fieldtype": "Data",
-			"width": 110,
-		},
-		{"fieldname": "score", "label": _("Score"), "fieldtype": "Int", "width": 80},
-		{"fieldname": "blocks", "label": _("Exact Match"), "fieldtype": "Check", "width": 100},
-		{"fieldname": "reasons", "label": _("Reasons"), "fieldtype": "Data", "width": 360},
+		*col.customer_columns(160, 180),
+		col.data("lifecycle_status", _("Lifecycle"), 110),
+		col.customer(160, "duplicate", _("Possible Duplicate")),
+		col.data("duplicate_name", _("Its Name"), 180),
+		col.data("duplicate_lifecycle_status", _("Its Lifecycle"), 110),
+		col.integer("score", _("Score"), 80),
+		col.check("blocks", _("Exact Match"), 100),
+		col.data("reasons", _("Reasons"), 360),
 	]

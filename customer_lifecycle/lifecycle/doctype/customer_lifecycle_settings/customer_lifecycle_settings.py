@@ -8,6 +8,7 @@ from frappe.model.document import Document
 from customer_lifecycle.analytics import segments
 from customer_lifecycle.customers import completeness, terminology
 from customer_lifecycle.lifecycle.engine import get_workflow
+from customer_lifecycle.onboarding import requests
 
 STATE_FIELDS = (
 	"onboarding_state",
@@ -47,6 +48,9 @@ class CustomerLifecycleSettings(Document):
 		new_customer_days: DF.Int
 		onboarding_complete_state: DF.Link
 		onboarding_state: DF.Link
+		request_link_days: DF.Int
+		request_reminder_days_after: DF.Data | None
+		request_reminder_days_before: DF.Data | None
 		revenue_high_percentile: DF.Percent
 		revenue_high_threshold: DF.Currency
 		revenue_low_percentile: DF.Percent
@@ -60,6 +64,7 @@ class CustomerLifecycleSettings(Document):
 		completeness.validate_rules(self)
 		terminology.validate_terms(self)
 		segments.validate_settings(self)
+		requests.validate_settings(self)
 
 	def on_update(self):
 		completeness.on_settings_update(self)

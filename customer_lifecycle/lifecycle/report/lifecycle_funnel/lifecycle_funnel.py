@@ -18,6 +18,7 @@ import frappe
 from frappe import _
 
 from customer_lifecycle.analytics import queries
+from customer_lifecycle.utils import report_columns as col
 from customer_lifecycle.utils.doctypes import CHANGE_LOG
 
 REPORT = "Lifecycle Funnel"
@@ -33,11 +34,11 @@ def execute(filters=None):
 
 def columns() -> list[dict]:
 	return [
-		{"fieldname": "state_label", "label": _("State"), "fieldtype": "Data", "width": 140},
-		{"fieldname": "reached", "label": _("Reached (Cohort)"), "fieldtype": "Int", "width": 130},
-		{"fieldname": "of_cohort", "label": _("% of Cohort"), "fieldtype": "Percent", "width": 110},
-		{"fieldname": "of_previous", "label": _("% of Previous State"), "fieldtype": "Percent", "width": 140},
-		{"fieldname": "current", "label": _("In State Now (All)"), "fieldtype": "Int", "width": 140},
+		col.state(),
+		col.integer("reached", _("Reached (Cohort)"), 130),
+		col.percent("of_cohort", _("% of Cohort"), 110),
+		col.percent("of_previous", _("% of Previous State"), 140),
+		col.integer("current", _("In State Now (All)"), 140),
 	]
 
 

@@ -16,6 +16,7 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from customer_lifecycle.analytics import queries
+from customer_lifecycle.utils import report_columns as col
 from customer_lifecycle.utils.doctypes import CHANGE_LOG
 
 REPORT = "Time in Stage"
@@ -32,15 +33,14 @@ def execute(filters=None):
 
 
 def columns() -> list[dict]:
-	days = {"fieldtype": "Float", "precision": 1, "width": 110}
 	return [
-		{"fieldname": "state_label", "label": _("State"), "fieldtype": "Data", "width": 140},
-		{"fieldname": "exits", "label": _("Left in Period"), "fieldtype": "Int", "width": 110},
-		{"fieldname": "avg_days", "label": _("Average Days"), **days},
-		{"fieldname": "min_days", "label": _("Shortest (Days)"), **days},
-		{"fieldname": "max_days", "label": _("Longest (Days)"), **days},
-		{"fieldname": "current", "label": _("In State Now"), "fieldtype": "Int", "width": 110},
-		{"fieldname": "current_avg_days", "label": _("Days So Far (Average)"), **days, "width": 150},
+		col.state(),
+		col.integer("exits", _("Left in Period"), 110),
+		col.days("avg_days", _("Average Days")),
+		col.days("min_days", _("Shortest (Days)")),
+		col.days("max_days", _("Longest (Days)")),
+		col.integer("current", _("In State Now"), 110),
+		col.days("current_avg_days", _("Days So Far (Average)"), 150),
 	]
 
 

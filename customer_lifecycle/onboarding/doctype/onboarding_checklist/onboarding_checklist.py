@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
-from customer_lifecycle.onboarding import checklists, rules
+from customer_lifecycle.onboarding import checklists, items, rules
 
 # set by the app only (the status follows the ticks while the round runs)
 APP_FIELDS = (
@@ -50,7 +50,8 @@ class OnboardingChecklist(Document):
 
 	def validate(self):
 		self.keep_app_fields()
-		self.stamp_ticks()
+		# who ticked or provided each item and when
+		items.stamp(self)
 		self.set_progress_and_status()
 
 	def on_update(self):
@@ -60,34 +61,14 @@ class OnboardingChecklist(Document):
 	def keep_app_fields(self):
 		"""A save (the form, REST) changes ticks, answers and due dates only: the round, its dates
 		and each item's definition (copied from the template) stay as the app set them."""
-		before = self.get_doc_before_save()
-		if not before:
-			return
-		for fieldname in APP_FIELDS:
-			self.set(fieldname, before.get(fieldname))
-		stored = {row.name: row for row in before.items}
-		if {row.name for row in self.items} != set(stored):
-			frappe.throw(
-				_(
-					"{0}: the items of an onboarding checklist come from its template; they cannot be added or removed."
-				).format(frappe.bold(_(self.meta.get_label("items"))))
-			)
-		for row in self.items:
-			for fieldname in APP_ITEM_FIELDS:
-				row.set(fieldname, stored[row.name].get(fieldname))
-
-	def stamp_ticks(self):
-		"""Who ticked each item and when; an unticked item forgets both."""
-		before = self.get_doc_before_save()
-		stored = {row.name: row for row in before.items} if before else {}
-		for row in self.items:
-			old = stored.get(row.name)
-			if not row.done:
-				row.done_by = row.done_on = None
-			elif old and old.done:
-				row.done_by, row.done_on = old.done_by, old.done_on
-			else:
-				row.done_by, row.done_on = frappe.session.user, now_datetime()
+		items.keep(
+			self,
+			APP_FIELDS,
+			APP_ITEM_FIELDS,
+			fixed_items=_(
+				"{0}: the items of an onboarding checklist come from its template; they cannot be added or removed."
+			).format(frappe.bold(_(self.meta.get_label("items")))),
+		)
 
 	def set_progress_and_status(self):
 		"""Progress always follows the ticks; the status only while the round runs (an ended round

@@ -1,0 +1,8 @@
+from customer_lifecycle.portal import context as portal
+from customer_lifecycle.portal import reads
+
+no_cache = 1
+
+
+def get_context(context):
+	context.update(reads.information_requests(portal.build(context, "Requests")))
