@@ -51,6 +51,7 @@ SUITES = (
 	"dormancy",
 	"profitability",
 	"plans",
+	"load",
 )
 
 
