@@ -56,6 +56,7 @@ SUITES = (
 	"documents",
 	"profitability",
 	"replica",
+	"plans",
 	"load",
 	"soak",
 )

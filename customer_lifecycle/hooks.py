@@ -67,8 +67,15 @@ fixtures = [
 			]
 		],
 	},
-	# access contact and site address on Address; marketing consent on Contact
-	{"dt": "Custom Field", "filters": [["dt", "in", ["Address", "Contact"]], ["module", "=", "Customers"]]},
+	# access contact and site address on Address; marketing consent on Contact; a service visit's date
+	# on Event
+	{
+		"dt": "Custom Field",
+		"filters": [
+			["dt", "in", ["Address", "Contact", "Event"]],
+			["module", "in", ["Customers", "Service"]],
+		],
+	},
 ]
 
 # A customer's contacts and addresses are Frappe's own, linked through Dynamic Link
@@ -114,6 +121,9 @@ PORTAL_DOCTYPES = (
 	"Information Request",
 	"Contact",
 	"Address",
+	"Service Subscription",
+	# Frappe's own: a service visit is an Event the customer takes part in
+	"Event",
 )
 has_permission = {doctype: f"{PORTAL_ACCESS}.has_permission" for doctype in PORTAL_DOCTYPES}
 # Frappe asks the last hook first: the portal's refusal comes before the note author's rule
@@ -155,6 +165,8 @@ scheduler_events = {
 		# nightly segments (revenue, activity, payment) and dormancy moves through the workflow
 		"customer_lifecycle.analytics.segments.update_segments",
 		"customer_lifecycle.lifecycle.dormancy.run",
+		# service plans: visits (Events) and period invoices, customers outside the billable states held
+		"customer_lifecycle.service.job.run",
 	],
 }
 
@@ -162,6 +174,8 @@ scheduler_events = {
 # (any call of Frappe's apply_workflow counts as a workflow action without it; lifecycle/engine.py)
 override_whitelisted_methods = {
 	"frappe.model.workflow.apply_workflow": "customer_lifecycle.api.lifecycle.apply_workflow",
+	# the desk calendar's events, which Frappe reads with raw SQL and no permission hook: staff only
+	"frappe.desk.doctype.event.event.get_events": "customer_lifecycle.api.service.get_events",
 }
 
 # an import keeps the name of the saved mapping it was given: the mapping may still be deleted

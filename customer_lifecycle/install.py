@@ -9,6 +9,7 @@ from customer_lifecycle.customers.documents.setup import ensure_document_records
 from customer_lifecycle.customers.list_filters import ensure_list_filters
 from customer_lifecycle.customers.search import ensure_contact_company_index
 from customer_lifecycle.onboarding.requests import ensure_request_emails
+from customer_lifecycle.service.setup import ensure_indexes as ensure_service_indexes
 from customer_lifecycle.utils.doctypes import SETTINGS
 from customer_lifecycle.utils.seeds import load_seed
 
@@ -56,6 +57,7 @@ def ensure_records():
 	ensure_request_emails()
 	ensure_billing_records()
 	ensure_document_records()
+	ensure_service_indexes()
 
 
 def after_setup_wizard(args=None):
@@ -141,6 +143,10 @@ def before_uninstall():
 	remove_billing_records()
 	# the app's index on core Contact (the link search by a contact's company)
 	frappe.db.sql_ddl("drop index if exists `company_name_index` on `tabContact`")
+	# the service module's indexes on core Event (its custom field goes with the module)
+	from customer_lifecycle.service.setup import remove_indexes
+
+	remove_indexes()
 	# the app's roles lose their rights on Frappe's DocTypes; other rules stay as they are
 	for doctype in CORE_RIGHTS:
 		frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": ("in", APP_ROLES)})

@@ -347,3 +347,82 @@ def make_portal_customer_in_every_state() -> frappe._dict:
 	contact.save()
 	frappe.db.commit()
 	return who
+
+
+# --- service plans ------------------------------------------------------------------------------
+
+
+def make_service_plan(frequency: str = "Monthly", visits: int = 1, price=120, **fields):
+	"""A Service Plan (a unique name), priced in the firm's currency."""
+	return frappe.get_doc(
+		{
+			"doctype": "Service Plan",
+			"plan_name": f"{frequency} Care {uuid.uuid4().hex[:6]}",
+			"frequency": frequency,
+			"visits_per_period": visits,
+			"price": price,
+			**fields,
+		}
+	).insert()
+
+
+def make_site_address(customer: str, site: bool = True, **fields):
+	"""An Address of the customer, marked as a site address, with an access contact."""
+	names, _phones = fake()
+	return frappe.get_doc(
+		{
+			"doctype": "Address",
+			"address_title": f"Site {uuid.uuid4().hex[:6]}",
+			"address_type": "Other",
+			"address_line1": names.street_address(),
+			"city": names.city(),
+			"pincode": names.postcode(),
+			"country": frappe.get_system_settings("country") or "United Kingdom",
+			"is_site_address": 1 if site else 0,
+			"access_contact_name": names.name(),
+			"access_contact_phone": "+44 7700 900123",
+			"access_contact_relationship": "Tenant",
+			"access_notes": "Key safe by the back door",
+			"links": [{"link_doctype": "Customer", "link_name": customer}],
+			**fields,
+		}
+	).insert()
+
+
+def make_subscription(customer: str, plan: str | None = None, address: str | None = None, **fields):
+	"""A Service Subscription of the customer (a monthly plan and a site address made when not given),
+	its visits made by the Customer Manager persona unless `assigned_to` says otherwise."""
+	from tests.helpers import PERSONAS
+
+	return frappe.get_doc(
+		{
+			"doctype": "Service Subscription",
+			"customer": customer,
+			"plan": plan or make_service_plan().name,
+			"site_address": address or make_site_address(customer).name,
+			"assigned_to": PERSONAS["manager"][0],
+			**fields,
+		}
+	).insert()
+
+
+def visits_of(subscription: str, status: str | None = None) -> list[frappe._dict]:
+	"""A subscription's visits (Events), by date."""
+	filters = {"reference_doctype": "Service Subscription", "reference_docname": subscription}
+	if status:
+		filters["status"] = status
+	return frappe.get_all(
+		"Event",
+		filters=filters,
+		fields=[
+			"name",
+			"starts_on",
+			"status",
+			"service_visit_date",
+			"owner",
+			"_assign",
+			"description",
+			"location",
+		],
+		order_by="starts_on asc",
+	)

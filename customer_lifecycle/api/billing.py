@@ -7,8 +7,8 @@ from frappe import _
 from frappe.utils import flt, nowdate
 
 from customer_lifecycle.billing import engagements, ledgers, payments, rates, reminders
+from customer_lifecycle.utils.args import choice_arg, date_arg, names_arg
 from customer_lifecycle.utils.deadlocks import retry_deadlocks
-from customer_lifecycle.utils.args import date_arg, names_arg
 from customer_lifecycle.utils.doctypes import CUSTOMER, ENGAGEMENT, INVOICE, PAYMENT
 
 
@@ -122,9 +122,4 @@ def customer_records(
 	count of all: {rows, total, start, page_length}. The customer is checked first: a caller who may
 	not read it learns nothing, not even which arguments are missing."""
 	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
-	if ledger not in ledgers.LEDGERS:
-		frappe.throw(
-			_("{0} must be one of: {1}.").format(frappe.bold("ledger"), ", ".join(ledgers.LEDGERS)),
-			frappe.ValidationError,
-		)
-	return ledgers.page(customer, ledger, start, page_length)
+	return ledgers.page(customer, choice_arg(ledger, "ledger", ledgers.LEDGERS), start, page_length)

@@ -23,7 +23,11 @@ def billable_states() -> list[str]:
 def check_billable(customer: str, what: str, field: str | None = None) -> None:
 	"""Refuse a new `what` (a translated DocType label) for a customer that may not be billed; the
 	message starts with `field` (a field label) when the customer came through one."""
-	state = frappe.db.get_value("Customer", customer, STATE_FIELD)
+	check_state(customer, frappe.db.get_value("Customer", customer, STATE_FIELD), what, field)
+
+
+def check_state(customer: str, state: str | None, what: str, field: str | None = None) -> None:
+	"""check_billable for a customer whose state was read already (records made in bulk)."""
 	allowed = billable_states()
 	if state in allowed:
 		return

@@ -35,13 +35,22 @@ def set_amounts(invoice) -> None:
 		invoice.outstanding_amount = invoice.total
 
 
-def status_of(invoice) -> str:
+def check_total(invoice) -> None:
+	"""Before submit: an invoice is for something."""
+	if invoice.total <= 0:
+		frappe.throw(
+			_("{0} must be more than 0 to submit the invoice.").format(frappe.bold(_("Total"))),
+			title=_("Empty Invoice"),
+		)
+
+
+def status_of(invoice, today=None) -> str:
 	return rules.invoice_status(
 		invoice.docstatus,
 		invoice.total,
 		invoice.outstanding_amount,
 		getdate(invoice.due_date) if invoice.due_date else None,
-		getdate(nowdate()),
+		today or getdate(nowdate()),
 	)
 
 

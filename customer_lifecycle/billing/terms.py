@@ -11,12 +11,33 @@ TERM_FIELDS = ("payment_terms", "payment_terms_days", "preferred_payment_method"
 
 def terms_of(customer: str) -> frappe._dict:
 	"""The customer's terms, each from the customer when set there, else from its category."""
-	own = frappe.db.get_value(CUSTOMER, customer, [*TERM_FIELDS, "customer_category"], as_dict=True) or {}
-	category = (
-		frappe.db.get_value(CATEGORY, own.get("customer_category"), list(TERM_FIELDS), as_dict=True)
-		if own.get("customer_category")
-		else None
-	) or {}
+	return terms_of_many([customer]).get(customer) or combine({}, {})
+
+
+def terms_of_many(customers: list[str]) -> dict[str, frappe._dict]:
+	"""terms_of for each of many customers, in two queries (the customers, then their categories)."""
+	own = frappe.get_all(
+		CUSTOMER,
+		filters={"name": ("in", list(set(customers)) or [""])},
+		fields=["name", *TERM_FIELDS, "customer_category"],
+	)
+	categories = {row.customer_category for row in own if row.customer_category}
+	by_category = {
+		row.name: row
+		for row in (
+			frappe.get_all(
+				CATEGORY, filters={"name": ("in", list(categories))}, fields=["name", *TERM_FIELDS]
+			)
+			if categories
+			else []
+		)
+	}
+	return {row.name: combine(row, by_category.get(row.customer_category) or {}) for row in own}
+
+
+def combine(own: dict, category: dict) -> frappe._dict:
+	"""Each term from the customer when set there, else from its category; payment terms and their
+	days come together, from whichever sets the terms."""
 	terms = frappe._dict()
 	for field in ("preferred_payment_method", "billing_frequency"):
 		terms[field] = own.get(field) or category.get(field)
@@ -28,5 +49,11 @@ def terms_of(customer: str) -> frappe._dict:
 
 def due_date_for(customer: str, posting):
 	"""When an invoice of this customer posted on `posting` is due, by its terms."""
-	terms = terms_of(customer)
-	return rules.due_date(frappe.utils.getdate(posting), terms.payment_terms, terms.payment_terms_days)
+	return due_date_by(terms_of(customer), posting)
+
+
+def due_date_by(terms: dict, posting):
+	"""When an invoice posted on `posting` is due, by these terms (terms_of's)."""
+	return rules.due_date(
+		frappe.utils.getdate(posting), terms.get("payment_terms"), terms.get("payment_terms_days")
+	)

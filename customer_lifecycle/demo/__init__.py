@@ -2,9 +2,11 @@
 demo`, and so `./dev.sh start`).
 
 The steps, each in its own module: customers with their lifecycle history (customers.py), the
-firm's staff (staff.py), onboarding rounds (onboarding.py), billing (billing.py), what people leave
-around the customers (around.py), generated letters and statements (documents.py), a portal
-customer with a record of every kind (portal_customer.py), and last the nightly jobs, so that every report, number card and chart has figures on first open.
+firm's staff (staff.py), onboarding rounds (onboarding.py), billing (billing.py), the staff's time
+(time_entries.py), service plans with their visits and period invoices (service.py), what people
+leave around the customers (around.py), generated letters and statements (documents.py), a portal
+customer with a record of every kind (portal_customer.py), and last the nightly jobs, so that every
+report, number card and chart has figures on first open.
 
 Rows are written in bulk where a controller per row would be slow, through the functions the app
 computes with, so the figures are the ones the app itself would hold; nothing at runtime imports
@@ -28,6 +30,7 @@ STEPS = (
 	"Onboarding",
 	"Billing",
 	"Time",
+	"Service plans",
 	"Around the customers",
 	"Documents",
 	"Portal customer and requests",
@@ -68,6 +71,7 @@ def make_demo(
 		onboarding,
 		portal_customer,
 		requests,
+		service,
 		staff,
 		time_entries,
 	)
@@ -109,6 +113,7 @@ def make_demo(
 		"Onboarding": lambda: rounds(onboarding.make_rounds(record.names, record.staff, record.seed)),
 		"Billing": lambda: billing.make_billing(record.names, record.seed),
 		"Time": lambda: time_worked(time_entries, done, record.seed),
+		"Service plans": lambda: service_plans(service, done, record.seed),
 		"Around the customers": lambda: around.make_around(record.names, record.staff, record.seed),
 		"Documents": lambda: documents.make_documents(record.names, record.staff, record.seed),
 		"Portal customer and requests": lambda: portal_and_requests(portal_customer, requests, done),
@@ -194,6 +199,13 @@ def time_worked(time_entries, done: dict, seed: int) -> dict:
 		"time entries": made.entries,
 		"invoices of time": made.invoices,
 	}
+
+
+def service_plans(service, done: dict, seed: int) -> dict:
+	"""Some of the demo's active customers on a service plan, visited by the demo's staff; the daily
+	job made their visits and period invoices."""
+	made = service.make_subscriptions(done["customers"], done["staff"], seed=seed, commit=False)
+	return service.counts(made)
 
 
 def portal_and_requests(portal_customer, requests, done: dict) -> dict:

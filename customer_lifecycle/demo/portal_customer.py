@@ -2,10 +2,12 @@
 customer (`bench --site S customer-lifecycle demo` prints its login) and the portal tests' world.
 
 It is made through the app's own controllers and workflow: onboarding, then active with an
-engagement, an invoice (partly paid), a draft invoice, an internal and a customer-visible note and a
-billing address, then offboarded and re-engaged, so that an onboarding round runs too; a sent
-information request (a question and a document to upload) and a draft one; last, its engagement
-letter is generated and shared on the portal.
+engagement, an invoice (partly paid), a draft invoice, an internal and a customer-visible note, a
+billing address and a service plan at a site address (its first visits made), then offboarded and
+re-engaged, so that an onboarding round runs too; a sent information request (a question and a
+document to upload) and a draft one; last, its engagement letter is generated and shared on the
+portal. (The daily service plan job puts its plan on hold once it runs: the customer is onboarding
+again.)
 """
 
 import frappe
@@ -46,15 +48,7 @@ def make(customer_name: str, email: str, password: str) -> frappe._dict:
 	payment.submit()
 	internal = note_of(customer.name, "Internal", f"<p>Internal: {customer_name} asked about fees</p>")
 	visible = note_of(customer.name, "Customer-visible", f"<p>Welcome aboard, {customer_name}!</p>")
-	for action in ("Start Offboarding", "Complete Offboarding", "Re-engage"):
-		apply_action(customer.name, action)
-	checklist = checklists.open_round(customer.name)
-	items = frappe.get_all(
-		"Onboarding Checklist Item",
-		filters={"parent": checklist},
-		fields=["name", "customer_provides"],
-		order_by="idx asc",
-	)
+	# the billing address first: the first address linked is the customer's billing address
 	address = frappe.get_doc(
 		{
 			"doctype": "Address",
@@ -66,6 +60,16 @@ def make(customer_name: str, email: str, password: str) -> frappe._dict:
 			"links": [{"link_doctype": "Customer", "link_name": customer.name}],
 		}
 	).insert()
+	subscription = service_plan_of(customer.name, customer_name)
+	for action in ("Start Offboarding", "Complete Offboarding", "Re-engage"):
+		apply_action(customer.name, action)
+	checklist = checklists.open_round(customer.name)
+	items = frappe.get_all(
+		"Onboarding Checklist Item",
+		filters={"parent": checklist},
+		fields=["name", "customer_provides"],
+		order_by="idx asc",
+	)
 	contact = frappe.db.get_value("Customer", customer.name, "primary_contact")
 	user = users.invite(contact)
 	update_password(user, password)
@@ -89,6 +93,14 @@ def make(customer_name: str, email: str, password: str) -> frappe._dict:
 		provided_item=next(i.name for i in items if i.customer_provides),
 		staff_item=next(i.name for i in items if not i.customer_provides),
 		address=address.name,
+		subscription=subscription.name,
+		site_address=subscription.site_address,
+		visit=frappe.get_all(
+			"Event",
+			filters={"reference_doctype": subscription.doctype, "reference_docname": subscription.name},
+			pluck="name",
+			order_by="starts_on asc",
+		)[0],
 		request=request,
 		request_document=next(i.name for i in request_items if i.kind == "Document"),
 		request_question=next(i.name for i in request_items if i.kind == "Question"),
@@ -122,4 +134,47 @@ def invoice_of(customer: str, qty: float, rate: float, **fields):
 def note_of(customer: str, visibility: str, content: str):
 	return frappe.get_doc(
 		{"doctype": "Customer Note", "customer": customer, "visibility": visibility, "content": content}
+	).insert()
+
+
+SHOWCASE_PLAN = "Weekly Garden Care"
+
+
+def service_plan_of(customer: str, customer_name: str):
+	"""A weekly plan at a site address of the customer (with an access contact), starting today: its
+	visits for the next two weeks are made as it is saved."""
+	if not frappe.db.exists("Service Plan", SHOWCASE_PLAN):
+		frappe.get_doc(
+			{
+				"doctype": "Service Plan",
+				"plan_name": SHOWCASE_PLAN,
+				"frequency": "Weekly",
+				"visits_per_period": 1,
+				"price": 45,
+				"description": "Weekly garden care",
+			}
+		).insert()
+	site = frappe.get_doc(
+		{
+			"doctype": "Address",
+			"address_title": f"{customer_name} garden",
+			"address_type": "Other",
+			"address_line1": f"{frappe.generate_hash(length=6)} Garden Lane",
+			"city": "Harrogate",
+			"country": "United Kingdom",
+			"is_site_address": 1,
+			"access_contact_name": "Pat Keyholder",
+			"access_contact_phone": "+44 7700 900456",
+			"access_contact_relationship": "Tenant",
+			"access_notes": "Side gate code 1234",
+			"links": [{"link_doctype": "Customer", "link_name": customer}],
+		}
+	).insert()
+	return frappe.get_doc(
+		{
+			"doctype": "Service Subscription",
+			"customer": customer,
+			"plan": SHOWCASE_PLAN,
+			"site_address": site.name,
+		}
 	).insert()

@@ -11,7 +11,9 @@ and their role permissions decide. For website users every route is closed to ot
 records, whatever roles an admin gives them:
 
 - `has_permission` (hooks.py has_permission): refuses any document of a customer that is not
-  theirs, internal notes and generated documents not shared on the portal; REST, `frappe.client`, form loads and file downloads all ask it;
+  theirs (an Event is its participants' customers'; one with none is no customer's), internal notes
+  and generated documents not shared on the portal; REST, `frappe.client`, form loads and file
+  downloads all ask it;
 - `query_conditions` (hooks.py permission_query_conditions): lists, reports and counts of those
   DocTypes only hold their customers' records;
 - `has_website_permission` (hooks.py has_website_permission): what portal pages and the print
@@ -31,10 +33,12 @@ from customer_lifecycle.onboarding.rules import DRAFT
 from customer_lifecycle.utils.doctypes import (
 	CUSTOMER,
 	GENERATED_DOCUMENT,
+	EVENT,
 	NOTE,
 	PORTAL_ROLE,
 	REQUEST,
 	STATE_FIELD,
+	SUBSCRIPTION,
 )
 
 VISIBLE_NOTE = "Customer-visible"
@@ -48,9 +52,12 @@ CUSTOMER_FIELD = {
 	"Onboarding Checklist": "customer",
 	GENERATED_DOCUMENT: "customer",
 	REQUEST: "customer",
+	SUBSCRIPTION: "customer",
 }
 # Frappe's own records, linked to customers through their Dynamic Link table
 LINKED = ("Contact", "Address")
+# Frappe's Event: its customers are its participants (a service visit's is its subscription's customer)
+PARTICIPANTS = {EVENT: ("event_participants", "Event Participants")}
 # submittable records a portal shows once submitted, never as drafts
 SUBMITTED_ONLY = frozenset({"Customer Invoice", "Customer Payment"})
 
@@ -143,6 +150,9 @@ def customers_of_doc(doc) -> list[str]:
 	"""The customers a record belongs to (empty for a record that is no customer's)."""
 	if doc.doctype in LINKED:
 		return [row.link_name for row in doc.get("links") or [] if row.link_doctype == CUSTOMER]
+	if doc.doctype in PARTICIPANTS:
+		table = PARTICIPANTS[doc.doctype][0]
+		return [row.reference_docname for row in doc.get(table) or [] if row.reference_doctype == CUSTOMER]
 	field = CUSTOMER_FIELD.get(doc.doctype, "customer")
 	value = doc.name if field is None else doc.get(field)
 	return [value] if value else []
@@ -213,6 +223,14 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 			f"exists (select 1 from `tabDynamic Link` portal_link where portal_link.parent = {table}.name"
 			f" and portal_link.parenttype = {frappe.db.escape(doctype)}"
 			f" and portal_link.link_doctype = {frappe.db.escape(CUSTOMER)} and portal_link.link_name in ({names}))"
+		)
+	if doctype in PARTICIPANTS:
+		child = PARTICIPANTS[doctype][1]
+		return (
+			f"exists (select 1 from `tab{child}` portal_participant where portal_participant.parent = {table}.name"
+			f" and portal_participant.parenttype = {frappe.db.escape(doctype)}"
+			f" and portal_participant.reference_doctype = {frappe.db.escape(CUSTOMER)}"
+			f" and portal_participant.reference_docname in ({names}))"
 		)
 	field = CUSTOMER_FIELD.get(doctype, "customer") or "name"
 	condition = f"{table}.`{field}` in ({names})"

@@ -5,7 +5,7 @@ customer.
 """
 
 import frappe
-from frappe.utils import cint, flt, strip_html
+from frappe.utils import cint, flt, format_time, getdate, nowdate, strip_html
 from frappe.utils.html_utils import sanitize_html
 
 from customer_lifecycle.billing.engagements import CLOSED_STATUSES
@@ -15,11 +15,14 @@ from customer_lifecycle.utils.doctypes import (
 	CUSTOMER,
 	ENGAGEMENT,
 	GENERATED_DOCUMENT,
+	EVENT,
 	INVOICE,
 	NOTE,
 	PAYMENT,
 	REQUEST,
+	SERVICE_PLAN,
 	STATE_FIELD,
+	SUBSCRIPTION,
 )
 
 INVOICE_PRINT_FORMAT = "Invoice"
@@ -73,6 +76,47 @@ def overview(customer: str) -> dict:
 			REQUEST, {"customer": customer, "status": ("in", rules.OPEN_STATUSES)}
 		),
 	}
+
+
+def service(customer: str, upcoming: int = 10) -> dict:
+	"""The customer's service plans (those not ended) and its visits from today on."""
+	plans = frappe.get_all(
+		SUBSCRIPTION,
+		filters={"customer": customer, "status": ("!=", "Ended")},
+		fields=["name", "plan", "status", "next_visit_date"],
+		order_by="start_date asc",
+	)
+	details = {
+		row.name: row
+		for row in frappe.get_all(
+			SERVICE_PLAN,
+			filters={"name": ("in", {row.plan for row in plans} or {""})},
+			fields=["name", "frequency", "visits_per_period"],
+		)
+	}
+	for row in plans:
+		row.update({key: details[row.plan][key] for key in ("frequency", "visits_per_period")})
+	event, participant = frappe.qb.DocType(EVENT), frappe.qb.DocType("Event Participants")
+	visits = (
+		frappe.qb.from_(event)
+		.join(participant)
+		.on((participant.parent == event.name) & (participant.parenttype == EVENT))
+		.select(event.starts_on, event.ends_on, event.location, event.reference_docname.as_("subscription"))
+		.where(
+			(participant.reference_doctype == CUSTOMER)
+			& (participant.reference_docname == customer)
+			& (event.reference_doctype == SUBSCRIPTION)
+			& (event.status == "Open")
+			& (event.starts_on >= getdate(nowdate()))
+		)
+		.orderby(event.starts_on)
+		.limit(upcoming)
+	).run(as_dict=True)
+	names = {row.name: row.plan for row in plans}
+	for row in visits:
+		row.plan = names.get(row.subscription)
+		row.time = format_time(row.starts_on)
+	return {"service_plans": plans, "visits": visits}
 
 
 def own_contact(customer: str):

@@ -5,7 +5,8 @@
 - the portal logins of those contacts (website users who are no other contact): deleted, and every
   mention of them as who made or changed a record replaced by Guest;
 - Customer Notes, Customer Flags, the reasons of its lifecycle changes, onboarding answers and
-  attachments, information requests' messages, answers and documents, ToDo descriptions, Communications (and their queued emails), Comments, attachments
+  attachments, information requests' messages, answers and documents, the Events it takes part in (its
+  service visits), ToDo descriptions, Communications (and their queued emails), Comments, attachments
   (File records and their files on disk), Version history, notification, activity and access logs,
   tags, global search rows, and Deleted Documents that held copies of its records;
 - its generated documents and their PDFs: deleted;
@@ -89,6 +90,7 @@ def scrub(customer: str) -> dict:
 	scrub_onboarding(customer, related[CHECKLIST])
 	scrub_requests(customer, related[REQUEST])
 	scrub_todos(related["ToDo"])
+	done["events"] = scrub_events(related["Event"])
 	scrub_customer(customer)
 	done["other_records"] = scrub_linked_records(customer, linked, links)
 	scrub_logs(customer, related, traces)
@@ -123,9 +125,21 @@ def related_records(customer: str) -> dict[str, list[str]]:
 	related = {CUSTOMER: [customer]}
 	for doctype in (NOTE, FLAG, CHECKLIST, REQUEST):
 		related[doctype] = frappe.get_all(doctype, filters={"customer": customer}, pluck="name")
+	# Frappe's Events it takes part in (its service visits: site address and access contact)
+	related["Event"] = frappe.get_all(
+		"Event Participants",
+		filters={"parenttype": "Event", "reference_doctype": CUSTOMER, "reference_docname": customer},
+		pluck="parent",
+	)
 	related["ToDo"] = frappe.get_all(
 		"ToDo", filters={"reference_type": CUSTOMER, "reference_name": customer}, pluck="name"
 	)
+	if related["Event"]:
+		related["ToDo"] += frappe.get_all(
+			"ToDo",
+			filters={"reference_type": "Event", "reference_name": ("in", related["Event"])},
+			pluck="name",
+		)
 	related["Communication"] = communications_of(CUSTOMER, [customer])
 	return related
 
@@ -395,6 +409,19 @@ def scrub_onboarding(customer: str, checklists: list[str]) -> None:
 	)
 
 
+def scrub_events(names: list[str]) -> int:
+	"""Events it takes part in: what they say (subject, description, location) goes; when they were
+	and their state stay."""
+	if names:
+		frappe.db.set_value(
+			"Event",
+			{"name": ("in", names)},
+			{"subject": REDACTED, "description": None, "location": None},
+			update_modified=False,
+		)
+	return len(names)
+
+
 def scrub_requests(customer: str, requests: list[str]) -> None:
 	"""Information requests: the message, the contact asked, the answers and documents (their files
 	went with the other attachments) and the emails queued about them go; the items asked for,
@@ -574,6 +601,7 @@ def log_anonymization(customer: str, done: dict) -> None:
 		"addresses": _("addresses"),
 		"notes": _("notes"),
 		"flags": _("flags"),
+		"events": _("events"),
 		"portal_logins": _("portal logins"),
 		"documents": _("generated documents"),
 		"other_records": _("other linked records"),

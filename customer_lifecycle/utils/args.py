@@ -61,3 +61,14 @@ def refuse(field: str, kind: type):
 		frappe.ValidationError,
 		title=_("Invalid Argument"),
 	)
+
+
+def choice_arg(value: Any, field: str, choices) -> str:
+	"""`value` when it is one of `choices`; otherwise refused with a message that names them."""
+	if value not in choices:
+		frappe.throw(
+			_("{0} must be one of: {1}.").format(frappe.bold(field), ", ".join(choices)),
+			frappe.ValidationError,
+			title=_("Invalid Argument"),
+		)
+	return value

@@ -1,7 +1,7 @@
 """A page of a customer's records as the customer form's tables show them (engagements, invoices,
-payments, information requests): a page at a time, with the count of all, so a customer with
-thousands of records opens as fast as one with a few. Read with frappe.get_list: the user's
-permissions (and User Permissions) apply."""
+payments, information requests, service subscriptions and events): a page at a time, with the count
+of all, so a customer with thousands of records opens as fast as one with a few. Read with
+frappe.get_list: the user's permissions (and User Permissions) apply."""
 
 import frappe
 from frappe.utils import cint
@@ -10,12 +10,16 @@ PAGE_LENGTH = 20
 MAX_PAGE_LENGTH = 100
 
 
+def bounds(start, page_length, default: int = PAGE_LENGTH) -> tuple[int, int]:
+	"""(start, page length) as asked, within reason: from 0, at most MAX_PAGE_LENGTH rows."""
+	return max(0, cint(start)), min(MAX_PAGE_LENGTH, max(1, cint(page_length) or default))
+
+
 def page(
 	doctype: str, filters: dict, fields: list, order_by: str, start: int = 0, page_length: int = PAGE_LENGTH
 ) -> dict:
 	"""{rows, total, start, page_length}: the rows of one page, and how many there are in all."""
-	start = max(0, cint(start))
-	page_length = min(MAX_PAGE_LENGTH, max(1, cint(page_length) or PAGE_LENGTH))
+	start, page_length = bounds(start, page_length)
 	rows = frappe.get_list(
 		doctype,
 		filters=filters,

@@ -12,7 +12,7 @@ How to add a method: a row in METHODS (PORTAL for api/portal.py), keyed by its d
   use: w.customer (active), w.prospect, w.prospect2, w.onboarding, w.provided_item, w.task,
   w.closed_task, w.note, w.flag, w.engagement, w.delivered_engagement, w.invoice, w.import_doc, w.job,
   w.contact, w.portal_contact, w.address, w.request, w.draft_request, w.activity, w.time_entry,
-  w.timer, w.document_template, w.document, w.shared_document, w.stopped_job;
+  w.timer, w.subscription, w.document_template, w.document, w.shared_document, w.stopped_job;
   w.calling_for(customer) is the customer a portal user names, w.link_for() the one-time
   link a link holder uses. A new kind of record is a cached_property of World that returns
   `self.add(name)` (so the database check covers it);
@@ -287,8 +287,7 @@ class World:
 		"""The item of that kind ("Question", "Document") of the World's sent request."""
 		return frappe.db.get_value("Information Request Item", {"parent": self.request, "kind": kind}, "name")
 
-	@cached_property
-	def address(self) -> str:
+	def new_address(self, **fields) -> str:
 		address = frappe.get_doc(
 			{
 				"doctype": "Address",
@@ -298,9 +297,14 @@ class World:
 				"city": "Leeds",
 				"country": frappe.get_system_settings("country") or "United Kingdom",
 				"links": [{"link_doctype": "Customer", "link_name": self.customer}],
+				**fields,
 			}
 		).insert()
 		return self.add(address.name)
+
+	@cached_property
+	def address(self) -> str:
+		return self.new_address()
 
 	def new_task(self, status: str) -> str:
 		todo = frappe.get_doc(
@@ -412,6 +416,30 @@ class World:
 		).insert()
 		invoice.submit()
 		return self.add(invoice.name)
+
+	@cached_property
+	def subscription(self) -> str:
+		"""The customer's subscription to a weekly plan at a site address of its (its visits made)."""
+		plan = frappe.get_doc(
+			{
+				"doctype": "Service Plan",
+				"plan_name": f"Perm {self.tag}",
+				"frequency": "Weekly",
+				"visits_per_period": 1,
+				"price": 10,
+			}
+		).insert()
+		site = self.new_address(address_type="Other", address_line1="3 Perm Street", is_site_address=1)
+		subscription = frappe.get_doc(
+			{
+				"doctype": "Service Subscription",
+				"customer": self.customer,
+				"plan": plan.name,
+				"site_address": site,
+			}
+		).insert()
+		self.add(plan.name)
+		return self.add(subscription.name)
 
 	@cached_property
 	def document_template(self) -> str:
@@ -751,6 +779,20 @@ METHODS: dict[str, Case] = {
 		writes=False,
 		managers_only=True,
 		ok=expect(lambda m, w: (m["total"]["unbilled"], m["total"]["hours"]) == (50, 0.5)),
+	),
+	# api/service.py
+	f"{API}.service.customer_records": Case(
+		customer_args("subscription", ledger="subscriptions"),
+		writes=False,
+		ok=expect(lambda m, w: [r["name"] for r in m["rows"]] == [w.subscription] and m["total"] == 1),
+	),
+	# Frappe's calendar events (stands in for Frappe's over HTTP): for staff, their own calendar
+	f"{API}.service.get_events": Case(
+		lambda w: {"start": nowdate(), "end": add_days(nowdate(), 14)},
+		writes=False,
+		other=None,
+		wrong_roles=(PORTAL_USER,),
+		ok=expect(lambda m, w: isinstance(m, list)),
 	),
 	# api/merge.py
 	f"{API}.merge.merge": Case(

@@ -156,6 +156,14 @@ def test_the_demo_puts_every_module_to_use(demo):
 		5 if demo["Portal customer and requests"]["portal customers"] else 0
 	)
 	assert requests
+	# service plans on the demo's own customers, visited by its staff, their history made by the job
+	plans = demo["Service plans"]
+	assert plans["service subscriptions"] and plans["visits"] and plans["period invoices"]
+	subscriptions = frappe.get_all(
+		"Service Subscription", {"customer": ("in", customers)}, ["customer", "assigned_to"]
+	)
+	assert len(subscriptions) == plans["service subscriptions"]
+	assert {row.assigned_to for row in subscriptions} <= set(demo["staff"])
 
 
 def test_the_demo_holds_the_figures_the_controllers_would(demo):
@@ -354,3 +362,31 @@ def test_demo_time_is_valued_as_the_controller_values_it_and_partly_billed(site)
 	for e in entries:
 		days[e.user, e.date] = days.get((e.user, e.date), 0) + e.hours
 	assert max(days.values()) <= DAY_HOURS
+
+
+def test_demo_service_plans_have_a_history_made_by_the_daily_job(site):
+	from customer_lifecycle.demo.service import make_subscriptions
+	from customer_lifecycle.demo.staff import make_staff
+
+	names, staff = make_customers(30, seed=13), make_staff()
+	subscriptions = make_subscriptions(names, staff, share=0.5, days=20, seed=3, commit=False)
+	assert subscriptions
+	rows = frappe.get_all(
+		"Service Subscription",
+		filters={"name": ("in", subscriptions)},
+		fields=["name", "status", "next_visit_date", "customer", "assigned_to"],
+	)
+	assert {row.status for row in rows} == {"Active"} and all(row.next_visit_date for row in rows)
+	# the demo's own customers and staff only
+	assert {row.customer for row in rows} <= set(names) and {row.assigned_to for row in rows} <= set(staff)
+	visits = frappe.get_all(
+		"Event",
+		filters={"reference_doctype": "Service Subscription", "reference_docname": ("in", subscriptions)},
+		fields=["status", "starts_on"],
+	)
+	assert {v.status for v in visits if v.starts_on.date() < frappe.utils.getdate()} <= {"Completed"}
+	assert any(v.status == "Open" for v in visits)
+	assert frappe.db.count("Customer Invoice", {"service_subscription": ("in", subscriptions)}) >= len(
+		subscriptions
+	)
+	frappe.db.rollback()

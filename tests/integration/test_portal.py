@@ -164,7 +164,9 @@ def test_addresses_are_changed_and_added_with_the_desks_validation(mine, theirs)
 				address=theirs.address, address_line1="stolen", city="X", country="United Kingdom"
 			)
 	assert frappe.db.get_value("Address", mine.address, ["address_line1", "city"]) == ("1 New Road", "York")
-	assert {a["address_line1"] for a in result["addresses"]} == {"1 New Road", "3 Third Road"}
+	# and the site address of its service plan
+	site = frappe.db.get_value("Address", mine.site_address, "address_line1")
+	assert {a["address_line1"] for a in result["addresses"]} == {"1 New Road", "3 Third Road", site}
 	assert frappe.db.get_value("Address", theirs.address, "address_line1") != "stolen"
 
 
@@ -265,7 +267,7 @@ def test_staff_are_not_affected(mine, personas):
 
 
 def test_every_doctype_the_portal_shows_has_the_three_hooks(site):
-	doctypes = {*access.CUSTOMER_FIELD, *access.LINKED}
+	doctypes = {*access.CUSTOMER_FIELD, *access.LINKED, *access.PARTICIPANTS}
 	for hook in ("has_permission", "permission_query_conditions", "has_website_permission"):
 		covered = {
 			doctype

@@ -121,6 +121,8 @@ def other_ids(world) -> dict:
 		"Information Request": t.request,
 		"Contact": t.contact,
 		"Address": t.address,
+		"Service Subscription": t.subscription,
+		"Event": t.visit,
 	}
 
 
@@ -152,13 +154,13 @@ def test_portal_urls_of_another_customer_are_refused(client, base_url, world, pa
 	assert world.theirs.customer_name not in r.text
 
 
-@pytest.mark.parametrize("doctype", [*access.CUSTOMER_FIELD, *access.LINKED])
+@pytest.mark.parametrize("doctype", [*access.CUSTOMER_FIELD, *access.LINKED, *access.PARTICIPANTS])
 def test_rest_and_frappe_methods_refuse_another_customers_records(client, base_url, world, doctype):
 	name = other_ids(world)[doctype]
 	customer_field = "name" if doctype == "Customer" else "customer"
 	filters = (
 		json.dumps([[customer_field, "=", world.theirs.name]])
-		if doctype not in ("Contact", "Address")
+		if doctype not in ("Contact", "Address", "Event")
 		else "[]"
 	)
 	responses = {
@@ -194,7 +196,11 @@ def test_rest_and_frappe_methods_refuse_another_customers_records(client, base_u
 		),
 	}
 	# what only their records hold (an error may repeat the id that was asked for; that is no leak)
-	secrets = (world.theirs.user, frappe.db.get_value("Address", world.theirs.address, "address_line1"))
+	secrets = (
+		world.theirs.user,
+		frappe.db.get_value("Address", world.theirs.address, "address_line1"),
+		frappe.db.get_value("Address", world.theirs.site_address, "address_line1"),
+	)
 	for route, r in responses.items():
 		leaked = any(secret in r.text for secret in secrets) or name in json.dumps(result_of(r))
 		refused = r.status_code in (403, 417) or (r.status_code == 200 and not result_of(r))
@@ -482,3 +488,42 @@ def test_link_calls_refuse_get(base_url, linked):
 		timeout=30,
 	)
 	assert r.status_code == 403
+
+
+# --- service plans: the overview's visits, and the calendar ---------------------------------------
+
+
+def site_line(who) -> str:
+	return frappe.db.get_value("Address", who.site_address, "address_line1")
+
+
+def test_the_overview_shows_the_users_plan_and_upcoming_visits_only(client, base_url, world):
+	page = get(client, base_url, "/portal").text
+	assert "Upcoming visits" in page and "Weekly Garden Care" in page
+	assert site_line(world.mine) in page and site_line(world.theirs) not in page
+
+
+def test_the_calendar_and_the_service_tab_refuse_the_portal_user(client, base_url, world):
+	"""Frappe's calendar method reads events with raw SQL for any user named: the app's stand-in
+	refuses portal users (and a staff user asking for another's calendar, test_service_plans)."""
+	owner = frappe.db.get_value("Event", world.theirs.visit, "owner")
+	for user in (None, owner):
+		r = get(
+			client,
+			base_url,
+			"/api/method/frappe.desk.doctype.event.event.get_events",
+			start="2000-01-01",
+			end="2100-01-01",
+			**({"user": user} if user else {}),
+		)
+		assert r.status_code == 403, r.text[:300]
+		assert site_line(world.theirs) not in r.text
+	for customer in (world.theirs.name, world.mine.name):
+		r = get(
+			client,
+			base_url,
+			"/api/method/customer_lifecycle.api.service.customer_records",
+			customer=customer,
+			ledger="upcoming_events",
+		)
+		assert r.status_code == 403, r.text[:300]

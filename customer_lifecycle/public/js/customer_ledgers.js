@@ -1,8 +1,9 @@
 // The customer form's Engagements, Invoices and Payments tabs: a real table each, a page at a time
 // (newest first, with Previous / Next), amounts in the customer's currency, and actions in place:
 // new engagement or invoice, record a payment against an invoice row, print an invoice or receipt.
-// Other features add their tab to customer_lifecycle.ledgers.TABS (customer_requests.js): a tab names
-// its own method (`api`) and binds its own row actions (`bind`).
+// Other features add their tab to customer_lifecycle.ledgers.TABS (customer_requests.js,
+// customer_service.js): a tab names its own method (`api`, called with the customer, the start and the
+// tab's own `args`), binds its own row actions (`bind`), and says `create: false` for no New button.
 
 frappe.provide("customer_lifecycle.ledgers");
 
@@ -48,6 +49,8 @@ customer_lifecycle.ledgers.TABS = {
 	payments: {
 		field: "payments_html",
 		doctype: "Customer Payment",
+		// recorded from an invoice row, or the Billing menu
+		create: false,
 		empty: __("No payments yet."),
 		columns: [
 			[__("Payment"), (row) => link("Customer Payment", row.name)],
@@ -79,7 +82,7 @@ customer_lifecycle.ledgers.load = function (frm, ledger, start) {
 	if (!field) return;
 	const $wrapper = $(field.wrapper);
 	if (frm.is_new()) return $wrapper.empty();
-	const args = tab.api ? { customer: frm.doc.name, start } : { customer: frm.doc.name, ledger, start };
+	const args = tab.api ? { customer: frm.doc.name, start, ...tab.args } : { customer: frm.doc.name, ledger, start };
 	frappe
 		.call({ method: tab.api || LEDGER_API, args, type: "GET" })
 		.then((r) => render(frm, $wrapper, ledger, r.message));
@@ -87,7 +90,7 @@ customer_lifecycle.ledgers.load = function (frm, ledger, start) {
 
 function render(frm, $wrapper, ledger, data) {
 	const tab = customer_lifecycle.ledgers.TABS[ledger];
-	const create = frappe.model.can_create(tab.doctype) && ledger !== "payments"
+	const create = frappe.model.can_create(tab.doctype) && tab.create !== false
 		? `<button class="btn btn-xs btn-default cl-ledger-new">${__("New {0}", [__(tab.doctype)])}</button>`
 		: "";
 	const head = tab.columns.map(([label, , cls]) => `<th class="${cls || ""}">${label}</th>`).join("");
@@ -125,7 +128,7 @@ function render(frm, $wrapper, ledger, data) {
 }
 
 // the cells other tabs build their columns from
-customer_lifecycle.ledgers.cells = { link, pill, date, action };
+customer_lifecycle.ledgers.cells = { link, pill, date, money, action };
 
 function link(doctype, name, title) {
 	const esc = frappe.utils.escape_html;

@@ -11,6 +11,7 @@ import "./customer_privacy";
 import "./customer_billing";
 import "./customer_ledgers";
 import "./customer_requests";
+import "./customer_service";
 import "./customer_portal";
 import "./customer_documents";
 import "./customer_time";

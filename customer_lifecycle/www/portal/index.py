@@ -6,4 +6,6 @@ no_cache = 1
 
 @portal.on_replica
 def get_context(context):
-	context.update(reads.overview(portal.build(context, "Overview")))
+	customer = portal.build(context, "Overview")
+	context.update(reads.overview(customer))
+	context.update(reads.service(customer))

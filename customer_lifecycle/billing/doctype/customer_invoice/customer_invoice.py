@@ -38,6 +38,9 @@ class CustomerInvoice(Document):
 		outstanding_amount: DF.Currency
 		posting_date: DF.Date
 		retainer_drawn: DF.Currency
+		service_period_end: DF.Date | None
+		service_period_start: DF.Date | None
+		service_subscription: DF.Link | None
 		status: DF.Literal["Draft", "Unpaid", "Partly Paid", "Paid", "Overdue", "Cancelled"]
 		total: DF.Currency
 	# end: auto-generated types
@@ -55,11 +58,7 @@ class CustomerInvoice(Document):
 	def before_submit(self):
 		# the customer may have left the billable states since the draft was made
 		gate.check_billable(self.customer, self.doctype)
-		if self.total <= 0:
-			frappe.throw(
-				_("{0} must be more than 0 to submit the invoice.").format(frappe.bold(_("Total"))),
-				title=_("Empty Invoice"),
-			)
+		invoices.check_total(self)
 		# the customer's row lock first, as every money change of the customer takes it
 		retainers.draw(self)
 		self.outstanding_amount = float(money(self.total) - money(self.retainer_drawn))
@@ -121,6 +120,11 @@ def on_doctype_update():
 		["customer", "docstatus", "posting_date", "total", "outstanding_amount", "due_date", "creation"],
 		"customer_docstatus_posting_totals_creation",
 	)
+	# a service plan's period is invoiced once (the daily job reads these keys, the index holds them)
+	frappe.db.add_unique(
+		"Customer Invoice", ["service_subscription", "service_period_start"], "service_subscription_period"
+	)
+	frappe.db.add_index("Customer Invoice", ["service_period_start"], "service_period_start")
 	# the same without creation, which it replaces
 	if frappe.db.has_index("tabCustomer Invoice", "customer_docstatus_posting_totals"):
 		frappe.db.sql_ddl("alter table `tabCustomer Invoice` drop index `customer_docstatus_posting_totals`")

@@ -16,6 +16,7 @@ def get_data():
 			{"label": _("Lifecycle"), "items": ["Customer Lifecycle Change"]},
 			{"label": _("Onboarding"), "items": ["Onboarding Checklist", "Information Request"]},
 			{"label": _("Billing"), "items": ["Engagement", "Customer Invoice", "Customer Payment"]},
+			{"label": _("Service"), "items": ["Service Subscription"]},
 			{"label": _("Notes & Flags"), "items": ["Customer Note", "Customer Flag"]},
 			{"label": _("Tasks & Files"), "items": ["ToDo", "File"]},
 			{"label": _("Documents"), "items": ["Generated Document"]},

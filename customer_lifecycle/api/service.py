@@ -1,0 +1,35 @@
+"""Service plans over HTTP: the customer form's Service tab, and Frappe's calendar events for staff.
+Each method checks permission first; none changes data."""
+
+from datetime import date
+
+import frappe
+from frappe import _
+from frappe.desk.doctype.event import event
+
+from customer_lifecycle.portal.access import is_portal_user
+from customer_lifecycle.service import ledgers
+from customer_lifecycle.utils.args import choice_arg
+from customer_lifecycle.utils.doctypes import CUSTOMER
+from customer_lifecycle.utils.paging import PAGE_LENGTH
+
+
+@frappe.whitelist(methods=["GET"])
+def customer_records(customer: str, ledger: str, start: int = 0, page_length: int = PAGE_LENGTH) -> dict:
+	"""A page of the customer's subscriptions, or of its upcoming or past events (`ledger`):
+	{rows, total, start, page_length}."""
+	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
+	return ledgers.page(customer, choice_arg(ledger, "ledger", ledgers.LEDGERS), start, page_length)
+
+
+@frappe.whitelist(methods=["GET"])
+def get_events(
+	start: date, end: date, user: str | None = None, for_reminder: bool = False, filters: str | None = None
+) -> list[dict]:
+	"""Frappe's calendar events (frappe.desk.doctype.event.event.get_events, which this replaces over
+	HTTP), for staff and for themselves only. Frappe's reads them with raw SQL, without the permission
+	hooks: any login could read another user's private events (a service visit's site address and
+	access contact among them) by naming that user, and a portal user every public event."""
+	if is_portal_user() or (user and user != frappe.session.user):
+		frappe.throw(_("You can only read your own calendar."), frappe.PermissionError)
+	return event.get_events(start, end, user=frappe.session.user, for_reminder=for_reminder, filters=filters)
