@@ -119,8 +119,10 @@ def service(customer: str, upcoming: int = 10) -> dict:
 	return {"service_plans": plans, "visits": visits}
 
 
-def own_contact(customer: str):
-	"""The session user's Contact linked to the customer."""
+def own_contact(customer: str, for_update: bool = False):
+	"""The session user's Contact linked to the customer; `for_update` locks its row as it is read
+	(for a save: Frappe's own job that follows every User save, create_contact, saves this contact
+	too, and would otherwise change it between this read and the save)."""
 	name = frappe.db.get_value(
 		"Contact",
 		{"user": frappe.session.user, "name": ("in", linked(customer, "Contact"))},
@@ -128,7 +130,7 @@ def own_contact(customer: str):
 	)
 	if not name:
 		access.refuse("Contact")
-	return frappe.get_doc("Contact", name)
+	return frappe.get_doc("Contact", name, for_update=for_update)
 
 
 def linked(customer: str, doctype: str) -> list[str]:

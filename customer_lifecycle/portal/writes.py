@@ -31,7 +31,7 @@ def update_profile(customer: str, values: dict) -> dict:
 	"""Change the session user's own contact details. Phone numbers are normalised as the desk
 	does for a customer's phone; the contact saves with its own validation. A primary contact's
 	phone carries over to the customer (whose own validation runs too)."""
-	contact = own_contact(customer)
+	contact = own_contact(customer, for_update=True)
 	for field in CONTACT_FIELDS:
 		if field not in values:
 			continue
