@@ -69,12 +69,17 @@ fixtures = [
 	},
 	# access contact and site address on Address; marketing consent on Contact
 	{"dt": "Custom Field", "filters": [["dt", "in", ["Address", "Contact"]], ["module", "=", "Customers"]]},
+	# the Customers workspace's list of the next 14 days' birthdays and anniversaries
+	{"dt": "Custom HTML Block", "filters": [["name", "in", ["Upcoming Dates"]]]},
 ]
 
 # A customer's contacts and addresses are Frappe's own, linked through Dynamic Link
 doc_events = {
 	"Contact": {
-		"validate": "customer_lifecycle.customers.contacts.after_contact_validate",
+		"validate": [
+			"customer_lifecycle.customers.contacts.after_contact_validate",
+			"customer_lifecycle.customers.dates.check_birth_date",
+		],
 		"on_update": "customer_lifecycle.customers.contacts.on_linked_update",
 		"on_trash": "customer_lifecycle.customers.contacts.on_linked_trash",
 		# marketing consent: its date, and withdrawal on unsubscribe
@@ -83,6 +88,10 @@ doc_events = {
 	"Address": {
 		"on_update": "customer_lifecycle.customers.contacts.on_linked_update",
 		"on_trash": "customer_lifecycle.customers.contacts.on_linked_trash",
+	},
+	# unsubscribing from a newsletter withdraws the contacts' marketing consent
+	"Email Group Member": {
+		"on_update": "customer_lifecycle.privacy.consent.withdraw_on_unsubscribe",
 	},
 	# emails on a customer's form also become its notes
 	"Communication": {
