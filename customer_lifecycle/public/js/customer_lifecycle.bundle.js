@@ -14,3 +14,4 @@ import "./customer_requests";
 import "./customer_portal";
 import "./customer_time";
 import "./import_columns";
+import "./customer_messages";
