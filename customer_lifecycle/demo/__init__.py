@@ -4,6 +4,7 @@ demo`, and so `./dev.sh start`).
 The steps, each in its own module: customers with their lifecycle history (customers.py), the
 firm's staff (staff.py), onboarding rounds (onboarding.py), billing (billing.py), what people leave
 around the customers (around.py), a portal customer with a record of every kind (portal_customer.py),
+birthdays and a message to the VIP customers (dates.py),
 and last the nightly jobs, so that every report, number card and chart has figures on first open.
 
 Rows are written in bulk where a controller per row would be slow, through the functions the app
@@ -38,6 +39,7 @@ def make_demo(
 	from customer_lifecycle.demo import (
 		around,
 		billing,
+		dates,
 		onboarding,
 		portal_customer,
 		requests,
@@ -63,6 +65,7 @@ def make_demo(
 		("Time", lambda: time_worked(time_entries, done, seed)),
 		("Around the customers", lambda: around.make_around(done["customers"], done["staff"], seed)),
 		("Portal customer and requests", lambda: portal_and_requests(portal_customer, requests, done)),
+		("Birthdays and a message", lambda: dates_and_message(dates, done, seed)),
 		("Overdue invoices and segments", lambda: jobs(invoices, segments)),
 		("Dormancy", lambda: moves(dormancy.run())),
 	)
@@ -98,6 +101,12 @@ def portal_and_requests(portal_customer, requests, done: dict) -> dict:
 		counts["information requests"] += len(requests.make_each_state(portal.name))
 	counts["information requests"] += len(requests.scatter(done["customers"]))
 	return counts
+
+
+def dates_and_message(dates, done: dict, seed: int) -> dict:
+	"""Birth dates on some of the demo's customers and contacts, and a draft Newsletter to its VIP
+	customers' consenting contacts."""
+	return {**dates.make_dates(done["customers"], seed), **dates.make_message(done["customers"])}
 
 
 def jobs(invoices, segments) -> dict:
