@@ -67,8 +67,8 @@ fixtures = [
 			]
 		],
 	},
-	# access contact and site address on Address; marketing consent on Contact; a service visit's date
-	# on Event
+	# access contact and site address on Address; marketing consent and a birth date on Contact; a
+	# service visit's date on Event
 	{
 		"dt": "Custom Field",
 		"filters": [
@@ -76,6 +76,8 @@ fixtures = [
 			["module", "in", ["Customers", "Service"]],
 		],
 	},
+	# the Customers workspace's list of the next 14 days' birthdays and anniversaries
+	{"dt": "Custom HTML Block", "filters": [["name", "in", ["Upcoming Dates"]]]},
 ]
 
 # A customer's contacts and addresses are Frappe's own, linked through Dynamic Link
@@ -83,7 +85,10 @@ doc_events = {
 	# text longer than its column holds is refused naming the field (the app's DocTypes only)
 	"*": {"validate": "customer_lifecycle.utils.lengths.check_text_lengths"},
 	"Contact": {
-		"validate": "customer_lifecycle.customers.contacts.after_contact_validate",
+		"validate": [
+			"customer_lifecycle.customers.contacts.after_contact_validate",
+			"customer_lifecycle.customers.dates.check_birth_date",
+		],
 		"on_update": "customer_lifecycle.customers.contacts.on_linked_update",
 		"on_trash": "customer_lifecycle.customers.contacts.on_linked_trash",
 		# marketing consent: its date, and withdrawal on unsubscribe
@@ -92,6 +97,10 @@ doc_events = {
 	"Address": {
 		"on_update": "customer_lifecycle.customers.contacts.on_linked_update",
 		"on_trash": "customer_lifecycle.customers.contacts.on_linked_trash",
+	},
+	# unsubscribing from a newsletter withdraws the contacts' marketing consent
+	"Email Group Member": {
+		"on_update": "customer_lifecycle.privacy.consent.withdraw_on_unsubscribe",
 	},
 	# emails on a customer's form also become its notes
 	"Communication": {

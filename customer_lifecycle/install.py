@@ -27,6 +27,11 @@ CORE_RIGHTS = {
 	"Data Import": {"Customer Manager": ("read", "write", "create", "delete")},
 	# a customer's currency, and the currency filter of the reports of amounts, are links to Currency
 	"Currency": {"Customer Manager": ("read",), "Customer User": ("read",)},
+	# messages to chosen customers are Frappe's Newsletters to Email Groups (customers/messages.py)
+	**dict.fromkeys(
+		("Newsletter", "Email Group", "Email Group Member"),
+		{"Customer Manager": ("read", "write", "create", "delete", "report", "email", "print")},
+	),
 }
 APP_ROLES = ("Customer Manager", "Customer User")
 

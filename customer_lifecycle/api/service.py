@@ -9,7 +9,7 @@ from frappe.desk.doctype.event import event
 
 from customer_lifecycle.portal.access import is_portal_user
 from customer_lifecycle.service import ledgers
-from customer_lifecycle.utils.args import choice_arg
+from customer_lifecycle.utils.args import choice_arg, json_arg
 from customer_lifecycle.utils.doctypes import CUSTOMER
 from customer_lifecycle.utils.paging import PAGE_LENGTH
 
@@ -31,5 +31,12 @@ def get_events(
 	hooks: any login could read another user's private events (a service visit's site address and
 	access contact among them) by naming that user, and a portal user every public event."""
 	if is_portal_user() or (user and user != frappe.session.user):
-		frappe.throw(_("You can only read your own calendar."), frappe.PermissionError)
+		frappe.throw(
+			_("{0}: you can only read your own calendar.").format(frappe.bold(_("User"))),
+			frappe.PermissionError,
+		)
+	if filters:
+		# Frappe's reads them as JSON: a list of filters, or a dict of them
+		kind = list if str(filters).lstrip().startswith("[") else dict
+		filters = frappe.as_json(json_arg(filters, "filters", kind))
 	return event.get_events(start, end, user=frappe.session.user, for_reminder=for_reminder, filters=filters)

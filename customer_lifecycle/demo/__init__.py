@@ -5,8 +5,9 @@ The steps, each in its own module: customers with their lifecycle history (custo
 firm's staff (staff.py), onboarding rounds (onboarding.py), billing (billing.py), the staff's time
 (time_entries.py), service plans with their visits and period invoices (service.py), what people
 leave around the customers (around.py), generated letters and statements (documents.py), a portal
-customer with a record of every kind (portal_customer.py), and last the nightly jobs, so that every
-report, number card and chart has figures on first open.
+customer with a record of every kind (portal_customer.py), birthdays and a message to the VIP
+customers (dates.py), and last the nightly jobs, so that every report, number card and chart has
+figures on first open.
 
 Rows are written in bulk where a controller per row would be slow, through the functions the app
 computes with, so the figures are the ones the app itself would hold; nothing at runtime imports
@@ -34,6 +35,7 @@ STEPS = (
 	"Around the customers",
 	"Documents",
 	"Portal customer and requests",
+	"Birthdays and a message",
 	"Overdue invoices and segments",
 	"Dormancy",
 )
@@ -67,6 +69,7 @@ def make_demo(
 	from customer_lifecycle.demo import (
 		around,
 		billing,
+		dates,
 		documents,
 		onboarding,
 		portal_customer,
@@ -117,6 +120,7 @@ def make_demo(
 		"Around the customers": lambda: around.make_around(record.names, record.staff, record.seed),
 		"Documents": lambda: documents.make_documents(record.names, record.staff, record.seed),
 		"Portal customer and requests": lambda: portal_and_requests(portal_customer, requests, done),
+		"Birthdays and a message": lambda: dates_and_message(dates, done, record.seed),
 		"Overdue invoices and segments": lambda: jobs_run(invoices, segments),
 		"Dormancy": lambda: moves(dormancy.run()),
 	}
@@ -218,6 +222,12 @@ def portal_and_requests(portal_customer, requests, done: dict) -> dict:
 		counts["information requests"] += len(requests.make_each_state(portal.name))
 	counts["information requests"] += len(requests.scatter(done["customers"]))
 	return counts
+
+
+def dates_and_message(dates, done: dict, seed: int) -> dict:
+	"""Birth dates on some of the demo's customers and contacts, and a draft Newsletter to its VIP
+	customers' consenting contacts."""
+	return {**dates.make_dates(done["customers"], seed), **dates.make_message(done["customers"])}
 
 
 def jobs_run(invoices, segments) -> dict:

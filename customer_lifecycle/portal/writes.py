@@ -45,6 +45,8 @@ def update_profile(customer: str, values: dict) -> dict:
 		contact.marketing_consent = cint(values["marketing_consent"])
 		if contact.marketing_consent:
 			contact.consent_source = _("Portal")
+			# the person consents afresh: an earlier unsubscribe no longer stands
+			contact.unsubscribed = 0
 	contact.save(ignore_permissions=True)
 	if frappe.db.get_value(CUSTOMER, customer, "primary_contact") == contact.name and (
 		contact.mobile_no or contact.phone

@@ -20,7 +20,7 @@ from customer_lifecycle.utils.doctypes import (
 )
 
 # the Customer's personal fields, emptied on anonymization (the name is replaced, not emptied)
-PERSONAL_FIELDS = ("email", "phone", "id_number", "notes", *ADDRESS_LINES)
+PERSONAL_FIELDS = ("email", "phone", "id_number", "birth_date", "notes", *ADDRESS_LINES)
 
 
 # records that belong to a customer: scrubbed by name here, deleted with a deleted customer

@@ -9,4 +9,4 @@ ADDRESS_LINES = ("address_line1", "address_line2", "city", "county", "pincode")
 DETAILS = ("customer_name", "customer_type", "customer_category", "email", "phone", "id_number", "notes")
 
 # what a Personal Data Deletion Request (Frappe) redacts on the customer it finds by email
-REDACTED_FIELDS = ("customer_name", "name_key", "phone", "id_number", "notes", *ADDRESS_LINES)
+REDACTED_FIELDS = ("customer_name", "name_key", "phone", "id_number", "birth_date", "notes", *ADDRESS_LINES)

@@ -6,6 +6,7 @@ import pytest
 from frappe.utils import getdate, nowdate
 
 from customer_lifecycle.billing import figures, rates
+from customer_lifecycle.customers import dates
 from customer_lifecycle.demo import PORTAL_LOGIN, make_demo
 from customer_lifecycle.demo.customers import add_primary_contacts, make_customers
 from customer_lifecycle.lifecycle import dormancy
@@ -164,6 +165,18 @@ def test_the_demo_puts_every_module_to_use(demo):
 	)
 	assert len(subscriptions) == plans["service subscriptions"]
 	assert {row.assigned_to for row in subscriptions} <= set(demo["staff"])
+	# birthdays (some in the next 14 days) and anniversaries, and a draft message
+	upcoming = [row for row in dates.upcoming() if row["customer"] in customers]
+	assert {"Birthday"} <= {row["kind"] for row in upcoming}
+	assert frappe.db.count("Customer", {"name": ("in", customers), "birth_date": ("is", "set")})
+	assert demo["Birthdays and a message"]["draft newsletters"] == 1
+	newsletter = frappe.get_last_doc("Newsletter")
+	members = frappe.get_all(
+		"Email Group Member", {"email_group": newsletter.email_group[0].email_group}, pluck="email"
+	)
+	assert len(members) == demo["Birthdays and a message"]["recipients"] and not newsletter.email_sent
+	for email in members:
+		assert frappe.db.exists("Contact", {"email_id": email, "marketing_consent": 1})
 
 
 def test_the_demo_holds_the_figures_the_controllers_would(demo):

@@ -16,3 +16,4 @@ import "./customer_portal";
 import "./customer_documents";
 import "./customer_time";
 import "./import_columns";
+import "./customer_messages";

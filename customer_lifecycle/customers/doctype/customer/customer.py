@@ -7,7 +7,7 @@ from frappe.model.document import Document
 
 from customer_lifecycle.billing import figures
 from customer_lifecycle.billing.currency import check_customer_currency
-from customer_lifecycle.customers import completeness, contacts, duplicates, flags
+from customer_lifecycle.customers import completeness, contacts, dates, duplicates, flags
 from customer_lifecycle.lifecycle import engine
 from customer_lifecycle.onboarding import checklists
 from customer_lifecycle.privacy import anonymize, deletion
@@ -31,6 +31,7 @@ class Customer(Document):
 		archived: DF.Check
 		at_risk: DF.Check
 		billing_address: DF.Link | None
+		birth_date: DF.Date | None
 		city: DF.Data | None
 		completeness: DF.Percent
 		country: DF.Link | None
@@ -62,6 +63,7 @@ class Customer(Document):
 		self.clean_name_and_ids()
 		self.normalize_email()
 		self.normalize_phone()
+		dates.check_birth_date(self)
 		contacts.validate_customer(self)
 		duplicates.validate_customer(self)
 		# the flag fields follow Customer Flag only, never a stale form

@@ -59,6 +59,10 @@ frappe.listview_settings["Customer"] = {
 		add_show_incomplete(listview);
 		customer_lifecycle.c360.add_favourites_filter(listview);
 		add_bulk_actions(listview);
+		// messages to chosen customers: a draft Newsletter to their consenting contacts
+		if (frappe.model.can_create("Newsletter")) {
+			listview.page.add_menu_item(__("Message Customers"), () => customer_lifecycle.messages.open(listview));
+		}
 		listview.page.add_menu_item(__("Last Bulk Action Results"), () => {
 			get_results().then((state) => {
 				if (state) show_results(listview, state);
