@@ -34,6 +34,8 @@ setup_wizard_complete = "customer_lifecycle.install.after_setup_wizard"
 # do not edit live there; the lifecycle Workflow is seeded once (customer_lifecycle/seeds) so that
 # an admin's changes to it survive `bench migrate`.
 fixtures = [
+	# the workspace's list of the team's open customer tasks
+	{"dt": "Custom HTML Block", "filters": [["name", "in", ["Team Customer Tasks"]]]},
 	{
 		"dt": "Role",
 		"filters": [["name", "in", ["Customer Manager", "Customer User", "Customer Portal User"]]],

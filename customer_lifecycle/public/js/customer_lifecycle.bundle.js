@@ -11,6 +11,7 @@ import "./customer_privacy";
 import "./customer_billing";
 import "./customer_ledgers";
 import "./customer_requests";
+import "./customer_files";
 import "./customer_portal";
 import "./customer_time";
 import "./import_columns";
