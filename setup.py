@@ -15,7 +15,8 @@ setup(
 	zip_safe=False,
 	include_package_data=True,
 	install_requires=install_requires,
-	# the demo data (`bench customer-lifecycle demo`, ./dev.sh start) and the benchmarks
-	extras_require={"demo": ["Faker>=25,<40"]},
+	# the demo data (`bench customer-lifecycle demo`, ./dev.sh start) and the benchmarks (the `load`
+	# suite drives the site with Locust; Locust 2.47+ wants a newer requests than Frappe v15 allows)
+	extras_require={"demo": ["Faker>=25,<40", "locust>=2.20,<2.47", "pypdf"]},
 	python_requires=">=3.10,<3.13",
 )

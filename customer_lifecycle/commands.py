@@ -50,6 +50,7 @@ SUITES = (
 	"reports",
 	"dormancy",
 	"profitability",
+	"load",
 )
 
 

@@ -1,5 +1,6 @@
 """Saved filters shipped with the customer list: "Active Companies", "Prospects This Month", "Has
-Balance" and "No Transactions".
+Balance" and "No Transactions"; and the list's columns (List View Settings: the state, the balance,
+the type and the completeness, so that the balance shows at every width, a laptop's included).
 
 Frappe's list sidebar (Save Filter, then Show Saved) lists the `List Filter` records of a DocType
 whose `for_user` is the current user or empty; an empty `for_user` is a filter for everyone. Those
@@ -20,6 +21,15 @@ from customer_lifecycle.lifecycle.engine import (
 )
 
 LIST_FILTER = "List Filter"
+LIST_VIEW_SETTINGS = "List View Settings"
+# the customer list's columns after the name: Frappe shows 4 in all on a screen up to 1366 px wide
+# unless List View Settings give a number, and takes the in-list-view fields in form order
+CUSTOMER_COLUMNS = (
+	("status_field", "Status"),
+	("balance", "Balance"),
+	("customer_type", "Customer Type"),
+	("completeness", "Completeness"),
+)
 
 
 def default_filters() -> dict[str, list[list]]:
@@ -49,6 +59,21 @@ def default_filters() -> dict[str, list[list]]:
 
 def ensure_list_filters() -> None:
 	ensure_filters_for(CUSTOMER, default_filters())
+	ensure_list_columns()
+
+
+def ensure_list_columns() -> None:
+	"""The customer list's List View Settings, made once: then they are the admins' to change."""
+	if frappe.db.exists(LIST_VIEW_SETTINGS, CUSTOMER):
+		return
+	frappe.get_doc(
+		{
+			"doctype": LIST_VIEW_SETTINGS,
+			"name": CUSTOMER,
+			"total_fields": str(len(CUSTOMER_COLUMNS) + 2),  # with the name and the tags
+			"fields": json.dumps([{"fieldname": f, "label": label} for f, label in CUSTOMER_COLUMNS]),
+		}
+	).insert(ignore_permissions=True)
 
 
 def ensure_filters_for(doctype: str, defaults: dict[str, list[list]]) -> None:

@@ -8,6 +8,7 @@ from frappe import _
 from frappe.utils import fmt_money
 
 from customer_lifecycle.portal import access, reads
+from customer_lifecycle.utils.templates import keep_compiled
 
 
 def build(context, title: str) -> str:
@@ -18,6 +19,7 @@ def build(context, title: str) -> str:
 		)
 		raise frappe.Redirect(302)
 	customer = access.customer_for(frappe.form_dict.get("customer"))
+	keep_compiled()
 	context.no_cache = 1
 	context.show_sidebar = True
 	context.title = _(title)

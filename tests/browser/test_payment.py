@@ -8,7 +8,7 @@ import frappe
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import CustomerForm, ReportView
+from tests.browser.pages import CustomerForm, CustomerList, ReportView
 from tests.factories import committed_customers, make_active_customer, make_invoice, unique, unique_email
 
 pytestmark = pytest.mark.browser
@@ -109,9 +109,13 @@ def test_amounts_show_the_firms_currency_everywhere(login, customer_with_invoice
 
 
 def test_pay_one_invoice_from_the_invoices_tab(login, customer_with_two_invoices):
-	"""The newer invoice's Record Payment pays that invoice, not the oldest one."""
+	"""The newer invoice's Record Payment pays that invoice, not the oldest one; the balance goes down
+	in the header and in the customer list's Balance column."""
 	customer, older, newer = customer_with_two_invoices
-	form = CustomerForm(login("manager")).open(customer.name)
+	page = login("manager")
+	listing = CustomerList(page).open_named_like(customer.customer_name)
+	expect(listing.row_of(customer.name)).to_contain_text(re.compile(r"£\s?330\.00"))
+	form = CustomerForm(page).open(customer.name)
 	form.invoices_tab.show()
 	form.invoices_tab.pay(newer)
 	dialog = form.dialog()
@@ -123,6 +127,9 @@ def test_pay_one_invoice_from_the_invoices_tab(login, customer_with_two_invoices
 	expect(form.header.figure("balance")).to_have_text(re.compile(r"£\s?250\.00"))
 	expect(form.invoices_tab.row(newer)).to_contain_text("Paid")
 	expect(form.invoices_tab.row(newer).get_by_role("button", name="Record Payment")).to_have_count(0)
+	listing.open_named_like(customer.customer_name)
+	expect(listing.row_of(customer.name)).to_contain_text(re.compile(r"£\s?250\.00"))
+	expect(listing.row_of(customer.name)).not_to_contain_text("330")
 	frappe.db.rollback()
 	assert frappe.db.get_value("Customer Invoice", newer, "outstanding_amount") == 0
 	assert frappe.db.get_value("Customer Invoice", older, "outstanding_amount") == 250

@@ -7,7 +7,11 @@ import pytest
 from frappe.utils import add_months, now_datetime
 
 from customer_lifecycle.api.lifecycle import apply_action
-from customer_lifecycle.customers.list_filters import default_filters, ensure_list_filters
+from customer_lifecycle.customers.list_filters import (
+	default_filters,
+	ensure_list_columns,
+	ensure_list_filters,
+)
 from customer_lifecycle.lifecycle.engine import get_settings
 from customer_lifecycle.utils.doctypes import SETTINGS
 from tests.helpers import as_user
@@ -134,3 +138,15 @@ def test_the_states_come_from_the_settings(site):
 		# the settings are cached in Redis, which a rollback does not reach
 		frappe.db.rollback()
 		frappe.clear_document_cache(SETTINGS, SETTINGS)
+
+
+def test_the_customer_list_shows_the_balance_and_keeps_an_admins_columns(site):
+	settings = frappe.get_doc("List View Settings", "Customer")
+	assert [f["fieldname"] for f in json.loads(settings.fields)][:2] == ["status_field", "balance"]
+	assert int(settings.total_fields) == 6
+	# an admin's change survives the next migrate
+	settings.total_fields = "4"
+	settings.save(ignore_permissions=True)
+	ensure_list_columns()
+	assert frappe.db.get_value("List View Settings", "Customer", "total_fields") == "4"
+	frappe.db.rollback()

@@ -8,10 +8,11 @@ import frappe
 import pytest
 from frappe.utils import add_days, getdate, nowdate
 
-from customer_lifecycle.billing import figures, receipts
+from customer_lifecycle.billing import figures, receipts, retainers
 from customer_lifecycle.billing.currency import default_currency
 from customer_lifecycle.billing.rules import DAYS_AFTER_INVOICE, END_OF_MONTH_PLUS
-from tests.factories import make_invoice, make_payment
+from tests.factories import delete_customer, make_active_customer, make_invoice, make_payment
+from tests.helpers import run_in_threads
 
 
 def stored(customer: str) -> frappe._dict:
@@ -110,6 +111,32 @@ def test_a_deposit_raises_the_retainer_and_invoices_draw_from_it(active_customer
 	with pytest.raises(frappe.ValidationError, match="drawn"):
 		deposit.cancel()
 	assert frappe.db.get_value("Customer Payment", deposit.name, "docstatus") == 1
+
+
+def test_two_invoices_submitted_at_once_never_draw_the_same_retainer_money(site):
+	"""A retainer of 100 and two drafts of 80 that ask to draw from it, submitted from connections of
+	their own that meet where the submit locks the customer: one draws 80, the other the 20 left."""
+	customer = make_active_customer().name
+	make_payment(customer, 100, is_retainer_deposit=1)
+	drafts = [
+		make_invoice(customer, items=((1, 80),), draw_from_retainer=1, submit=False).name for _ in range(2)
+	]
+	frappe.db.commit()
+	try:
+		race = run_in_threads(
+			site,
+			lambda i: frappe.get_doc("Customer Invoice", drafts[i]).submit(),
+			meet_in=(retainers, "lock_customer"),
+		)
+		assert race.overlapped() and race.took_turns(), race
+		assert race.outcomes == ["ok", "ok"], race
+		frappe.db.rollback()
+		drawn = sorted(frappe.db.get_value("Customer Invoice", name, "retainer_drawn") for name in drafts)
+		assert drawn == [20, 80]
+		assert_figures(customer, retainer_balance=0, total_invoiced=160, balance=60)
+	finally:
+		frappe.db.rollback()
+		delete_customer(customer)
 
 
 def test_a_low_retainer_is_told_once(active_customer, personas):
