@@ -30,7 +30,7 @@ def test_make_a_folder_and_upload_into_it(login, customer, artifacts, tmp_path):
 	tab.upload("Receipts", str(receipt))
 
 	folder = tab.folder("Receipts")
-	expect(folder).to_contain_text("1 files")
+	expect(folder).to_contain_text("1 file")
 	expect(tab.content.locator(".cl-files-recent")).to_contain_text("receipt-0042.txt")
 	expect(tab.content.locator(".cl-files-here")).to_contain_text("Receipts")
 	expect(tab.content.locator(".cl-files-list")).to_contain_text("receipt-0042.txt")

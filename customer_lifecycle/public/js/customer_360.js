@@ -24,7 +24,7 @@ const C360_COUNTS = [
 	{ key: "first_invoice", label: __("First Purchase"), date: true },
 	{ key: "last_invoice", label: __("Last Purchase"), date: true },
 	{ key: "open_requests", label: __("Open Requests"), field: "requests_html" },
-	{ key: "files", label: __("Files") },
+	{ key: "files", label: __("Files"), field: "files_html" },
 	{ key: "open_tasks", label: __("Open Tasks"), field: "tasks_html" },
 	{ key: "notes", label: __("Notes"), field: "notes_html" },
 ];
@@ -89,12 +89,6 @@ function get_header(frm) {
 		frm.$cl_360.on("click", ".cl-360-count[data-field]", (e) => {
 			frm.scroll_to_field($(e.currentTarget).attr("data-field"), false);
 		});
-		frm.$cl_360.on("click", ".cl-360-count[data-key='files']", () => {
-			frappe.set_route("List", "File", {
-				attached_to_doctype: frm.doctype,
-				attached_to_name: frm.doc.name,
-			});
-		});
 	}
 	return frm.$cl_360;
 }
@@ -158,7 +152,7 @@ function counts_html(summary) {
 				: cint(summary[c.key]);
 			return `<div class="cl-360-count text-center" data-key="${c.key}"
 					${c.field ? `data-field="${c.field}"` : ""}
-					${c.field || c.key === "files" ? 'role="button"' : ""}>
+					${c.field ? 'role="button"' : ""}>
 				<div class="cl-360-figure h5 mb-0">${value}</div>
 				<div class="cl-360-label small text-muted">${c.label}</div>
 			</div>`;

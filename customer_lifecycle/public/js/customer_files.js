@@ -37,9 +37,9 @@ function render(frm, $wrapper, data) {
 		.map(
 			(f) => `<li class="cl-folder d-flex align-items-center py-1 ${f.name === data.folder ? "font-weight-bold" : ""}"
 				data-name="${esc(f.name)}" data-engagement="${f.engagement ? 1 : 0}" style="gap: var(--padding-sm);">
-				${frappe.utils.icon("folder-normal", "sm")}
+				<span class="cl-folder-icon" style="flex: none;">${frappe.utils.icon("folder-normal", "sm")}</span>
 				<a href="#" class="cl-folder-open">${esc(f.file_name)}</a>
-				<span class="small text-muted">${__("{0} files", [f.files])}</span>
+				<span class="small text-muted flex-grow-1">${f.files === 1 ? __("1 file") : __("{0} files", [f.files])}</span>
 				${
 					f.engagement
 						? `<span class="badge badge-secondary cl-folder-engagement">${__("Engagement")}</span>`
@@ -58,7 +58,7 @@ function render(frm, $wrapper, data) {
 					<td><a href="${esc(f.file_url || "")}" target="_blank" rel="noopener">${esc(f.file_name || f.name)}</a></td>
 					${show_folder ? `<td class="text-muted">${esc(f.folder === data.root ? __("(no folder)") : short(f.folder))}</td>` : ""}
 					<td class="text-muted">${frappe.datetime.str_to_user(f.creation)}</td>
-					<td class="text-right text-muted">${f.file_size ? frappe.form.formatters.FileSize(f.file_size) : ""}</td>
+					<td class="text-right text-muted">${size(f.file_size)}</td>
 				</tr>`
 			)
 			.join("");
@@ -130,6 +130,13 @@ function render(frm, $wrapper, data) {
 		);
 	});
 	$wrapper.find(".cl-file-upload").on("click", () => upload(frm, data, reload));
+}
+
+function size(bytes) {
+	if (!bytes) return "";
+	const units = ["B", "KB", "MB", "GB"];
+	const power = Math.min(Math.floor(Math.log(bytes) / Math.log(1024)), units.length - 1);
+	return `${power ? (bytes / 1024 ** power).toFixed(1) : bytes} ${units[power]}`;
 }
 
 // choose a folder (only the custom ones: an engagement's files are uploaded on the engagement), then
