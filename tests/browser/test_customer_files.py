@@ -35,6 +35,7 @@ def test_make_a_folder_and_upload_into_it(login, customer, artifacts, tmp_path):
 	expect(tab.content.locator(".cl-files-here")).to_contain_text("Receipts")
 	expect(tab.content.locator(".cl-files-list")).to_contain_text("receipt-0042.txt")
 	expect(form.header.figure("files")).to_have_text("1")
+	expect(form.page.locator(".modal-backdrop")).to_have_count(0)
 	form.page.screenshot(path=os.path.join(artifacts, "customer-files.png"), full_page=True)
 
 	frappe.db.rollback()
