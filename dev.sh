@@ -34,6 +34,10 @@ PACKAGES=(
 	wkhtmltopdf xfonts-75dpi xfonts-base fonts-liberation chromium
 )
 MARIADB_CONF=/etc/mysql/mariadb.conf.d/99-customer-lifecycle.cnf
+# the main MariaDB is the primary of a read replica on $REPLICA_PORT (README: "Reads from a replica")
+REPLICATION_CONF=/etc/mysql/mariadb.conf.d/99-customer-lifecycle-replication.cnf
+REPLICA_PORT="${CL_REPLICA_PORT:-3307}"
+REPLICA_DIR="${CL_REPLICA_DIR:-/var/tmp/customer-lifecycle-replica}"
 
 say() { printf '\n== %s\n' "$*"; }
 die() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
@@ -91,6 +95,16 @@ default-character-set = utf8mb4
 CNF
 		echo "   utf8mb4 set ($MARIADB_CONF)"
 	fi
+	# binlog and GTID, written before MariaDB starts: the read replica replicates from them
+	if ! grep -rqs "^log_bin" /etc/mysql/; then
+		"$HERE/.ci/mariadb-replica.sh" primary-conf "$REPLICATION_CONF"
+	fi
+}
+
+start_replica() {
+	# a second MariaDB on $REPLICA_PORT, a real replica of the main one (the test site reads from it)
+	CL_PRIMARY_PORT=3306 CL_REPLICA_PORT="$REPLICA_PORT" CL_REPLICA_DIR="$REPLICA_DIR" \
+		CL_DB_ROOT_PASSWORD="$DB_ROOT_PASSWORD" "$HERE/.ci/mariadb-replica.sh" replica
 }
 
 start_services() {
@@ -145,8 +159,9 @@ machine() {
 	[ "$(id -u)" = 0 ] || return 0
 	step "system packages" install_packages
 	step "Node and yarn" install_node
-	step "MariaDB character set" configure_mariadb
+	step "MariaDB character set and binlog" configure_mariadb
 	step "MariaDB and Redis" start_services
+	if [ "$1" = test ]; then step "MariaDB read replica on port $REPLICA_PORT" start_replica; fi
 	step "bench user" create_bench_user
 	step "bench CLI" install_bench_cli
 }
@@ -262,6 +277,13 @@ configure_test_site() {
 	# links in emails and PDFs point at the served test site
 	bench --site "$TEST_SITE" set-config host_name "http://127.0.0.1:$TEST_PORT" >/dev/null
 	bench --site "$TEST_SITE" scheduler disable >/dev/null
+	# reports, prepared reports, the list, the 360 summary and the portal pages read from the replica
+	# (Frappe's read_only switch); without a replica tests/integration/test_replica.py fails and says so
+	if mysqladmin -h127.0.0.1 -P"$REPLICA_PORT" -uroot -p"$DB_ROOT_PASSWORD" ping --silent 2>/dev/null; then
+		bench --site "$TEST_SITE" set-config --parse read_from_replica 1 >/dev/null
+		bench --site "$TEST_SITE" set-config replica_host 127.0.0.1 >/dev/null
+		bench --site "$TEST_SITE" set-config --parse replica_db_port "$REPLICA_PORT" >/dev/null
+	fi
 	# the workflow tests include a Server Script (Frappe reads this from the bench's common config)
 	bench set-config -g server_script_enabled 1 >/dev/null
 }
@@ -308,7 +330,7 @@ main() {
 		start | test | setup | screenshots) ;;
 		*) die "usage: ./dev.sh start [--customers N] | ./dev.sh test [pytest args] | ./dev.sh setup | ./dev.sh screenshots" ;;
 	esac
-	machine
+	machine "$command"
 	as_bench_user "$command" "$@"
 	start_services
 	bench_path

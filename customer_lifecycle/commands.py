@@ -17,7 +17,8 @@ def customer_lifecycle():
 @pass_context
 def demo(context, customers: int, seed: int | None):
 	"""Make a firm's last 18 months: customers across every lifecycle state with their history,
-	onboarding, billing, notes, flags, tasks, tags and a portal customer, then the nightly jobs."""
+	onboarding, billing, notes, flags, tasks, tags and a portal customer, then the nightly jobs.
+	A run that stopped before its end is finished by the next, for the same customers."""
 	import frappe
 
 	from customer_lifecycle.demo import PORTAL_LOGIN, make_demo
@@ -27,7 +28,10 @@ def demo(context, customers: int, seed: int | None):
 	frappe.connect()
 	try:
 		started = time.monotonic()
-		make_demo(customers, seed=seed, echo=click.echo)
+		try:
+			make_demo(customers, seed=seed, echo=click.echo)
+		except frappe.ValidationError as e:
+			raise click.ClickException(str(e)) from e
 		click.echo(f"Demo ready on {frappe.local.site} in {time.monotonic() - started:.0f} s.")
 		staff = ", ".join(f"{email} ({role})" for email, _first, _last, role in STAFF)
 		click.echo(f"Staff logins: {staff}, password {STAFF_PASSWORD}")
@@ -50,7 +54,9 @@ SUITES = (
 	"reports",
 	"dormancy",
 	"profitability",
+	"replica",
 	"load",
+	"soak",
 )
 
 

@@ -143,6 +143,8 @@ role_home_page = {PORTAL_ROLE: "portal"}
 website_route_rules = [{"from_route": "/portal/invoices/<name>", "to_route": "portal/invoice"}]
 
 scheduler_events = {
+	# the watchdog: a long job whose worker died is marked Failed, with why and how far it got
+	"cron": {"* * * * *": ["customer_lifecycle.utils.jobs.watch"]},
 	"daily": [
 		"customer_lifecycle.onboarding.checklists.notify_overdue_items",
 		# information requests: overdue ones marked so, reminders before and after the due date
@@ -184,8 +186,16 @@ user_data_fields = [
 	{"doctype": "Customer Lifecycle Change", "filter_by": "changed_by"},
 ]
 
-# a bulk action's results outlive a full cache clear (Frappe clears everything when a user is made)
-persistent_cache_keys = ["customer_lifecycle:bulk:*"]
+# each long job's check of its runs whose worker died (utils/jobs.py watch, every minute)
+dead_run_checks = [
+	"customer_lifecycle.customers.doctype.customer_import.customer_import.fail_dead_imports",
+	"customer_lifecycle.customers.bulk_actions.fail_dead_runs",
+	"customer_lifecycle.utils.jobs.fail_dead_scheduled_runs",
+]
+
+# a bulk action's results and a long run's sign of life outlive a full cache clear (Frappe clears
+# everything when a user is made)
+persistent_cache_keys = ["customer_lifecycle:bulk:*", "customer_lifecycle:run:*"]
 
 # the Customer 360 header's billing figures (open engagements, open invoices, balance) and its open
 # information requests

@@ -26,6 +26,10 @@ def site():
 	os.chdir(sites)
 	frappe.init(site=name, sites_path=sites)
 	frappe.connect()
+	# Tests in this process read their own uncommitted records, which no replica can see, so Frappe's
+	# read_only switch stays on the primary here; the served site reads from the replica when its
+	# config says so (tests/integration/test_replica.py, over HTTP).
+	frappe.local.conf.read_from_replica = False
 	frappe.set_user("Administrator")
 	ensure_personas()
 	yield name
@@ -35,20 +39,11 @@ def site():
 
 def ensure_personas():
 	import frappe
-	from frappe.utils.password import update_password
+
+	from customer_lifecycle.benchmarks.users import ensure_user
 
 	for email, roles in PERSONAS.values():
-		if not frappe.db.exists("User", email):
-			user = frappe.get_doc(
-				{
-					"doctype": "User",
-					"email": email,
-					"first_name": email.split("@")[0],
-					"send_welcome_email": 0,
-				}
-			)
-			user.add_roles(*roles)
-		update_password(email, PASSWORD)
+		ensure_user(email, roles, PASSWORD)
 	frappe.db.commit()
 
 

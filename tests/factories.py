@@ -79,25 +79,10 @@ def unique_email(local: str) -> str:
 
 
 def delete_customer(name: str) -> None:
-	"""Delete a committed test customer with what belongs to it, and commit: its payments, invoices
-	and engagements (which would make the app refuse to delete it), the ToDos, comments and emails
-	Frappe removes only later in a background job, its lifecycle log (which would otherwise reappear
-	on the next customer given the same number); its contacts, notes, flags and checklists go with it
-	(Customer.on_trash). A customer already gone is no error."""
-	for doctype, child in (
-		("Customer Payment", "Customer Payment Allocation"),
-		("Customer Invoice", "Customer Invoice Item"),
-	):
-		for parent in frappe.get_all(doctype, filters={"customer": name}, pluck="name"):
-			frappe.db.delete(child, {"parent": parent})
-			frappe.db.delete(doctype, parent)
-	frappe.db.delete("Engagement", {"customer": name})
-	frappe.db.delete("ToDo", {"reference_type": "Customer", "reference_name": name})
-	for doctype in ("Comment", "Communication"):
-		frappe.db.delete(doctype, {"reference_doctype": "Customer", "reference_name": name})
-	frappe.delete_doc("Customer", name, force=True, ignore_missing=True)
-	frappe.db.delete("Customer Lifecycle Change", {"customer": name})
-	frappe.db.commit()
+	"""Delete a committed test customer with what belongs to it, and commit (the benchmarks' own)."""
+	from customer_lifecycle.benchmarks.cleanup import delete_customer as delete
+
+	delete(name)
 
 
 def delete_customers_named(pattern: str) -> None:

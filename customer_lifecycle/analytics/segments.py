@@ -20,6 +20,7 @@ from customer_lifecycle.analytics import segment_rules as rules
 from customer_lifecycle.analytics.at_risk import at_risk_names
 from customer_lifecycle.analytics.queries import last_activity
 from customer_lifecycle.lifecycle.engine import get_settings
+from customer_lifecycle.utils import jobs
 from customer_lifecycle.utils.doctypes import CUSTOMER, INVOICE, PAYMENT
 
 SEGMENT_FIELDS = ("revenue_segment", "activity_segment", "payment_segment", "last_activity_on", "at_risk")
@@ -163,12 +164,20 @@ def stored(value):
 
 def update_segments() -> dict:
 	"""Daily (scheduler): recompute every customer's segments; returns how many customers there are
-	and how many changed."""
-	settings = get_settings()
-	today = getdate(nowdate())
-	since = add_months(today, -(cint(settings.revenue_months) or 12))
-	billing = {row.customer: row for row in invoice_figures(since, today)}
-	customers = customers_with_segments()
-	values = compute(customers, billing, settings, today, at_risk_names())
-	changed = write_changes(customers, values)
+	and how many changed. The changes are written in the job's one transaction: a run that stops
+	half way leaves every customer as it was, and the next run works them all out again."""
+	with jobs.scheduled_run(f"{__name__}.update_segments") as run:
+		run.beat(text=_("It was reading the customers and their invoices; nothing was written."))
+		settings = get_settings()
+		today = getdate(nowdate())
+		since = add_months(today, -(cint(settings.revenue_months) or 12))
+		billing = {row.customer: row for row in invoice_figures(since, today)}
+		customers = customers_with_segments()
+		values = compute(customers, billing, settings, today, at_risk_names())
+		run.beat(
+			text=_(
+				"It had worked out the segments of {0} customers and was writing those that changed, in one transaction: nothing of it was kept, and the next run works them all out again."
+			).format(len(customers))
+		)
+		changed = write_changes(customers, values)
 	return {"customers": len(customers), "changed": changed}

@@ -8,16 +8,19 @@ from frappe.utils import flt, nowdate
 
 from customer_lifecycle.billing import engagements, ledgers, payments, rates, reminders
 from customer_lifecycle.utils.args import names_arg
+from customer_lifecycle.utils.deadlocks import retry_deadlocks
 from customer_lifecycle.utils.doctypes import CUSTOMER, ENGAGEMENT, INVOICE, PAYMENT
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_deadlocks
 def mark_delivered(names: str | list) -> list[str]:
 	"""Mark one engagement or many delivered; the names that changed."""
 	return set_delivered(names, True)
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_deadlocks
 def mark_undelivered(names: str | list) -> list[str]:
 	"""Return one engagement or many to the status they had before delivery; the names that changed."""
 	return set_delivered(names, False)
@@ -49,6 +52,7 @@ def item_rate(customer: str, item_code: str) -> dict | None:
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_deadlocks
 def record_payment(
 	customer: str,
 	amount: float,

@@ -41,6 +41,15 @@ def get_results(job_id: str | None = None) -> dict | None:
 	return bulk_actions.results(job_id)
 
 
+@frappe.whitelist(methods=["POST"])
+def resume(job_id: str) -> dict:
+	"""Run the rest of a background run that stopped before its end (its worker died): the customers
+	it did not reach. Only the user who started it (or Administrator) may; returns its state, running
+	again, as `run` does for a large selection."""
+	frappe.has_permission(CUSTOMER, "read", throw=True)
+	return bulk_actions.resume(job_id)
+
+
 def parse_customers(customers: str | list) -> list[str]:
 	"""The selected names, without blanks or repeats, in their order; at most BULK_LIMIT."""
 	names = names_arg(customers, "customers")

@@ -29,8 +29,11 @@ CLOSED_SHOWN = 20
 
 
 @frappe.whitelist(methods=["GET"])
+@frappe.read_only()
 def summary(customer: str) -> dict:
-	"""The header of the customer form: its fields and counts (None: the module is not installed)."""
+	"""The header of the customer form: its fields and counts (None: the module is not installed).
+	Read from the replica when the site has one (`read_from_replica`): it may lag the form by the
+	replica's delay (README: "Reads from a replica")."""
 	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
 	return customer_summary(customer)
 

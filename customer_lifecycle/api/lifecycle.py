@@ -21,9 +21,11 @@ from customer_lifecycle.lifecycle.engine import (
 	action_reason,
 )
 from customer_lifecycle.utils.args import json_arg
+from customer_lifecycle.utils.deadlocks import retry_deadlocks
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_deadlocks
 def apply_workflow(doc: str | dict | Document, action: str):
 	"""Frappe's apply_workflow, with an optional `_lifecycle_reason` carried in the doc (a Server
 	Script's frappe.call may pass the document itself)."""
@@ -38,6 +40,7 @@ def apply_workflow(doc: str | dict | Document, action: str):
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_deadlocks
 def apply_action(customer: str, action: str, reason: str | None = None) -> dict:
 	"""Apply a lifecycle action (as named in the workflow) to one customer, with an optional reason."""
 	doc = engine.apply_action(customer, action, reason)

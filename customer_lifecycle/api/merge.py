@@ -5,16 +5,19 @@ merged customer onto the survivor — Link fields (Customer Lifecycle Change row
 modules link to Customer), Dynamic Links (Contact and Address `links`, Comments, ToDos, tags),
 File attachments and Versions — then deletes the merged customer. Around it this module checks
 who may merge, keeps the survivor's own lifecycle and primaries, removes a Contact's or Address's
-second link to the survivor, and records the merge on the survivor.
+second link to the survivor, gives the survivor the money figures of both customers' invoices and
+payments, and records the merge on the survivor.
 """
 
 import frappe
 from frappe import _
 from frappe.utils import escape_html, format_datetime, now_datetime
 
+from customer_lifecycle.billing import figures
 from customer_lifecycle.customers import contacts, flags
 from customer_lifecycle.customers.duplicates import is_manager
 from customer_lifecycle.lifecycle.engine import get_settings
+from customer_lifecycle.utils.deadlocks import retry_deadlocks
 from customer_lifecycle.utils.doctypes import CUSTOMER, STATE_FIELD
 
 # the survivor takes these from the merged customer only where it has none
@@ -22,11 +25,18 @@ FILL_EMPTY = ("primary_contact", "billing_address", "email", "phone", "id_number
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_deadlocks
 def merge(customer: str, into: str) -> dict:
 	"""Merge `customer` into `into`: everything linked to `customer` moves to `into`, which keeps
 	its lifecycle; `customer` is deleted. For Customer Managers and System Managers with delete
 	permission on `customer` and write permission on `into`."""
 	check_merge(customer, into)
+	# when the request has only read so far, a new transaction reads nothing before merge_customers
+	# has locked both customers, so the survivor's figures count every payment and invoice committed
+	# before the locks (a read view opened earlier, at REPEATABLE READ, would miss those committed
+	# while the merge waited for the locks: the soak found the survivor's figures short of one)
+	if not frappe.db.transaction_writes:
+		frappe.db.rollback()
 	return merge_customers(customer, into)
 
 
@@ -59,7 +69,13 @@ def check_merge(customer: str, into: str) -> None:
 
 
 def merge_customers(customer: str, into: str) -> dict:
-	"""The merge itself, once check_merge has passed."""
+	"""The merge itself, once check_merge has passed. Both customers' rows are locked first, in
+	name order: every money change, save and lifecycle move of a customer takes its row's lock
+	before anything else (billing/retainers.py lock_customer), so those of either customer wait
+	for the merge, and the merge for them, instead of each holding what the other needs (and Frappe's
+	delete of the merged customer, which will not wait for its row, finds it free)."""
+	for name in sorted((customer, into)):
+		frappe.db.get_value(CUSTOMER, name, "name", for_update=True)
 	merged = frappe.db.get_value(
 		CUSTOMER, customer, ["customer_name", STATE_FIELD, *FILL_EMPTY], as_dict=True
 	)
@@ -78,6 +94,8 @@ def merge_customers(customer: str, into: str) -> dict:
 	contacts.refresh_customer(into)
 	# the merged customer's flags are the survivor's now
 	flags.refresh_customer(into)
+	# and so are its invoices and payments: the survivor's money figures are both customers'
+	figures.refresh(into)
 	frappe.get_doc(CUSTOMER, into).add_comment(
 		"Info",
 		_("{0} merged {1} ({2}, {3}) into this customer on {4}.").format(

@@ -3,6 +3,7 @@
 import frappe
 
 from customer_lifecycle.onboarding import checklists
+from customer_lifecycle.utils.deadlocks import retry_deadlocks
 from customer_lifecycle.utils.doctypes import CHECKLIST, CUSTOMER
 
 
@@ -14,6 +15,7 @@ def get_onboarding(customer: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@retry_deadlocks
 def set_item_done(checklist: str, item: str, done: bool, answer: str | None = None) -> dict:
 	"""Tick (done=1) or untick (done=0) one item, with the customer's answer for an item the customer
 	provides. Returns the checklist, the customer's lifecycle state and whether it moved."""

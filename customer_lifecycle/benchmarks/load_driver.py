@@ -34,17 +34,8 @@ import gevent  # noqa: E402
 from locust import FastHttpUser, between, constant, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
-PORTAL_PAGES = (
-	"/portal",
-	"/portal/profile",
-	"/portal/onboarding",
-	"/portal/requests",
-	"/portal/engagements",
-	"/portal/invoices",
-	"/portal/payments",
-	"/portal/notes",
-	"/portal/privacy",
-)
+from customer_lifecycle.portal.pages import PORTAL_PAGES  # noqa: E402
+
 PDF = "/api/method/frappe.utils.print_format.download_pdf"
 CROSS = "cross-customer read"
 LIST_FIELDS = [

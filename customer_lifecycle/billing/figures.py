@@ -202,6 +202,13 @@ def drift(fix: bool = False) -> list[tuple[str, str, object, object]]:
 	return found
 
 
+def refresh(customer: str) -> None:
+	"""Store the customer's figures as its records give them (a merge gave it another's records)."""
+	frappe.db.set_value(
+		CUSTOMER, customer, dict(recompute([customer]).get(customer) or empty()), update_modified=False
+	)
+
+
 def write_all() -> None:
 	"""Store every customer's figures from its records, in three statements whatever the number of
 	customers: zero them, then one UPDATE joined to the invoices grouped by customer and one to the

@@ -3,12 +3,18 @@
 Each selected customer is handled on its own, in its own savepoint and with the current user's
 permissions checked for that customer, so one failure undoes only that customer and the answer says,
 customer by customer, what was done or why not. Up to BULK_INLINE customers run in the request; up to
-BULK_LIMIT run in a background job that reports its progress over realtime and keeps its results in
-the cache for an hour, so the person who started it can open them again (`results`). A deadlock
-undoes the rows done since the last commit, and they are reported as undone.
+BULK_LIMIT run in a background job that commits and keeps its results in the cache after each
+customer, reports its progress over realtime, and keeps the results for an hour, so the person who
+started it can open them again (`results`).
+
+A deadlock undoes the rows done since the last commit; they are run again, as Frappe runs a job
+again after one (utils/deadlocks.py). A background run whose worker dies is found by the watchdog
+(utils/jobs.py, `fail_dead_runs`): its state says it stopped, why, and how far it got, with the
+results of the customers done; `resume` runs the rest, skipping those.
 """
 
 import html
+import time
 
 import frappe
 from frappe import _
@@ -20,6 +26,7 @@ from frappe.utils import strip_html
 from customer_lifecycle.customers.archive import set_archived
 from customer_lifecycle.lifecycle import engine
 from customer_lifecycle.lifecycle.engine import get_workflow
+from customer_lifecycle.utils import deadlocks, jobs
 from customer_lifecycle.utils.doctypes import CUSTOMER, STATE_FIELD
 
 # at most this many customers a bulk action; up to BULK_INLINE of them in the request
@@ -46,20 +53,31 @@ SAVEPOINT = "customer_lifecycle_bulk_row"
 
 
 def run_job(job: str, action: str, names: list[str], params: dict) -> None:
-	"""Background job: run a large selection, committing and publishing progress after each customer."""
+	"""Background job: run a large selection, committing, keeping the results and publishing progress
+	after each customer. A resumed run (`resume`) skips the customers its state has results for."""
 	state = frappe._dict(
 		frappe.cache.get_value(results_key(job), expires=True) or new_state(job, action, names, params)
 	)
+	state.results = state.results or []
 	user = frappe.session.user
+	run = jobs.Run.start(run_key(job))
 
 	def after_row(done: int) -> None:
 		frappe.db.commit()
 		state.processed = done
 		store(state)
+		run.beat(done=done)
 		frappe.publish_realtime(PROGRESS_EVENT, {"job_id": job, "done": done, "total": len(names)}, user=user)
 
-	state.results = run_rows(action, names, frappe._dict(params), after_row)
+	try:
+		have = {row["customer"] for row in state.results}
+		run_rows(action, [n for n in names if n not in have], frappe._dict(params), state.results, after_row)
+	except Exception as e:
+		run.failed(jobs.describe(e))
+		raise
 	store(finish(state))
+	stop_watching(job)
+	run.end()
 	frappe.publish_realtime(
 		PROGRESS_EVENT,
 		{"job_id": job, "done": len(names), "total": len(names), "finished": 1},
@@ -67,9 +85,15 @@ def run_job(job: str, action: str, names: list[str], params: dict) -> None:
 	)
 
 
-def run_rows(action: str, names: list[str], params: frappe._dict, after_row=None) -> list[dict]:
-	"""One result per customer, in the order given. Titles come from get_list, so a customer the
-	user may not read shows only its name."""
+def run_rows(
+	action: str, names: list[str], params: frappe._dict, results: list | None = None, after_row=None
+) -> list[dict]:
+	"""One result per customer, in the order given, appended to `results` (returned). Titles come
+	from get_list, so a customer the user may not read shows only its name.
+
+	A deadlock undoes every row since the last commit (after_row commits in a background run; a run
+	in the request commits at its end): they are run again, up to deadlocks.RETRIES times, then
+	reported as not done."""
 	handler = HANDLERS[action]
 	titles = dict(
 		frappe.get_list(
@@ -80,32 +104,41 @@ def run_rows(action: str, names: list[str], params: frappe._dict, after_row=None
 			limit_page_length=0,
 		)
 	)
-	results = []
-	uncommitted = []  # rows done since the last commit: a deadlock undoes them with the current one
-	for name in names:
+	results = [] if results is None else results
+	committed = len(results)  # results before this one are committed
+	position, attempt = 0, 0
+	while position < len(names):
+		name = names[position]
 		try:
 			result, message = run_row(action, handler, name, params)
 		except frappe.QueryDeadlockError:
 			frappe.db.rollback()
-			for row in uncommitted:
+			undone = len(results) - committed
+			if attempt < deadlocks.RETRIES:
+				# run the undone rows again, from the first of them
+				del results[committed:]
+				position -= undone
+				deadlocks.pause(attempt, someone_waits=after_row is None)
+				attempt += 1
+				continue
+			for row in results[committed:]:
 				row.update(
 					result=FAILED,
 					message=_(
-						"Undone: another change conflicted with this run (deadlock). Run it again for this one."
+						"Undone: another change kept conflicting with this run (deadlock). Run it again for this one."
 					),
 				)
-			uncommitted = []
 			result = FAILED
 			message = _(
-				"Another change conflicted with this one (deadlock); nothing was changed. Run it again."
+				"Another change kept conflicting with this one (deadlock); nothing was changed. Run it again."
 			)
-		row = {"customer": name, "customer_name": titles.get(name), "result": result, "message": message}
-		results.append(row)
-		if result == DONE:
-			uncommitted.append(row)
+		results.append(
+			{"customer": name, "customer_name": titles.get(name), "result": result, "message": message}
+		)
+		position += 1
 		if after_row:
 			after_row(len(results))
-			uncommitted = []
+			committed, attempt = len(results), 0
 	return results
 
 
@@ -247,12 +280,15 @@ def new_state(job_id: str, action: str, names: list[str], params: dict) -> frapp
 		job_id=job_id,
 		action=action,
 		params=params,
+		names=names,
 		user=frappe.session.user,
+		started=time.time(),
 		total=len(names),
 		processed=0,
 		finished=0,
 		done=0,
 		failed=0,
+		stopped=None,
 		results=[],
 	)
 
@@ -279,6 +315,24 @@ def last_key(user: str) -> str:
 	return f"customer_lifecycle:bulk:last:{user}"
 
 
+# the background runs not finished yet, for the watchdog (a set in the cache)
+RUNNING_KEY = "customer_lifecycle:bulk:running"
+
+
+def rq_job_id(job_id: str) -> str:
+	"""The run's RQ job id (frappe.enqueue's job_id)."""
+	return f"customer_lifecycle.bulk.{job_id}"
+
+
+def run_key(job_id: str) -> str:
+	"""The key of a background run's sign of life (jobs.Run)."""
+	return f"bulk:{job_id}"
+
+
+def stop_watching(job_id: str) -> None:
+	frappe.cache.srem(RUNNING_KEY, job_id)
+
+
 def start(action: str, names: list[str], params: frappe._dict) -> dict:
 	"""Run a checked selection: in the request up to BULK_INLINE customers, otherwise as a job. Returns
 	{job_id, action, total, processed, finished, done, failed, results: [{customer, customer_name,
@@ -289,20 +343,83 @@ def start(action: str, names: list[str], params: frappe._dict) -> dict:
 	if len(names) <= BULK_INLINE:
 		state.results = run_rows(action, names, params)
 		return store(finish(state))
+	enqueue(state)
+	return state
+
+
+def enqueue(state: frappe._dict) -> None:
+	"""Store the state and queue the background run of its customers (those without results)."""
 	store(state)
+	frappe.cache.sadd(RUNNING_KEY, state.job_id)
 	# the short queue, as Frappe's own bulk actions: someone is waiting for it
 	frappe.enqueue(
 		run_job,
 		queue="short",
-		timeout=max(600, 2 * len(names)),
-		job_id=f"customer_lifecycle.bulk.{job_id}",
+		timeout=max(600, 2 * len(state.names)),
+		job_id=rq_job_id(state.job_id),
+		deduplicate=True,
 		enqueue_after_commit=True,
-		job=job_id,
-		action=action,
-		names=names,
-		params=params,
+		job=state.job_id,
+		action=state.action,
+		names=state.names,
+		params=state.params,
 	)
+
+
+def resume(job_id: str) -> dict:
+	"""Run the rest of a background run that stopped (its worker died): the customers it has no
+	result for. Returns the state, running again."""
+	state = results(job_id)
+	if not state:
+		frappe.throw(_("These bulk action results are no longer kept (an hour after the run)."))
+	state = frappe._dict(state)
+	if not state.get("stopped"):
+		frappe.throw(_("This bulk action did not stop before its end: there is nothing left to run."))
+	state.update(finished=0, stopped=None, started=time.time())
+	enqueue(state)
 	return state
+
+
+def why_stopped(state: dict) -> str | None:
+	"""None while a background run is queued or running with a live worker; else why it stopped."""
+	return jobs.why_dead(
+		jobs.Run.read(run_key(state["job_id"])),
+		job_id=rq_job_id(state["job_id"]),
+		since=state.get("started"),
+		last_seen=state.get("started"),
+		stale_after=jobs.STALE,
+	)
+
+
+def fail_dead_runs() -> list[str]:
+	"""The watchdog's check (utils/jobs.py): a background run whose worker died is marked stopped,
+	with the reason and the results of the customers it did; the person who started it is told
+	(realtime) and may run the rest (`resume`). Returns the runs marked."""
+	stopped = []
+	for job_id in frappe.cache.smembers(RUNNING_KEY):
+		job_id = frappe.safe_decode(job_id)
+		state = frappe.cache.get_value(results_key(job_id), expires=True)
+		if not state or state.get("finished"):
+			stop_watching(job_id)
+			continue
+		reason = why_stopped(state)
+		if not reason:
+			continue
+		state = finish(frappe._dict(state))
+		state.stopped = _("The run stopped before it ended: {0}. It had done {1} of {2} customers.").format(
+			reason, state.processed, state.total
+		)
+		store(state)
+		stop_watching(job_id)
+		jobs.Run(run_key(job_id)).end()
+		jobs.bury(jobs.full_job_id(rq_job_id(job_id)), reason)
+		frappe.publish_realtime(
+			PROGRESS_EVENT,
+			{"job_id": job_id, "done": state.processed, "total": state.total, "finished": 1, "stopped": 1},
+			user=state.user,
+		)
+		stopped.append(job_id)
+	return stopped
 
 
 def results(job_id: str | None = None) -> dict | None:

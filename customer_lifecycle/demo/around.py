@@ -99,7 +99,6 @@ def make_around(names: list[str], staff: list[str], seed: int = 1) -> dict:
 		rng.sample([c for c in live if c.phone], k=min(6, len(live) // 50 + 1)), rng
 	)
 	counts["contacts with marketing consent"] = give_consent([c.primary_contact for c in live], rng)
-	frappe.db.commit()
 	return counts
 
 

@@ -304,7 +304,6 @@ def make_billing(customers: list[str], seed: int = 1) -> dict:
 	deposits = make_retainers(rows, rng, [p for p in plan if p[5]])
 	# the customers' money figures, as the app keeps them, from the records just written
 	figures.write_all()
-	frappe.db.commit()
 	return {
 		"engagements": len(engagements),
 		"invoices": len(invoices),

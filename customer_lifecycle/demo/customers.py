@@ -109,9 +109,14 @@ class FakeCustomers:
 
 
 def make_customers(
-	count: int, seed: int | None = None, progress: Callable[[int], None] | None = None
+	count: int,
+	seed: int | None = None,
+	progress: Callable[[int], None] | None = None,
+	on_chunk: Callable[[list[str]], None] | None = None,
 ) -> list[str]:
-	"""Insert `count` customers spread over every state of the lifecycle workflow, with history."""
+	"""Insert `count` customers spread over every state of the lifecycle workflow, with history,
+	committed CHUNK at a time. `on_chunk` is given each chunk's names before its commit (the demo
+	records them in the same transaction); `progress`, the count after it."""
 	workflow = get_workflow()
 	settings = get_settings()
 	first = initial_state(workflow)
@@ -182,6 +187,8 @@ def make_customers(
 		frappe.db.bulk_insert(CUSTOMER, CUSTOMER_FIELDS, customers)
 		primary_contacts.write()
 		frappe.db.bulk_insert(CHANGE_LOG, CHANGE_ROW_FIELDS, changes)
+		if on_chunk:
+			on_chunk(names)
 		frappe.db.commit()
 		made.extend(names)
 		if progress:

@@ -160,7 +160,6 @@ def make_rounds(customers: list[str], staff: list[str], seed: int = 1) -> dict:
 			)
 	frappe.db.bulk_insert(CHECKLIST, CHECKLIST_FIELDS, checklists)
 	frappe.db.bulk_insert(CHECKLIST_ITEM, ROW_FIELDS, rows)
-	frappe.db.commit()
 	return counts
 
 

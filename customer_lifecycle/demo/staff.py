@@ -34,5 +34,4 @@ def make_staff() -> list[str]:
 		user.flags.no_welcome_mail = True
 		user.insert(ignore_permissions=True)
 		update_password(email, STAFF_PASSWORD)
-	frappe.db.commit()
 	return [email for email, *_rest in STAFF]

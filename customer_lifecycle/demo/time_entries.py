@@ -85,10 +85,12 @@ def make_time(
 	months: int = 3,
 	seed: int | None = None,
 	echo: Callable[[str], None] = print,
+	commit: bool = True,
 ) -> frappe._dict:
 	"""Give `share` of the active ones of `customers` (at most `most`) one or two engagements with the
 	`staff` users' time over the last `months` months and this one; returns what was made (counts,
-	and the engagements' names)."""
+	and the engagements' names). Each month is committed, unless `commit` is false (the demo makes a
+	step in one transaction with its record of how far it got)."""
 	rng = random.Random(seed)
 	ensure_activities()
 	ensure_staff_rates(staff)
@@ -120,7 +122,8 @@ def make_time(
 			invoices, submitted = invoice_month(chosen, last, rng)
 			made.invoices += invoices
 			made.submitted += submitted
-		frappe.db.commit()
+		if commit:
+			frappe.db.commit()
 		echo(f"  {first:%B %Y}: {made.entries} entries so far, {made.invoices} invoices")
 	return made
 

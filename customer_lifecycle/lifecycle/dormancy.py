@@ -8,9 +8,10 @@ as conditions on each active or dormant customer, every one an index probe into 
 (EXISTS on a customer's rows, never an aggregate over every customer's history), so the query's
 cost follows the number of customers in the two states, not the size of their history. Each move
 is engine.move_to, inside a savepoint: a move the workflow refuses is undone, not forced, and the
-customer managers are told which customers stayed where they were and why. The moves are committed
-in chunks (MOVE_CHUNK). After a run no customer is a candidate any more, so running it again changes
-nothing.
+customer managers are told which customers stayed where they were and why. The moves are made in
+name order and committed in chunks (MOVE_CHUNK). After a run no customer is a candidate any more, so
+running it again changes nothing, and a run that stopped half way (its worker died, or its database)
+is finished by the next.
 """
 
 from datetime import timedelta
@@ -22,6 +23,7 @@ from frappe.utils.user import get_users_with_role
 
 from customer_lifecycle.analytics.queries import ACTIVITY
 from customer_lifecycle.lifecycle import engine
+from customer_lifecycle.utils import jobs
 from customer_lifecycle.utils.doctypes import MANAGER_ROLE
 from customer_lifecycle.utils.notify import notify
 
@@ -71,7 +73,8 @@ def candidates(settings, today) -> list[tuple[str, str]]:
 		union all
 		select c.name, %(active)s from `tabCustomer` c
 		where c.lifecycle_status = %(dormant)s
-			and ({any_activity("(c.lifecycle_since is null or creation > c.lifecycle_since)")})""",
+			and ({any_activity("(c.lifecycle_since is null or creation > c.lifecycle_since)")})
+		order by 1""",
 		{"active": active, "dormant": dormant, "quiet_from": quiet_from},
 	)
 	return [tuple(row) for row in rows]
@@ -99,22 +102,35 @@ def move(customer: str, target: str, reason: str) -> str | None:
 def run(commit: bool = True) -> dict:
 	"""Daily (scheduler): make the moves; returns the customers moved to each state and those the
 	workflow refused, with the reason. With `commit`, the moves are committed MOVE_CHUNK at a time
-	(commit=False leaves that to the caller)."""
+	(commit=False leaves that to the caller), and after each commit the run's sign of life says how
+	many are (utils/jobs.py: a run whose worker dies is marked Failed saying so)."""
 	settings = engine.get_settings()
 	moved: dict[str, list[str]] = {}
 	refused: list[tuple[str, str, str]] = []
-	for done, (customer, target) in enumerate(candidates(settings, getdate(nowdate())), 1):
-		why = move(customer, target, reason_for(target, settings))
-		if why:
-			refused.append((customer, target, why))
-		else:
-			moved.setdefault(target, []).append(customer)
-		forget_finished_saves()
-		if commit and done % MOVE_CHUNK == 0:
-			frappe.db.commit()
-	if refused:
-		notify_refusals(refused)
+	with jobs.scheduled_run(f"{__name__}.run") as sign:
+		todo = candidates(settings, getdate(nowdate()))
+		sign.beat(text=committed_so_far(0, len(todo), moved, refused))
+		for done, (customer, target) in enumerate(todo, 1):
+			why = move(customer, target, reason_for(target, settings))
+			if why:
+				refused.append((customer, target, why))
+			else:
+				moved.setdefault(target, []).append(customer)
+			forget_finished_saves()
+			if commit and done % MOVE_CHUNK == 0:
+				frappe.db.commit()
+				sign.beat(text=committed_so_far(done, len(todo), moved, refused))
+		if refused:
+			notify_refusals(refused)
 	return {"moved": moved, "refused": refused}
+
+
+def committed_so_far(done: int, total: int, moved: dict, refused: list) -> str:
+	"""How far a run got, as its sign of life says after each commit."""
+	moves = ", ".join(_("{0} to {1}").format(len(names), _(state)) for state, names in sorted(moved.items()))
+	return _(
+		"Of the {0} customers it found to move, {1} were dealt with and committed ({2}; {3} refused by the workflow); the next run finds the rest."
+	).format(total, done, moves or _("none moved"), len(refused))
 
 
 def forget_finished_saves() -> None:

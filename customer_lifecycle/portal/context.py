@@ -1,6 +1,8 @@
 """The context every portal page starts from: the user's customer (or a login redirect for a
 guest), the sidebar, and the header with the customer's name, lifecycle and balance."""
 
+from collections.abc import Callable
+from functools import wraps
 from urllib.parse import quote
 
 import frappe
@@ -29,3 +31,17 @@ def build(context, title: str) -> str:
 	context.customer_query = f"?customer={quote(customer)}" if len(context.choices) > 1 else ""
 	context.customer_name = context.customer.customer_name
 	return customer
+
+
+def on_replica(get_context: Callable) -> Callable:
+	"""A portal page's get_context, run on the site's read replica when it has one (Frappe's
+	`read_from_replica`, through `frappe.read_only`): the pages only read; what the portal writes goes
+	through POST methods (api/portal.py), on the primary. Frappe passes the context only to a
+	get_context whose own signature names it, so the page gets a plain one around the wrapper."""
+	read = frappe.read_only()(get_context)
+
+	@wraps(get_context)
+	def page(context):
+		return read(context)
+
+	return page

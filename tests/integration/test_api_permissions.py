@@ -1032,20 +1032,10 @@ def commit(*users: str) -> None:
 @pytest.fixture(scope="module")
 def restricted(site):
 	"""The restricted users, without what earlier runs gave them."""
-	from frappe.utils.password import update_password
+	from customer_lifecycle.benchmarks.users import ensure_user
 
 	for email, roles, _grant, revoke in RESTRICTED.values():
-		if not frappe.db.exists("User", email):
-			user = frappe.get_doc(
-				{
-					"doctype": "User",
-					"email": email,
-					"first_name": email.split("@")[0],
-					"send_welcome_email": 0,
-				}
-			).insert(ignore_permissions=True)
-			user.add_roles(*roles)
-		update_password(email, PASSWORD)
+		ensure_user(email, roles, PASSWORD)
 		revoke(email)
 	commit(*(r.email for r in RESTRICTED.values()))
 	return {persona: r.email for persona, r in RESTRICTED.items()}

@@ -347,8 +347,16 @@ def test_demo_time_is_valued_as_the_controller_values_it_and_partly_billed(site)
 	# each invoice is the time it billed, and most were submitted
 	invoices = {e.invoice for e in past}
 	for invoice in invoices:
-		billed = sum(e.amount for e in past if e.invoice == invoice)
-		assert frappe.db.get_value("Customer Invoice", invoice, "total") == round(billed, 2)
+		entries_billed = [e for e in past if e.invoice == invoice]
+		lines = frappe.get_all("Customer Invoice Item", {"parent": invoice}, ["qty", "rate", "amount"])
+		# every hour billed once, at the entries' rates: a line per entry is worth what the entry is,
+		# a line per activity its hours at the rate, rounded once (a cent off the entries' own sum)
+		assert sum(line.qty for line in lines) == pytest.approx(sum(e.hours for e in entries_billed))
+		assert {line.rate for line in lines} <= {e.rate for e in entries_billed}
+		assert all(line.amount == rules.time_value(line.qty, line.rate) for line in lines)
+		total = frappe.db.get_value("Customer Invoice", invoice, "total")
+		assert total == round(sum(line.amount for line in lines), 2)
+		assert abs(total - sum(e.amount for e in entries_billed)) <= 0.01 * len(lines)
 	assert made.invoices == len(invoices) and 0 < made.submitted <= made.invoices
 	days: dict = {}
 	for e in entries:

@@ -13,6 +13,7 @@ from frappe.utils import add_days, nowdate
 
 from customer_lifecycle.onboarding import links
 from customer_lifecycle.portal import access
+from customer_lifecycle.portal.pages import PORTAL_PAGES
 from tests.factories import BROKEN_PDF, make_portal_world, make_request, pdf_bytes, request_items
 from tests.helpers import PASSWORD
 
@@ -43,20 +44,7 @@ def post(client, base_url, method, **data):
 # --- their own portal works --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-	"path",
-	[
-		"/portal",
-		"/portal/profile",
-		"/portal/onboarding",
-		"/portal/requests",
-		"/portal/engagements",
-		"/portal/invoices",
-		"/portal/payments",
-		"/portal/notes",
-		"/portal/privacy",
-	],
-)
+@pytest.mark.parametrize("path", PORTAL_PAGES)
 def test_own_pages_show_the_users_customer(client, base_url, world, path):
 	r = get(client, base_url, path)
 	assert r.status_code == 200, r.text[:500]

@@ -6,6 +6,7 @@ from customer_lifecycle.portal import reads
 no_cache = 1
 
 
+@portal.on_replica
 def get_context(context):
 	portal.build(context, "Invoice")
 	# another customer's invoice, or one that does not exist: refused alike (PermissionError)

@@ -238,6 +238,13 @@ function watch_job(listview, state) {
 	frappe.realtime.on(BULK_PROGRESS_EVENT, on_progress);
 }
 
+function resume_bulk(listview, state) {
+	// the customers a stopped run did not reach; those it did are skipped
+	return frappe
+		.xcall(`${BULK_METHOD}.resume`, { job_id: state.job_id })
+		.then((resumed) => watch_job(listview, resumed));
+}
+
 function get_results(job_id) {
 	// a bulk run's state and results (the user's latest without job_id); a GET, as the API asks
 	return frappe
@@ -263,14 +270,27 @@ function show_results(listview, state) {
 			</tr>`;
 		})
 		.join("");
+	// a background run whose worker died: the customers not reached yet can be run now
+	const left = state.stopped ? state.total - state.processed : 0;
+	const stopped = state.stopped
+		? `<div class="alert alert-danger cl-bulk-stopped">${esc(state.stopped)}
+			${__("{0} customers were not reached.", [left])}</div>`
+		: "";
 	const dialog = new frappe.ui.Dialog({
-		title: __("{0}: {1} done, {2} failed", [action_label(state), state.done, state.failed]),
+		title: state.stopped
+			? __("{0}: stopped, {1} done, {2} failed, {3} not reached", [
+					action_label(state),
+					state.done,
+					state.failed,
+					left,
+			  ])
+			: __("{0}: {1} done, {2} failed", [action_label(state), state.done, state.failed]),
 		size: "large",
 		fields: [
 			{
 				fieldname: "results",
 				fieldtype: "HTML",
-				options: `<table class="table table-bordered cl-bulk-results">
+				options: `${stopped}<table class="table table-bordered cl-bulk-results">
 					<thead><tr>
 						<th>${__("Customer")}</th><th>${__("Result")}</th><th>${__("Message")}</th>
 					</tr></thead>
@@ -278,8 +298,12 @@ function show_results(listview, state) {
 				</table>`,
 			},
 		],
-		primary_action_label: __("Close"),
-		primary_action: () => dialog.hide(),
+		primary_action_label: left ? __("Run the Rest") : __("Close"),
+		primary_action: () => {
+			dialog.hide();
+			if (left) resume_bulk(listview, state);
+		},
+		...(left ? { secondary_action_label: __("Close"), secondary_action: () => dialog.hide() } : {}),
 		on_hide: () => {
 			listview.clear_checked_items();
 			// the list skips a refresh with the same arguments as one in the last 3 seconds

@@ -25,7 +25,17 @@ frappe.ui.form.on("Customer Import", {
 			);
 			return;
 		}
-		const running = ["Queued", "Running"].includes(frm.doc.status);
+		// a run whose worker died: the watchdog marks it Failed within a minute; it may run again now
+		const stopped = frm.doc.__onload && frm.doc.__onload.stopped;
+		const running = ["Queued", "Running"].includes(frm.doc.status) && !stopped;
+		if (stopped) {
+			frm.set_intro(
+				__("This import has stopped: {0}. Press Import Again to add the rest (nothing is created twice).", [
+					frappe.utils.escape_html(stopped),
+				]),
+				"red"
+			);
+		}
 		customer_lifecycle.customer_import.set_columns_editable(frm, !running);
 		if (running) {
 			frm.dashboard.show_progress(
@@ -50,7 +60,7 @@ frappe.ui.form.on("Customer Import", {
 		if (frm.doc.error_file) {
 			frm.add_custom_button(__("Download Error File"), () => window.open(frm.doc.error_file));
 		}
-		if (frm.doc.message) {
+		if (frm.doc.message && !stopped) {
 			frm.set_intro(
 				frappe.utils.escape_html(frm.doc.message),
 				frm.doc.status === "Failed" ? "red" : "blue"

@@ -15,6 +15,11 @@ whatever happens later, and a chunk the database refuses leaves nothing behind. 
 by background writers on connections of their own while the next ones are checked. Bad and
 duplicate rows go to a private error file (row number, field, value, reason); none of them is
 written.
+
+An import whose worker dies (killed, or its database gone) cannot say so itself: its run leaves a
+sign of life (utils/jobs.py), and the watchdog that runs every minute, a new import's start, and
+starting this import again each mark such an import Failed with the reason and how far it got.
+Importing the file again adds the rest: rows already written are found as duplicates.
 """
 
 from collections.abc import Callable
@@ -23,7 +28,7 @@ from dataclasses import dataclass, field
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import now_datetime
+from frappe.utils import cint, flt, now_datetime
 
 from customer_lifecycle.customers.doctype.customer_import_mapping import customer_import_mapping as mappings
 from customer_lifecycle.customers.importer.background import (
@@ -59,6 +64,7 @@ from customer_lifecycle.customers.importer.reading import (
 from customer_lifecycle.customers.importer.rules import Rules, site_rules
 from customer_lifecycle.customers.importer.writer import Batch, CustomerWriter
 from customer_lifecycle.lifecycle import engine
+from customer_lifecycle.utils import jobs
 from customer_lifecycle.utils.doctypes import CUSTOMER_IMPORT, IMPORT_MAPPING
 
 CHUNK = 2500
@@ -173,9 +179,15 @@ class CustomerImport(Document):
 		content = frappe.get_doc("File", {"file_url": self.import_file}).get_content()
 		return content.encode() if isinstance(content, str) else content
 
-	def enqueue_import(self) -> None:
-		"""Queue the import job (again, for a file imported before: nothing is created twice)."""
+	def onload(self):
+		# a run whose worker died shows so at once, before the watchdog marks it Failed
 		if self.status in RUNNING:
+			self.set_onload("stopped", why_stopped(self))
+
+	def enqueue_import(self) -> None:
+		"""Queue the import job (again, for a file imported before: nothing is created twice). An
+		import still marked running whose run has died is marked Failed first, then run again."""
+		if self.status in RUNNING and not fail_if_dead(self):
 			frappe.throw(
 				_("This import is already {0}.").format(_(self.status).lower()), title=_("Import Running")
 			)
@@ -193,6 +205,7 @@ class CustomerImport(Document):
 			),
 			ignore_permissions=True,
 		)
+		jobs.Run(run_key(self.name)).end()
 		self.db_set(
 			{
 				"status": "Queued",
@@ -208,7 +221,7 @@ class CustomerImport(Document):
 			run_import,
 			queue="long",
 			timeout=4 * 3600,
-			job_id=f"customer_import::{self.name}",
+			job_id=job_id(self.name),
 			deduplicate=True,
 			enqueue_after_commit=True,
 			import_name=self.name,
@@ -263,17 +276,33 @@ def save_mapping(name: str, mapping_name: str) -> dict:
 	return {"name": doc.name, "mapping": doc.save_mapping(mapping_name)}
 
 
+def job_id(import_name: str) -> str:
+	"""The import's RQ job id (frappe.enqueue's job_id)."""
+	return f"customer_import::{import_name}"
+
+
+def run_key(import_name: str) -> str:
+	"""The key of the import's sign of life (jobs.Run)."""
+	return f"customer_import:{import_name}"
+
+
 def run_import(import_name: str) -> None:
 	"""The background job. Also called directly (the benchmark, the tests)."""
+	# the next import's start sees the stale ones
+	fail_dead_imports(exclude=import_name)
 	doc = frappe.get_doc(CUSTOMER_IMPORT, import_name)
+	run = jobs.Run.start(run_key(import_name))
 	doc.db_set({"status": "Running", "started": now_datetime(), "finished": None, "progress": 0}, commit=True)
 	try:
-		errors, message = import_rows(doc)
+		errors, message = import_rows(doc, run)
 	except ImportFileError as e:
 		frappe.db.rollback()
 		finish(doc, "Failed", e.message(_))
+		run.end()
 		return
-	except Exception:
+	except Exception as e:
+		# kept where a dead database cannot lose it: the watchdog says it if nothing below can
+		run.failed(jobs.describe(e))
 		frappe.db.rollback()
 		doc.log_error(_("Customer import failed"))
 		finish(
@@ -283,13 +312,67 @@ def run_import(import_name: str) -> None:
 				"The import stopped on an unexpected error (see the Error Log). Rows written before it are saved; start the import again to add the rest (nothing is created twice)."
 			),
 		)
+		run.end()
 		return
 	if errors:
 		attach_error_file(doc, errors)
 	finish(doc, "Completed with Errors" if errors else "Completed", message)
+	run.end()
 
 
-def import_rows(doc: CustomerImport) -> tuple[list[RowError], str | None]:
+def why_stopped(doc) -> str | None:
+	"""None while the import is queued or running with a live worker; else why it stopped."""
+	return jobs.why_dead(
+		jobs.Run.read(run_key(doc.name)) if doc.status == "Running" else None,
+		job_id=job_id(doc.name),
+		since=doc.started if doc.status == "Running" else doc.modified,
+		last_seen=doc.modified,
+		stale_after=jobs.STALE if doc.status == "Queued" else jobs.STALE_DIRECT,
+	)
+
+
+def fail_if_dead(doc) -> bool:
+	"""Mark the import Failed when its run has died, saying why and how far it got; whether it had."""
+	reason = why_stopped(doc)
+	if not reason:
+		return False
+	if doc.status == "Queued":
+		message = _("The import never started: {0}. Press Import Again to run it.").format(reason)
+	else:
+		done = cint(doc.inserted) + cint(doc.duplicates) + cint(doc.rejected)
+		message = _(
+			"The import stopped before it finished: {0}. It had got through {1} of {2} rows ({3}%): {4} inserted, {5} skipped as duplicates, {6} rejected. The rows written are saved; press Import Again to add the rest (nothing is created twice)."
+		).format(
+			reason,
+			done,
+			cint(doc.total_rows),
+			flt(doc.progress, 1),
+			cint(doc.inserted),
+			cint(doc.duplicates),
+			cint(doc.rejected),
+		)
+	doc.db_set({"status": "Failed", "finished": now_datetime(), "message": message}, notify=True)
+	jobs.Run(run_key(doc.name)).end()
+	jobs.bury(jobs.full_job_id(job_id(doc.name)), reason)
+	frappe.publish_realtime(REFRESH_EVENT, {"name": doc.name}, doctype=CUSTOMER_IMPORT, docname=doc.name)
+	return True
+
+
+def fail_dead_imports(exclude: str | None = None) -> list[str]:
+	"""The watchdog's check (utils/jobs.py): imports marked Queued or Running whose run has died
+	become Failed. Returns their names."""
+	failed = []
+	for name in frappe.get_all(
+		CUSTOMER_IMPORT, filters={"status": ("in", RUNNING), "name": ("!=", exclude or "")}, pluck="name"
+	):
+		doc = frappe.get_doc(CUSTOMER_IMPORT, name)
+		if doc.status in RUNNING and fail_if_dead(doc):
+			frappe.db.commit()
+			failed.append(name)
+	return failed
+
+
+def import_rows(doc: CustomerImport, run: jobs.Run | None = None) -> tuple[list[RowError], str | None]:
 	"""Import the file chunk by chunk. Returns the error file's lines and what the user is told
 	about the columns (those not imported; the stage kept in notes).
 
@@ -308,7 +391,7 @@ def import_rows(doc: CustomerImport) -> tuple[list[RowError], str | None]:
 	checker = RowChecker(plan, header, rules)
 	writer = CustomerWriter()
 	seen = SeenKeys()
-	progress = Progress(doc, len(rows))
+	progress = Progress(doc, len(rows), run)
 	duplicates: list[Duplicate] = []
 	# the customers this import made: a row sharing a key with one is a duplicate of its row of the
 	# file, however far the writers have got (sort_out finds those among the keys seen)
@@ -420,8 +503,8 @@ class Chunk:
 class Progress:
 	"""The import's counts, kept on its record (committed) and shown to the user as chunks finish."""
 
-	def __init__(self, doc: CustomerImport, total: int):
-		self.doc, self.total, self.done = doc, total, 0
+	def __init__(self, doc: CustomerImport, total: int, run: jobs.Run | None = None):
+		self.doc, self.total, self.done, self.run = doc, total, 0, run
 		self.counts = dict.fromkeys(COUNTS, 0)
 		self.counts["total_rows"] = total
 		self.errors: list[RowError] = []
@@ -434,6 +517,8 @@ class Progress:
 		self.done += chunk.size
 		percent = 100 * self.done / max(self.total, 1)
 		self.doc.db_set({**self.counts, "progress": percent}, commit=True)
+		if self.run:
+			self.run.beat(done=self.done, total=self.total)
 		frappe.publish_progress(
 			percent,
 			title=_("Importing customers"),
