@@ -76,8 +76,9 @@ fixtures = [
 			["module", "in", ["Customers", "Service"]],
 		],
 	},
-	# the Customers workspace's list of the next 14 days' birthdays and anniversaries
-	{"dt": "Custom HTML Block", "filters": [["name", "in", ["Upcoming Dates"]]]},
+	# the Customers workspace's blocks: the next 14 days' birthdays and anniversaries, and the open
+	# customer tasks of the user's team
+	{"dt": "Custom HTML Block", "filters": [["name", "in", ["Upcoming Dates", "Team Customer Tasks"]]]},
 ]
 
 # A customer's contacts and addresses are Frappe's own, linked through Dynamic Link

@@ -14,15 +14,17 @@ import html
 import frappe
 from frappe import _
 from frappe.desk.form import assign_to as frappe_assign
-from frappe.utils import escape_html, get_fullname, strip_html_tags
+from frappe.utils import cint, escape_html, get_fullname, strip_html_tags
 
+from customer_lifecycle.customers import tasks as customer_tasks
 from customer_lifecycle.customers.summary import customer_summary
+from customer_lifecycle.customers.tasks import is_today
 from customer_lifecycle.utils.args import date_arg
 from customer_lifecycle.utils.doctypes import CUSTOMER
 from customer_lifecycle.utils.normalize import normalize_text
 
 TODO = "ToDo"
-TASK_FIELDS = ["name", "description", "status", "date", "allocated_to", "assigned_by", "modified"]
+TASK_FIELDS = ["name", "description", "status", "date", "allocated_to", "assigned_by", "modified", "creation"]
 # closed tasks shown under the open ones, newest first
 CLOSED_SHOWN = 20
 
@@ -38,9 +40,16 @@ def summary(customer: str) -> dict:
 
 
 @frappe.whitelist(methods=["GET"])
-def tasks(customer: str) -> list[dict]:
-	"""The customer's open tasks, oldest first, then the most recently closed ones."""
+def tasks(customer: str, scope: str = "today") -> list[dict]:
+	"""The customer's tasks, today's first (made or due today; `today: true`). scope "today": those
+	only; "all": then the other open ones, oldest first, then the most recently closed ones."""
 	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
+	if scope not in ("today", "all"):
+		frappe.throw(
+			_("{0}: {1} is not today or all.").format(
+				frappe.bold(_("Scope")), frappe.bold(escape_html(scope))
+			)
+		)
 	reference = {"reference_type": CUSTOMER, "reference_name": customer}
 	rows = frappe.get_all(
 		TODO, filters={**reference, "status": "Open"}, fields=TASK_FIELDS, order_by="creation asc"
@@ -52,7 +61,30 @@ def tasks(customer: str) -> list[dict]:
 		order_by="modified desc",
 		limit=CLOSED_SHOWN,
 	)
-	return [task_dict(row) for row in rows]
+	today = [row for row in rows if is_today(row)]
+	rest = [] if scope == "today" else [row for row in rows if not is_today(row)]
+	return [task_dict(row) for row in today + rest]
+
+
+@frappe.whitelist(methods=["GET"])
+def team_tasks(
+	assigned_to: str | None = None, order_by: str = "date", start: int = 0, page_length: int = 20
+) -> dict:
+	"""The open customer tasks of the user's team (the users sharing a User Group with them), a page
+	at a time, on the customers the user may see; `assigned_to` narrows them to one member."""
+	frappe.has_permission(CUSTOMER, "read", throw=True)
+	result = customer_tasks.team_tasks(
+		frappe.session.user,
+		assigned_to or None,
+		order_by,
+		max(cint(start), 0),
+		min(max(cint(page_length), 1), 100),
+	)
+	result["rows"] = [
+		{**task_dict(row), "customer": row.reference_name, "customer_name": row.customer_name}
+		for row in result["rows"]
+	]
+	return result
 
 
 @frappe.whitelist(methods=["POST"])
@@ -187,4 +219,5 @@ def task_dict(todo) -> dict:
 		"allocated_to_name": get_fullname(todo.allocated_to) if todo.allocated_to else None,
 		"assigned_by": todo.assigned_by,
 		"modified": str(todo.modified),
+		"today": is_today({"creation": todo.creation, "date": todo.date}),
 	}

@@ -14,7 +14,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count
 from pypika.queries import QueryBuilder
 
-from customer_lifecycle.utils.doctypes import CUSTOMER, GENERATED_DOCUMENT
+from customer_lifecycle.utils.doctypes import CUSTOMER, ENGAGEMENT, GENERATED_DOCUMENT
 
 # header fields read with the counts
 FIELDS = (
@@ -58,10 +58,16 @@ def open_tasks(customer: str) -> QueryBuilder:
 
 
 def files(customer: str) -> QueryBuilder:
-	file = DocType("File")
+	"""The customer's files and those of its engagements (seed 002: project files count too)."""
+	file, engagement = DocType("File"), DocType(ENGAGEMENT)
+	engagements = frappe.qb.from_(engagement).select(engagement.name).where(engagement.customer == customer)
 	return count_where(
 		file,
-		(file.attached_to_doctype == CUSTOMER) & (file.attached_to_name == customer) & (file.is_folder == 0),
+		(file.is_folder == 0)
+		& (
+			((file.attached_to_doctype == CUSTOMER) & (file.attached_to_name == customer))
+			| ((file.attached_to_doctype == ENGAGEMENT) & file.attached_to_name.isin(engagements))
+		),
 	)
 
 

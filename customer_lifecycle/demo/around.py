@@ -1,6 +1,7 @@
 """What a firm's people leave around its customers, for the demo: internal and customer-visible
 notes, flags of each severity (some resolved), tasks assigned to the staff (Frappe's ToDo, through
-its assign_to), tags (Frappe's Tag), favourites (Frappe's like), a few near-duplicates for the
+its assign_to; some due today), the staff as one team (a Frappe User Group), files in custom folders,
+in no folder and on an engagement, tags (Frappe's Tag), favourites (Frappe's like), a few near-duplicates for the
 duplicate report, and marketing consent on some contacts.
 
 Notes are bulk rows, dated inside the customer's history so that none counts as new activity after
@@ -17,9 +18,10 @@ from frappe.desk.like import _toggle_like
 from frappe.utils import add_days, getdate, now_datetime, nowdate
 
 from customer_lifecycle.customers import flags
+from customer_lifecycle.customers.files import add_folder
 from customer_lifecycle.demo.customers import STANDARD_FIELDS, read_customers
 from customer_lifecycle.lifecycle.engine import get_settings
-from customer_lifecycle.utils.doctypes import CUSTOMER, FLAG, NOTE, STATE_FIELD
+from customer_lifecycle.utils.doctypes import CUSTOMER, ENGAGEMENT, FLAG, NOTE, STATE_FIELD
 
 NOTE_FIELDS = (*STANDARD_FIELDS, "customer", "visibility", "pinned", "content")
 INTERNAL_NOTES = (
@@ -52,6 +54,9 @@ TASKS = (
 	"Book the annual review meeting",
 	"Check the new director's identity documents",
 )
+FOLDERS = ("Contracts", "Receipts", "Saved Quotes")
+# the staff's User Group: their team
+DEMO_TEAM = "Demo Customer Team"
 TAGS = ("VIP", "Referral", "Payroll", "Tax season", "Newsletter")
 
 
@@ -86,6 +91,8 @@ def make_around(names: list[str], staff: list[str], seed: int = 1) -> dict:
 	counts = {"notes": make_notes(live, staff, settings.active_state, rng)}
 	counts["flags"] = make_flags(rng.sample(live, k=min(len(live), max(3, len(live) // 15))), staff, rng)
 	counts["tasks"] = make_tasks(rng.sample(live, k=max(1, len(live) // 25)), staff, rng)
+	counts["teams"] = make_team(staff)
+	counts["files"] = make_files(rng.sample(live, k=min(len(live), max(3, len(live) // 40))), rng)
 	counts["tags"] = make_tags(rng.sample(live, k=max(1, len(live) // 10)), rng)
 	counts["favourites"] = make_favourites(live, staff, rng)
 	counts["near-duplicates"] = make_near_duplicates(
@@ -158,13 +165,61 @@ def make_tasks(customers: list, staff: list[str], rng: random.Random) -> int:
 					"doctype": CUSTOMER,
 					"name": customer.name,
 					"description": rng.choice(TASKS),
-					"date": add_days(nowdate(), rng.randint(-10, 30)),
+					# one in four due today, so the form's "today's tasks" has some
+					"date": nowdate() if rng.random() < 0.25 else add_days(nowdate(), rng.randint(-10, 30)),
 					"priority": rng.choice(("Low", "Medium", "High")),
 				}
 			)
 	finally:
 		frappe.set_user(user)
 	return len(customers)
+
+
+def make_team(staff: list[str]) -> int:
+	"""The staff as one Frappe User Group: the team whose open customer tasks the workspace lists."""
+	if frappe.db.exists("User Group", DEMO_TEAM):
+		return 0
+	frappe.get_doc(
+		{"doctype": "User Group", "name": DEMO_TEAM, "user_group_members": [{"user": u} for u in staff]}
+	).insert(ignore_permissions=True)
+	return 1
+
+
+def make_files(customers: list, rng: random.Random) -> int:
+	"""Custom folders with a file in them, a file in no folder, and a file on an engagement (which makes
+	the engagement's folder inside the customer's), as the Files tab shows them."""
+	made = 0
+	engagements = dict(
+		frappe.get_all(
+			ENGAGEMENT,
+			filters={"customer": ("in", [c.name for c in customers] or [""])},
+			fields=["customer", "name"],
+			as_list=True,
+		)
+	)
+	for customer in customers:
+		for folder_name in rng.sample(FOLDERS, k=rng.randint(1, 2)):
+			folder = add_folder(customer.name, folder_name)
+			made += demo_file(CUSTOMER, customer.name, f"{folder_name.lower()}-{made}.txt", folder)
+		made += demo_file(CUSTOMER, customer.name, f"notes-{made}.txt")
+		if customer.name in engagements:
+			made += demo_file(ENGAGEMENT, engagements[customer.name], f"brief-{made}.txt")
+	return made
+
+
+def demo_file(doctype: str, name: str, file_name: str, folder: str | None = None) -> int:
+	frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": file_name,
+			"content": f"Demo file {file_name}".encode(),
+			"is_private": 1,
+			"attached_to_doctype": doctype,
+			"attached_to_name": name,
+			**({"folder": folder} if folder else {}),
+		}
+	).insert(ignore_permissions=True)
+	return 1
 
 
 def make_tags(customers: list, rng: random.Random) -> int:

@@ -376,6 +376,21 @@ class World:
 		return self.new_engagement()
 
 	@cached_property
+	def root_folder(self) -> str:
+		"""The customer's folder (what a folder made in it names)."""
+		from customer_lifecycle.customers.files import ensure_folder
+
+		return self.add(ensure_folder(self.customer))
+
+	@cached_property
+	def folder(self) -> str:
+		"""A custom folder in the customer's, empty."""
+		from customer_lifecycle.customers.files import add_folder
+
+		self.root_folder
+		return self.add(add_folder(self.customer, f"Perm folder {self.tag}"))
+
+	@cached_property
 	def delivered_engagement(self) -> str:
 		from customer_lifecycle.billing.engagements import set_delivered
 
@@ -692,6 +707,42 @@ METHODS: dict[str, Case] = {
 		lambda w: {"task": w.task}, writes=True, ok=then(lambda w: not frappe.db.exists("ToDo", w.task))
 	),
 	# api/duplicates.py
+	f"{API}.customer360.team_tasks": Case(
+		lambda w: {"order_by": "newest", "page_length": 100} if w.task else {},
+		writes=False,
+		other=None,
+		ok=expect(lambda m, w: w.task in [t["name"] for t in m["rows"]]),
+	),
+	# api/files.py
+	f"{API}.files.customer_files": Case(
+		customer_args("folder"),
+		writes=False,
+		ok=expect(lambda m, w: [f["name"] for f in m["folders"]] == [w.folder]),
+	),
+	f"{API}.files.add_folder": Case(
+		# the folder it makes is a record of the World (the database check watches for it)
+		lambda w: (
+			{"customer": w.customer, "folder_name": "Perm receipts"}
+			if w.add(f"{w.root_folder}/Perm receipts")
+			else {}
+		),
+		writes=True,
+		ok=then(lambda w: frappe.db.exists("File", f"{w.root_folder}/Perm receipts")),
+	),
+	f"{API}.files.rename_folder": Case(
+		lambda w: (
+			{"customer": w.customer, "folder": w.folder, "new_name": "Perm renamed"}
+			if w.add(f"{w.root_folder}/Perm renamed")
+			else {}
+		),
+		writes=True,
+		ok=then(lambda w: frappe.db.exists("File", f"{w.root_folder}/Perm renamed")),
+	),
+	f"{API}.files.remove_folder": Case(
+		lambda w: {"customer": w.customer, "folder": w.folder},
+		writes=True,
+		ok=then(lambda w: not frappe.db.exists("File", w.folder)),
+	),
 	f"{API}.duplicates.check": Case(
 		lambda w: {"email": w.value(w.customer, "email")},
 		writes=False,

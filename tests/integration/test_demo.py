@@ -136,6 +136,23 @@ def test_the_demo_puts_every_module_to_use(demo):
 	assert len(documents) == demo["Documents"]["documents"] >= 3
 	assert {d.owner for d in documents} <= set(demo["staff"]) and all(d.file for d in documents)
 	assert any(d.shared_on_portal for d in documents)
+	# files: custom folders inside the customers' own, and the staff as one team (a User Group)
+	around = demo["Around the customers"]
+	assert around["files"] >= 6
+	folders = frappe.get_all(
+		"File", {"is_folder": 1, "folder": ("like", "Home/Customers/%")}, ["folder", "file_name"]
+	)
+	assert {f.file_name for f in folders} & {"Contracts", "Receipts", "Saved Quotes"}
+	assert frappe.db.count(
+		"File",
+		{
+			"attached_to_doctype": "Customer",
+			"attached_to_name": ("in", customers),
+			"folder": ("like", "Home/Customers/%/%"),
+		},
+	)
+	team = frappe.get_all("User Group Member", {"parent": "Demo Customer Team"}, pluck="user")
+	assert set(demo["staff"]) <= set(team)
 	# answers the customers gave on their onboarding items
 	assert frappe.db.count(
 		"Onboarding Checklist Item",

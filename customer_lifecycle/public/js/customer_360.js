@@ -24,7 +24,7 @@ const C360_COUNTS = [
 	{ key: "first_invoice", label: __("First Purchase"), date: true },
 	{ key: "last_invoice", label: __("Last Purchase"), date: true },
 	{ key: "open_requests", label: __("Open Requests"), field: "requests_html" },
-	{ key: "files", label: __("Files") },
+	{ key: "files", label: __("Files"), field: "files_html" },
 	{ key: "documents", label: __("Documents"), field: "documents_html" },
 	{ key: "open_tasks", label: __("Open Tasks"), field: "tasks_html" },
 	{ key: "notes", label: __("Notes"), field: "notes_html" },
@@ -53,7 +53,10 @@ customer_lifecycle.c360.refresh = function (frm) {
 // the summary and the tasks, read together; renders both when they arrive
 customer_lifecycle.c360.load = function (frm) {
 	const customer = frm.doc.name;
-	return Promise.all([api_get("summary", { customer }), api_get("tasks", { customer })]).then(
+	return Promise.all([
+		api_get("summary", { customer }),
+		api_get("tasks", { customer, scope: frm.cl_task_scope || "today" }),
+	]).then(
 		([summary, tasks]) => {
 			if (frm.doc.name !== customer) return; // the form moved on to another customer
 			frm.cl_summary = summary;
@@ -86,12 +89,6 @@ function get_header(frm) {
 		frm.$cl_360.on("click", ".cl-360-note", () => add_note(frm));
 		frm.$cl_360.on("click", ".cl-360-count[data-field]", (e) => {
 			frm.scroll_to_field($(e.currentTarget).attr("data-field"), false);
-		});
-		frm.$cl_360.on("click", ".cl-360-count[data-key='files']", () => {
-			frappe.set_route("List", "File", {
-				attached_to_doctype: frm.doctype,
-				attached_to_name: frm.doc.name,
-			});
 		});
 	}
 	return frm.$cl_360;
@@ -156,7 +153,7 @@ function counts_html(summary) {
 				: cint(summary[c.key]);
 			return `<div class="cl-360-count text-center" data-key="${c.key}"
 					${c.field ? `data-field="${c.field}"` : ""}
-					${c.field || c.key === "files" ? 'role="button"' : ""}>
+					${c.field ? 'role="button"' : ""}>
 				<div class="cl-360-figure h5 mb-0">${value}</div>
 				<div class="cl-360-label small text-muted">${c.label}</div>
 			</div>`;
@@ -187,7 +184,11 @@ function render_tasks(frm, tasks) {
 	if (!$wrapper) return;
 	if (!$wrapper.find(".cl-tasks").length) make_tasks_area(frm, $wrapper);
 	const $list = $wrapper.find(".cl-task-list").empty();
-	$wrapper.find(".cl-task-empty").toggleClass("hidden", tasks.length > 0);
+	const all = frm.cl_task_scope === "all";
+	$wrapper.find(".cl-task-empty").toggleClass("hidden", tasks.length > 0)
+		.text(all ? __("No tasks yet.") : __("No tasks today."));
+	$wrapper.find(".cl-task-scope").text(all ? __("Show today's tasks") : __("Show all tasks"))
+		.attr("aria-pressed", all ? "true" : "false");
 	for (const task of tasks) $list.append(task_row(task));
 }
 
@@ -201,7 +202,11 @@ function make_tasks_area(frm, $wrapper) {
 				<div class="cl-task-date" style="flex: 1 1 8rem;"></div>
 				<button type="button" class="btn btn-primary btn-sm cl-task-add-button">${__("Add")}</button>
 			</div>
-			<ul class="cl-task-list list-unstyled mt-3 mb-0"></ul>
+			<div class="d-flex justify-content-between align-items-center mt-3">
+				<span class="small text-muted">${__("Today's tasks come first: made or due today.")}</span>
+				<button type="button" class="btn btn-xs btn-default cl-task-scope">${__("Show all tasks")}</button>
+			</div>
+			<ul class="cl-task-list list-unstyled mt-2 mb-0"></ul>
 			<div class="cl-task-empty text-muted small">${__("No tasks yet.")}</div>
 		</div>
 	`);
@@ -240,6 +245,10 @@ function make_tasks_area(frm, $wrapper) {
 		});
 	};
 	$wrapper.find(".cl-task-add-button").on("click", add);
+	$wrapper.find(".cl-task-scope").on("click", () => {
+		frm.cl_task_scope = frm.cl_task_scope === "all" ? "today" : "all";
+		customer_lifecycle.c360.load(frm);
+	});
 	$wrapper.find(".cl-task-input").on("keydown", (e) => {
 		if (e.key !== "Enter") return;
 		e.preventDefault();
@@ -286,6 +295,7 @@ function task_row(task) {
 	const meta = [
 		task.allocated_to_name || task.allocated_to,
 		task.date ? __("due {0}", [frappe.datetime.str_to_user(task.date)]) : "",
+		task.today ? __("today") : "",
 	]
 		.filter(Boolean)
 		.map(esc)
@@ -294,7 +304,7 @@ function task_row(task) {
 		? `<s class="cl-task-text text-muted">${esc(task.text)}</s>`
 		: `<span class="cl-task-text">${esc(task.text)}</span>`;
 	return $(`
-		<li class="cl-task d-flex align-items-center py-1 ${closed ? "closed" : "open"}"
+		<li class="cl-task d-flex align-items-center py-1 ${closed ? "closed" : "open"} ${task.today ? "today" : ""}"
 			data-name="${esc(task.name)}" style="gap: var(--padding-sm);">
 			<input type="checkbox" class="cl-task-check m-0" ${closed ? "checked" : ""}
 				title="${closed ? __("Reopen") : __("Mark as done")}"

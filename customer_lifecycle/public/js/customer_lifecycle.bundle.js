@@ -12,6 +12,7 @@ import "./customer_billing";
 import "./customer_ledgers";
 import "./customer_requests";
 import "./customer_service";
+import "./customer_files";
 import "./customer_portal";
 import "./customer_documents";
 import "./customer_time";

@@ -137,6 +137,39 @@ class GeneratedDocsTab(Tab):
 		return row.get_by_role("link", name="Open")
 
 
+class FilesTab(Tab):
+	"""The Files tab: recent files, the customer's folders, the files of the folder opened."""
+
+	label = "Files"
+
+	@property
+	def content(self) -> Locator:
+		return self.page.locator(".cl-files")
+
+	def folder(self, name: str) -> Locator:
+		return self.content.locator(".cl-folder").filter(
+			has=self.page.get_by_role("link", name=name, exact=True)
+		)
+
+	def add_folder(self, name: str) -> None:
+		self.content.get_by_role("button", name="Add Folder").click()
+		dialog = Dialog(self.page.locator(".modal.show").last).settled()
+		dialog.field("folder_name").fill(name)
+		dialog.button("Add").click()
+		expect(self.folder(name)).to_be_visible()
+
+	def upload(self, folder: str, path: str) -> None:
+		"""Upload a file into a folder chosen in the dialog, through Frappe's uploader."""
+		self.content.get_by_role("button", name="Upload").click()
+		dialog = Dialog(self.page.locator(".modal.show").last).settled()
+		dialog.field("folder").select_option(label=folder)
+		dialog.button("Choose File").click()
+		uploader = self.page.locator(".modal.show").filter(has=self.page.locator("input[type=file]")).last
+		uploader.locator("input[type=file]").set_input_files(path)
+		uploader.get_by_role("button", name="Upload").click()
+		expect(uploader).to_be_hidden()
+
+
 class Note:
 	def __init__(self, root: Locator):
 		self.root = root
@@ -276,6 +309,7 @@ class CustomerForm(Desk):
 		self.documents_tab = GeneratedDocsTab(page)
 		self.notes_tab = NotesTab(page)
 		self.onboarding_tab = OnboardingTab(page)
+		self.files_tab = FilesTab(page)
 		self.flag_alert = FlagAlert(page)
 		self.state = page.locator(".page-head .indicator-pill:visible").first
 		self.title = page.locator(".page-title .title-text")
