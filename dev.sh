@@ -277,10 +277,12 @@ configure_test_site() {
 	# links in emails and PDFs point at the served test site
 	bench --site "$TEST_SITE" set-config host_name "http://127.0.0.1:$TEST_PORT" >/dev/null
 	bench --site "$TEST_SITE" scheduler disable >/dev/null
-	# reports, prepared reports, the list, the 360 summary and the portal pages read from the replica
-	# (Frappe's read_only switch); without a replica tests/integration/test_replica.py fails and says so
+	# the replica the test site may read from (Frappe's read_only switch: reports, prepared reports, the
+	# list, the 360 summary and the portal pages); tests/integration/test_replica.py turns
+	# read_from_replica on for its own tests (the other suites read what they just wrote, and a
+	# replica may lag), and fails, saying so, without a replica
 	if mysqladmin -h127.0.0.1 -P"$REPLICA_PORT" -uroot -p"$DB_ROOT_PASSWORD" ping --silent 2>/dev/null; then
-		bench --site "$TEST_SITE" set-config --parse read_from_replica 1 >/dev/null
+		bench --site "$TEST_SITE" set-config --parse read_from_replica 0 >/dev/null
 		bench --site "$TEST_SITE" set-config replica_host 127.0.0.1 >/dev/null
 		bench --site "$TEST_SITE" set-config --parse replica_db_port "$REPLICA_PORT" >/dev/null
 	fi

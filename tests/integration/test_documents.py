@@ -303,7 +303,8 @@ def test_shared_documents_reach_their_customers_portal_only(portal_pair):
 		listed = [row.name for row in reads.documents(mine.name)]
 		assert listed == [mine.document]
 		name, content = reads.document_pdf(mine.document)
-		assert content.startswith(b"%PDF") and name.endswith(f"{mine.document}.pdf")
+		# (a file of that name left on disk by a rolled-back test gets Frappe's hash after the name)
+		assert content.startswith(b"%PDF") and mine.document in name and name.endswith(".pdf")
 		for refused in (theirs.document, unshared.name, "GDOC-0000-00000"):
 			with pytest.raises(frappe.PermissionError):
 				reads.document_pdf(refused)

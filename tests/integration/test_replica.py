@@ -14,6 +14,7 @@ import time
 import uuid
 
 import frappe
+from frappe.installer import update_site_config
 import pymysql
 import pytest
 import requests
@@ -74,7 +75,7 @@ class Servers:
 @pytest.fixture(scope="module")
 def servers(site):
 	conf = frappe._dict(frappe.get_site_config())
-	missing = [key for key in ("read_from_replica", "replica_host", "replica_db_port") if not conf.get(key)]
+	missing = [key for key in ("replica_host", "replica_db_port") if not conf.get(key)]
 	if missing:
 		pytest.fail(
 			f"The test site has no read replica: {', '.join(missing)} missing from its site_config.json. "
@@ -96,7 +97,13 @@ def servers(site):
 			f"{status.get('Last_IO_Error') or status.get('Last_SQL_Error') or 'no replication configured'}",
 			pytrace=False,
 		)
-	yield s
+	# the served site reads from the replica while these tests run (Frappe reads the site config on
+	# each request); the other suites read what they have just written, so they use the primary
+	update_site_config("read_from_replica", 1)
+	try:
+		yield s
+	finally:
+		update_site_config("read_from_replica", 0)
 	# whatever a test did, replication runs again for the suites after this one
 	s.replica.cursor().execute("START SLAVE")
 	s.primary.close()

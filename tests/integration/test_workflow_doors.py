@@ -202,11 +202,20 @@ def set_up_emails(from_state: str, approval_state: str, on: bool) -> None:
 
 
 def email_links(recipient: str, customer: str) -> list[str]:
-	"""The links in the newest Workflow Action email to `recipient` about `customer`."""
-	queue = frappe.get_last_doc(
-		"Email Queue", filters={"reference_doctype": "Customer", "reference_name": customer}
-	)
-	assert recipient in [r.recipient for r in queue.recipients]
+	"""The links in the newest Workflow Action email to `recipient` about `customer` (Frappe queues
+	one email per user who may act: other Customer Managers on the site get theirs)."""
+	queues = [
+		frappe.get_doc("Email Queue", name)
+		for name in frappe.get_all(
+			"Email Queue",
+			filters={"reference_doctype": "Customer", "reference_name": customer},
+			pluck="name",
+			order_by="creation desc",
+		)
+	]
+	mine = [q for q in queues if recipient in [r.recipient for r in q.recipients]]
+	assert mine, [r.recipient for q in queues for r in q.recipients]
+	queue = mine[0]
 	parts = email.message_from_string(queue.message).walk()
 	body = "".join(p.get_payload(decode=True).decode() for p in parts if p.get_content_type() == "text/html")
 	return [html.unescape(link) for link in re.findall(r'href="([^"]+)"', body)]

@@ -8,6 +8,7 @@ wkhtmltopdf's options apply as to any other print. The PDF is a private File att
 customer, so it lands in the customer's folder (customers/files.py) and counts among its files.
 """
 
+import os
 import re
 import subprocess
 from functools import cache
@@ -15,6 +16,7 @@ from functools import cache
 import frappe
 from frappe import _
 from frappe.utils import escape_html
+from frappe.utils.pdf import get_pdf
 
 from customer_lifecycle.customers.documents import context as document_context
 from customer_lifecycle.customers.documents.rendering import TemplateProblem, check, render
@@ -98,6 +100,25 @@ def throw_template_problem(template: str, problem: TemplateProblem) -> None:
 	)
 
 
+# a stylesheet of the print view, as Frappe links it: /assets/... (made absolute by get_pdf)
+STYLESHEET = re.compile(r'<link[^>]+href="(/assets/[^"?]+\.css)[^"]*"[^>]*>')
+
+
+def inline_stylesheets(html: str) -> str:
+	"""The print view with its stylesheets from the bench's assets written in: wkhtmltopdf would
+	fetch them from the site's host_name, which a site not served yet (the demo, made before `bench
+	start`; a restored copy) does not answer, and then it makes no PDF at all."""
+
+	def inline(match) -> str:
+		path = os.path.join(frappe.local.sites_path, match.group(1).lstrip("/"))
+		if not os.path.exists(path):
+			return match.group(0)
+		with open(path, encoding="utf-8") as f:
+			return f"<style>{f.read()}</style>"
+
+	return STYLESHEET.sub(inline, html)
+
+
 def file_pdf(doc) -> None:
 	"""Print the document to PDF (Frappe's print view and wkhtmltopdf) and file it in the customer's
 	folder as a private attachment of the customer."""
@@ -108,15 +129,15 @@ def file_pdf(doc) -> None:
 	# printed at the top of the first page (see pdf_repeats_header)
 	doc.flags.letter_head_inline = not pdf_repeats_header()
 	with temporary_flag("read_only", True):
-		pdf = frappe.get_print(
+		html = frappe.get_print(
 			GENERATED_DOCUMENT,
 			doc.name,
 			PRINT_FORMAT,
 			doc=doc,
-			as_pdf=True,
 			letterhead=doc.letter_head or None,
 			no_letterhead=0,
 		)
+	pdf = get_pdf(inline_stylesheets(html))
 	# Frappe's print view marks the document as printed, and a printed document is never saved
 	doc.flags.in_print = False
 	file = frappe.get_doc(
