@@ -537,10 +537,14 @@ def test_a_demo_whose_process_dies_is_finished_by_the_next_run_for_the_same_cust
 	near = int(re.search(r"(\d+) near-duplicates", again).group(1)) if "near-duplicates" in again else 0
 	portal = 1 if "1 portal customers" in again else 0
 	assert faults.run(lambda: frappe.db.count("Customer")) == before + DEMO_CUSTOMERS + near + portal
-	# every invoice of the demo's customers is one its Billing or Time step says it made
+	# every invoice of the demo's customers is one its Billing, Time or Service plans step says it made
 	invoices = sum(
 		int(re.search(pattern, again).group(1).replace(",", ""))
-		for pattern in (r"\[4/\d+\] Billing: .*?([\d,]+) invoices", r"\] Time: .*?([\d,]+) invoices of time")
+		for pattern in (
+			r"\[4/\d+\] Billing: .*?([\d,]+) invoices",
+			r"\] Time: .*?([\d,]+) invoices of time",
+			r"\] Service plans: .*?([\d,]+) period invoices",
+		)
 	)
 	assert invoices == faults.run(
 		lambda: frappe.db.count("Customer Invoice", {"customer": ("in", record["names"])})
