@@ -22,6 +22,7 @@ import frappe
 from frappe.utils import getdate, now_datetime, nowdate
 
 from customer_lifecycle.benchmarks.reports import counting_queries
+from customer_lifecycle.benchmarks.users import ensure_user
 from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.demo.service import ensure_plans
 from customer_lifecycle.lifecycle.engine import get_settings
@@ -87,16 +88,7 @@ def main(customers: int, inserts: int, samples: int, echo=print) -> dict:
 def ensure_staff() -> None:
 	"""Five staff users who make the visits (committed once)."""
 	for email in STAFF:
-		if not frappe.db.exists("User", email):
-			user = frappe.get_doc(
-				{
-					"doctype": "User",
-					"email": email,
-					"first_name": email.split("@")[0],
-					"send_welcome_email": 0,
-				}
-			).insert(ignore_permissions=True)
-			user.add_roles("Customer User")
+		ensure_user(email, ("Customer User",))
 	frappe.db.commit()
 
 

@@ -4,9 +4,9 @@ import frappe
 from frappe.utils.password import update_password
 
 
-def ensure_user(email: str, roles: tuple[str, ...] | list[str], password: str) -> None:
+def ensure_user(email: str, roles: tuple[str, ...] | list[str], password: str | None = None) -> None:
 	"""A user of that email (made with `roles` when missing, no welcome mail) whose password is now
-	`password`. The caller commits."""
+	`password` (when given: a user who never logs in needs none). The caller commits."""
 	if not frappe.db.exists("User", email):
 		user = frappe.get_doc(
 			{
@@ -17,4 +17,5 @@ def ensure_user(email: str, roles: tuple[str, ...] | list[str], password: str) -
 			}
 		).insert(ignore_permissions=True)
 		user.add_roles(*roles)
-	update_password(email, password)
+	if password is not None:
+		update_password(email, password)
