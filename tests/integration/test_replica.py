@@ -178,6 +178,35 @@ def test_every_report_and_portal_page_runs_on_the_replica(servers, http, base_ur
 		assert r.status_code == 200, f"{page}: {r.status_code}"
 
 
+def test_a_report_refuses_bad_input_on_the_replica_as_on_the_primary(servers, http, base_url):
+	"""Frappe logs a report's exception as an Error Log on the connection it reads with: on the
+	replica that insert failed, and the refusal became a 500. It is a 417 naming the field, and the
+	Error Log reaches the primary (deferred) instead."""
+	manager = http("manager")
+	refused = {}
+	for report in ("Revenue by Customer", "Customer Payments", "Lifecycle Funnel"):
+		r = manager.post(
+			f"{base_url}/api/method/frappe.desk.query_report.run",
+			data={
+				"report_name": report,
+				"filters": json.dumps({"from_date": "no date", "to_date": "2026-01-01"}),
+				"ignore_prepared_report": 1,
+			},
+			timeout=60,
+		)
+		refused[report] = (r.status_code, r.text)
+	for report, (status, text) in refused.items():
+		assert status == 417, f"{report}: {status} {text[:300]}"
+		assert "From Date" in text, f"{report}: {text[:300]}"
+	# and the same report with good filters still reads from the replica
+	r = manager.post(
+		f"{base_url}/api/method/frappe.desk.query_report.run",
+		data={"report_name": "Revenue by Customer", "filters": "{}", "ignore_prepared_report": 1},
+		timeout=60,
+	)
+	assert r.status_code == 200, r.text[:300]
+
+
 def test_while_replication_is_stopped_reads_are_stale_and_writes_land_on_the_primary(
 	servers, http, base_url, portal_customer, portal_client
 ):

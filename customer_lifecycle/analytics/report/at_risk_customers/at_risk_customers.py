@@ -14,9 +14,11 @@ import frappe
 from frappe import _
 
 from customer_lifecycle.analytics import at_risk
+from customer_lifecycle.utils import replica
 from customer_lifecycle.utils import report_columns as col
 
 
+@replica.report
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	return columns(), at_risk.data(filters)

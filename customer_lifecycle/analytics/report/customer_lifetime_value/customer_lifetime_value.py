@@ -18,6 +18,7 @@ from frappe import _
 from frappe.utils import cint, nowdate
 
 from customer_lifecycle.analytics import queries
+from customer_lifecycle.utils import replica
 from customer_lifecycle.utils import report_columns as col
 from customer_lifecycle.utils.doctypes import ALLOCATION, INVOICE, PAYMENT
 
@@ -27,6 +28,7 @@ TOP_IN_CHART = 10
 DEFAULT_TOP = 500
 
 
+@replica.report
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	queries.check_access(REPORT)

@@ -19,6 +19,7 @@ from frappe.utils import cint, flt
 
 from customer_lifecycle.analytics import queries
 from customer_lifecycle.billing.currency import default_currency
+from customer_lifecycle.utils import replica
 from customer_lifecycle.utils import report_columns as col
 
 REPORT = "Customer Overview"
@@ -26,6 +27,7 @@ DEFAULT_TOP = 10
 MAX_TOP = 500
 
 
+@replica.report
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	queries.check_access(REPORT)

@@ -23,6 +23,7 @@ from frappe import _
 from customer_lifecycle.analytics import queries
 from customer_lifecycle.billing import rules
 from customer_lifecycle.billing.currency import default_currency
+from customer_lifecycle.utils import replica
 from customer_lifecycle.utils.doctypes import STAFF_RATE, TIME_ENTRY
 
 REPORT = "Customer Profitability"
@@ -30,6 +31,7 @@ TOP_IN_CHART = 10
 TIME_FIGURES = ("hours", "cost", "unbilled")
 
 
+@replica.report
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	queries.check_access(REPORT)

@@ -21,6 +21,7 @@ import frappe
 from frappe import _
 
 from customer_lifecycle.analytics import queries
+from customer_lifecycle.utils import replica
 from customer_lifecycle.utils import report_columns as col
 
 REPORT = "Revenue by Customer"
@@ -29,6 +30,7 @@ TOP_IN_CHART = 10
 FIGURES = ("invoices", "revenue", "outstanding", "first_invoice", "last_invoice")
 
 
+@replica.report
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	queries.check_access(REPORT)

@@ -28,6 +28,7 @@ from pypika.terms import Case
 
 from customer_lifecycle.analytics.queries import NO_LATERAL_DERIVED, restricted_currency
 from customer_lifecycle.billing.rules import AGING_BUCKETS
+from customer_lifecycle.utils import replica
 from customer_lifecycle.utils import report_columns as col
 from customer_lifecycle.utils.args import date_arg
 from customer_lifecycle.utils.doctypes import INVOICE
@@ -35,6 +36,7 @@ from customer_lifecycle.utils.doctypes import INVOICE
 AGE_BY_FIELD = {"Due Date": "due_date", "Invoice Date": "posting_date"}
 
 
+@replica.report
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	return columns(), data(filters)

@@ -30,6 +30,7 @@ from customer_lifecycle.customers.duplicates import (
 	email_domain,
 	score,
 )
+from customer_lifecycle.utils import replica
 from customer_lifecycle.utils import report_columns as col
 
 KEYS = ("email", "phone", "id_number", "name_key")
@@ -39,6 +40,7 @@ MAX_GROUP = 50
 DEFAULT_MIN_SCORE = 60
 
 
+@replica.report
 def execute(filters: dict | None = None):
 	filters = frappe._dict(filters or {})
 	min_score = (

@@ -16,12 +16,14 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from customer_lifecycle.analytics import queries
+from customer_lifecycle.utils import replica
 from customer_lifecycle.utils import report_columns as col
 from customer_lifecycle.utils.doctypes import CHANGE_LOG
 
 REPORT = "Time in Stage"
 
 
+@replica.report
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	queries.check_access(REPORT)
