@@ -40,7 +40,7 @@ def site():
 def ensure_personas():
 	import frappe
 
-	from customer_lifecycle.benchmarks.users import ensure_user
+	from customer_lifecycle.demo.staff import ensure_user
 
 	for email, roles in PERSONAS.values():
 		ensure_user(email, roles, PASSWORD)

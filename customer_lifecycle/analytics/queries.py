@@ -19,7 +19,9 @@ their Customer (`customer_rows`); one that needs several aggregates reads each o
 them together by customer here (`customer_figures`).
 """
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from functools import wraps
 
 import frappe
 from frappe import _
@@ -28,6 +30,7 @@ from frappe.utils import add_months, flt, getdate, nowdate
 
 from customer_lifecycle.billing.currency import default_currency
 from customer_lifecycle.lifecycle.engine import get_workflow
+from customer_lifecycle.utils import replica
 from customer_lifecycle.utils.args import date_arg
 from customer_lifecycle.utils.doctypes import CUSTOMER, ENGAGEMENT, INVOICE, NOTE, PAYMENT
 
@@ -59,6 +62,8 @@ NO_INVOICES, NOT_PAID_YET, ON_TIME, LATE, VERY_LATE, OVERDUE = (
 	"Has Overdue Invoices",
 )
 VERY_LATE_DAYS = 30
+# how many customers a report's chart shows
+TOP_IN_CHART = 10
 SECONDS_PER_DAY = 86400
 
 
@@ -71,6 +76,21 @@ def check_access(report: str) -> None:
 			_("You are not allowed to run the report {0}.").format(frappe.bold(_(report)))
 		)
 	frappe.has_permission(CUSTOMER, "read", throw=True)
+
+
+def report(name: str) -> Callable:
+	"""The `execute` of the Script Report `name`: given its filters as a frappe._dict, for a user
+	check_access lets in, and safe on the read replica (utils.replica.report)."""
+
+	def wrap(execute: Callable) -> Callable:
+		@wraps(execute)
+		def run(filters):
+			check_access(name)
+			return execute(filters)
+
+		return replica.report(run)
+
+	return wrap
 
 
 def date_range(filters) -> tuple[date, date]:
@@ -308,6 +328,12 @@ def revenue_chart(rows: list[dict], name: str) -> dict | None:
 	return bar_chart(
 		[r.customer_name or r.customer for r in rows], [r.revenue for r in rows], name, "Currency"
 	)
+
+
+def ranked_by_revenue(columns: list[dict], rows: list[dict], name: str) -> tuple:
+	"""The result of a report of customers ranked by revenue: its columns, the rows, and a chart of
+	the revenue (labelled `name`) of the first TOP_IN_CHART."""
+	return columns, rows, None, revenue_chart(rows[:TOP_IN_CHART], name)
 
 
 def payment_behaviour(invoices: int, overdue_invoices: int, avg_days_late: float | None) -> str:

@@ -7,6 +7,7 @@ from frappe import _
 from frappe.utils import flt, nowdate
 
 from customer_lifecycle.billing import engagements, ledgers, payments, rates, reminders
+from customer_lifecycle.utils import paging
 from customer_lifecycle.utils.args import choice_arg, date_arg, names_arg
 from customer_lifecycle.utils.deadlocks import retry_deadlocks
 from customer_lifecycle.utils.doctypes import CUSTOMER, ENGAGEMENT, INVOICE, PAYMENT
@@ -121,5 +122,7 @@ def customer_records(
 	"""A page of the customer's engagements, invoices or payments (`ledger`), newest first, with the
 	count of all: {rows, total, start, page_length}. The customer is checked first: a caller who may
 	not read it learns nothing, not even which arguments are missing."""
-	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
-	return ledgers.page(customer, choice_arg(ledger, "ledger", ledgers.LEDGERS), start, page_length)
+	return paging.customer_tab(
+		customer,
+		lambda: ledgers.page(customer, choice_arg(ledger, "ledger", ledgers.LEDGERS), start, page_length),
+	)

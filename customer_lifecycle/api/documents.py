@@ -6,6 +6,7 @@ import frappe
 from frappe.utils import sbool
 
 from customer_lifecycle.customers.documents import generation, listing, sharing
+from customer_lifecycle.utils import paging
 from customer_lifecycle.utils.doctypes import CUSTOMER, ENGAGEMENT, GENERATED_DOCUMENT
 
 
@@ -25,8 +26,7 @@ def generate(customer: str, template: str, engagement: str | None = None) -> dic
 def customer_documents(customer: str, start: int = 0, page_length: int = listing.PAGE_LENGTH) -> dict:
 	"""A page of the customer's generated documents, newest first, with the count of all:
 	{rows, total, start, page_length}."""
-	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
-	return listing.page(customer, start, page_length)
+	return paging.customer_tab(customer, lambda: listing.page(customer, start, page_length))
 
 
 @frappe.whitelist(methods=["POST"])

@@ -11,7 +11,7 @@ import frappe
 
 from customer_lifecycle.onboarding import requests
 from customer_lifecycle.utils import paging
-from customer_lifecycle.utils.doctypes import CUSTOMER, REQUEST
+from customer_lifecycle.utils.doctypes import REQUEST
 from customer_lifecycle.utils.uploads import uploaded_file
 
 
@@ -19,8 +19,7 @@ from customer_lifecycle.utils.uploads import uploaded_file
 def customer_requests(customer: str, start: int = 0, page_length: int = paging.PAGE_LENGTH) -> dict:
 	"""A page of the customer's requests, newest first, with the count of all:
 	{rows, total, start, page_length}."""
-	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
-	return requests.page(customer, start, page_length)
+	return paging.customer_tab(customer, lambda: requests.page(customer, start, page_length))
 
 
 @frappe.whitelist(methods=["POST"])

@@ -9,17 +9,20 @@ from frappe.desk.doctype.event import event
 
 from customer_lifecycle.portal.access import is_portal_user
 from customer_lifecycle.service import ledgers
+from customer_lifecycle.utils import paging
 from customer_lifecycle.utils.args import choice_arg, json_arg
-from customer_lifecycle.utils.doctypes import CUSTOMER
-from customer_lifecycle.utils.paging import PAGE_LENGTH
 
 
 @frappe.whitelist(methods=["GET"])
-def customer_records(customer: str, ledger: str, start: int = 0, page_length: int = PAGE_LENGTH) -> dict:
+def customer_records(
+	customer: str, ledger: str, start: int = 0, page_length: int = paging.PAGE_LENGTH
+) -> dict:
 	"""A page of the customer's subscriptions, or of its upcoming or past events (`ledger`):
 	{rows, total, start, page_length}."""
-	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
-	return ledgers.page(customer, choice_arg(ledger, "ledger", ledgers.LEDGERS), start, page_length)
+	return paging.customer_tab(
+		customer,
+		lambda: ledgers.page(customer, choice_arg(ledger, "ledger", ledgers.LEDGERS), start, page_length),
+	)
 
 
 @frappe.whitelist(methods=["GET"])

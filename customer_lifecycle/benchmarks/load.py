@@ -32,6 +32,7 @@ from frappe.utils.scheduler import is_scheduler_disabled, toggle_scheduler
 
 from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.demo import portal_customer
+from customer_lifecycle.demo.staff import ensure_user
 from customer_lifecycle.portal import access
 from customer_lifecycle.utils.doctypes import CUSTOMER, INVOICE, MANAGER_ROLE
 from customer_lifecycle.utils.stats import percentile
@@ -98,21 +99,7 @@ def portal_login(i: int) -> dict:
 
 def staff_login(i: int) -> dict:
 	email = f"load.staff.{i}@example.com"
-	if not frappe.db.exists("User", email):
-		user = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": "Load",
-				"last_name": f"Staff {i}",
-				"user_type": "System User",
-				"send_welcome_email": 0,
-				"roles": [{"role": MANAGER_ROLE}],
-			}
-		)
-		user.flags.no_welcome_mail = True
-		user.insert(ignore_permissions=True)
-	update_password(email, PASSWORD)
+	ensure_user(email, (MANAGER_ROLE,), PASSWORD, "Load", f"Staff {i}")
 	return {"user": email, "password": PASSWORD}
 
 

@@ -22,9 +22,9 @@ import frappe
 from frappe.utils import getdate, now_datetime, nowdate
 
 from customer_lifecycle.benchmarks.reports import counting_queries
-from customer_lifecycle.benchmarks.users import ensure_user
 from customer_lifecycle.benchmarks.volume import ensure_customers
 from customer_lifecycle.demo.service import ensure_plans
+from customer_lifecycle.demo.staff import ensure_user
 from customer_lifecycle.lifecycle.engine import get_settings
 from customer_lifecycle.service import job
 from customer_lifecycle.utils.bulk import insert_rows

@@ -30,7 +30,7 @@ from frappe.utils import add_days, nowdate
 from customer_lifecycle.benchmarks.cleanup import delete_customer
 from customer_lifecycle.benchmarks.invariants import check
 from customer_lifecycle.benchmarks.stats import summary
-from customer_lifecycle.benchmarks.users import ensure_user
+from customer_lifecycle.demo.staff import ensure_user
 from customer_lifecycle.lifecycle.engine import apply_action, get_settings
 from customer_lifecycle.utils import deadlocks
 from customer_lifecycle.utils.doctypes import CUSTOMER, INVOICE, MANAGER_ROLE, PAYMENT

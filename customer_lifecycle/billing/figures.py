@@ -153,34 +153,29 @@ def recompute(customers: list[str] | None = None) -> dict[str, frappe._dict]:
 	"""Every figure of these customers (of all, by default), from their submitted invoices and
 	payments alone: one GROUP BY customer over each table."""
 	invoice, payment = frappe.qb.DocType(INVOICE), frappe.qb.DocType(PAYMENT)
-	invoices = (
-		frappe.qb.from_(invoice)
-		.select(
-			invoice.customer,
-			Sum(invoice.total),
-			Sum(invoice.outstanding_amount),
-			Count("*"),
-			Min(invoice.posting_date),
-			Max(invoice.posting_date),
-			Sum(Coalesce(invoice.retainer_drawn, 0)),
-		)
-		.where(invoice.docstatus == 1)
-		.groupby(invoice.customer)
+
+	def submitted(table, *figures):
+		# the customer, then `figures`, of the table's submitted rows grouped by customer
+		query = frappe.qb.from_(table).select(table.customer, *figures).where(table.docstatus == 1)
+		if customers is not None:
+			query = query.where(table.customer.isin(customers or [""]))
+		return query.groupby(table.customer)
+
+	invoices = submitted(
+		invoice,
+		Sum(invoice.total),
+		Sum(invoice.outstanding_amount),
+		Count("*"),
+		Min(invoice.posting_date),
+		Max(invoice.posting_date),
+		Sum(Coalesce(invoice.retainer_drawn, 0)),
 	)
-	payments = (
-		frappe.qb.from_(payment)
-		.select(
-			payment.customer,
-			Sum(payment.amount),
-			Max(payment.posting_date),
-			Sum(payment.amount * payment.is_retainer_deposit),
-		)
-		.where(payment.docstatus == 1)
-		.groupby(payment.customer)
+	payments = submitted(
+		payment,
+		Sum(payment.amount),
+		Max(payment.posting_date),
+		Sum(payment.amount * payment.is_retainer_deposit),
 	)
-	if customers is not None:
-		invoices = invoices.where(invoice.customer.isin(customers or [""]))
-		payments = payments.where(payment.customer.isin(customers or [""]))
 	out: dict[str, frappe._dict] = {}
 
 	def row(customer):

@@ -3,8 +3,12 @@ payments, information requests, service subscriptions and events): a page at a t
 of all, so a customer with thousands of records opens as fast as one with a few. Read with
 frappe.get_list: the user's permissions (and User Permissions) apply."""
 
+from collections.abc import Callable
+
 import frappe
 from frappe.utils import cint
+
+from customer_lifecycle.utils.doctypes import CUSTOMER
 
 PAGE_LENGTH = 20
 MAX_PAGE_LENGTH = 100
@@ -30,3 +34,11 @@ def page(
 	)
 	total = frappe.db.count(doctype, filters) if rows or start else 0
 	return {"rows": rows, "total": total, "start": start, "page_length": page_length}
+
+
+def customer_tab(customer: str, read: Callable[[], dict]) -> dict:
+	"""`read()`, a page of one of the customer's tabs, for a user who may read the customer. The
+	customer is checked first: a caller who may not read it learns nothing, not even whether the tab
+	is empty or which of its arguments are wrong."""
+	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
+	return read()

@@ -14,7 +14,8 @@ def on_replica() -> bool:
 
 
 def report(execute: Callable) -> Callable:
-	"""A Script Report's `execute` whose refusals leave the replica alone.
+	"""A Script Report's `execute`, given its filters as a frappe._dict, whose refusals leave the
+	replica alone.
 
 	Frappe's `query_report.run` reads the report from the replica and logs any exception it raises
 	with `frappe.log_error`, which inserts the Error Log on the same connection: the replica is
@@ -26,7 +27,7 @@ def report(execute: Callable) -> Callable:
 	@wraps(execute)
 	def run(filters=None):
 		try:
-			return execute(filters)
+			return execute(frappe._dict(filters or {}))
 		except Exception:
 			if on_replica():
 				frappe.flags.read_only = True

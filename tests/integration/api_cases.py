@@ -1269,7 +1269,7 @@ def commit(*users: str) -> None:
 
 def ensure_restricted_users() -> dict[str, str]:
 	"""The restricted users, without what earlier runs gave them: {persona: email}."""
-	from customer_lifecycle.benchmarks.users import ensure_user
+	from customer_lifecycle.demo.staff import ensure_user
 
 	for email, roles, _grant, revoke in RESTRICTED.values():
 		ensure_user(email, roles, PASSWORD)

@@ -8,6 +8,11 @@ frappe.provide("customer_lifecycle.dialogs");
 
 let last_id = 0;
 
+// a dialog's line of help below its fields: `text`, translated and escaped by the caller
+customer_lifecycle.dialogs.help_field = function (text) {
+	return { fieldname: "help", fieldtype: "HTML", options: `<p class="text-muted small">${text}</p>` };
+};
+
 customer_lifecycle.dialogs.make_accessible = function (dialog) {
 	dialog.$wrapper.addClass("cl-dialog");
 	dialog.$wrapper.find(".btn-modal-close").attr("aria-label", __("Close"));

@@ -89,15 +89,11 @@ customer_lifecycle.billing.payment_dialog = function (frm, invoice) {
 			{ fieldname: "reference", fieldtype: "Data", label: __("Reference") },
 			{ fieldname: "section_notes", fieldtype: "Section Break" },
 			{ fieldname: "notes", fieldtype: "Small Text", label: __("Notes") },
-			{
-				fieldname: "help",
-				fieldtype: "HTML",
-				options: `<p class="text-muted small">${
-					invoice
-						? __("The payment pays invoice {0}.", [frappe.utils.escape_html(invoice.name)])
-						: __("The payment pays the customer's invoices oldest due first.")
-				}</p>`,
-			},
+			customer_lifecycle.dialogs.help_field(
+				invoice
+					? __("The payment pays invoice {0}.", [frappe.utils.escape_html(invoice.name)])
+					: __("The payment pays the customer's invoices oldest due first.")
+			),
 		],
 		primary_action_label: __("Record"),
 		primary_action(values) {

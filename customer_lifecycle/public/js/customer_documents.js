@@ -130,13 +130,9 @@ customer_lifecycle.documents.email_dialog = function (frm, row) {
 					filters: { link_doctype: "Customer", link_name: frm.doc.name },
 				}),
 			},
-			{
-				fieldname: "help",
-				fieldtype: "HTML",
-				options: `<p class="text-muted small">${__(
-					"The PDF goes with the Email Template \"Generated Document\"; the email is logged as a note."
-				)}</p>`,
-			},
+			customer_lifecycle.dialogs.help_field(
+				__("The PDF goes with the Email Template \"Generated Document\"; the email is logged as a note.")
+			),
 		],
 		primary_action_label: __("Send"),
 		primary_action(values) {
@@ -177,15 +173,7 @@ function render(frm, $wrapper, data) {
 			</tr>`
 		)
 		.join("");
-	const last = data.start + data.rows.length;
-	const pager =
-		data.total > data.page_length
-			? `<div class="cl-ledger-pager">
-				<span class="text-muted">${__("{0} to {1} of {2}", [data.start + 1, last, data.total])}</span>
-				<button class="btn btn-xs btn-default cl-documents-prev" ${data.start ? "" : "disabled"}>${__("Previous")}</button>
-				<button class="btn btn-xs btn-default cl-documents-next" ${last < data.total ? "" : "disabled"}>${__("Next")}</button>
-			</div>`
-			: "";
+	const pager = customer_lifecycle.ledgers.pager(data, "cl-documents");
 	$wrapper.html(`<div class="cl-documents">
 		<div class="cl-ledger-actions">${can_generate ? `<button class="btn btn-xs btn-default cl-documents-generate">${__("Generate")}</button>` : ""}</div>
 		${
@@ -200,10 +188,9 @@ function render(frm, $wrapper, data) {
 	$wrapper.find(".cl-documents-generate").on("click", () =>
 		customer_lifecycle.documents.generate_dialog({ customer: frm.doc.name, frm })
 	);
-	$wrapper.find(".cl-documents-prev").on("click", () =>
-		customer_lifecycle.documents.load(frm, Math.max(0, data.start - data.page_length))
+	customer_lifecycle.ledgers.bind_pager($wrapper, data, "cl-documents", (start) =>
+		customer_lifecycle.documents.load(frm, start)
 	);
-	$wrapper.find(".cl-documents-next").on("click", () => customer_lifecycle.documents.load(frm, data.start + data.page_length));
 	$wrapper.find(".cl-document-email").on("click", (e) => customer_lifecycle.documents.email_dialog(frm, row_of(e)));
 	$wrapper.find(".cl-document-share").on("click", (e) => {
 		const row = row_of(e);

@@ -88,6 +88,24 @@ customer_lifecycle.ledgers.load = function (frm, ledger, start) {
 		.then((r) => render(frm, $wrapper, ledger, r.message));
 };
 
+// the pager under a tab's table of one page of `data` ({rows, total, start, page_length}):
+// "1 to 20 of 75", Previous and Next, their classes `${prefix}-prev` and `${prefix}-next`
+customer_lifecycle.ledgers.pager = function (data, prefix) {
+	const last = data.start + data.rows.length;
+	if (data.total <= data.page_length) return "";
+	return `<div class="cl-ledger-pager">
+			<span class="text-muted">${__("{0} to {1} of {2}", [data.start + 1, last, data.total])}</span>
+			<button class="btn btn-xs btn-default ${prefix}-prev" ${data.start ? "" : "disabled"}>${__("Previous")}</button>
+			<button class="btn btn-xs btn-default ${prefix}-next" ${last < data.total ? "" : "disabled"}>${__("Next")}</button>
+		</div>`;
+};
+
+// Previous and Next load the page before or after: go(start)
+customer_lifecycle.ledgers.bind_pager = function ($wrapper, data, prefix, go) {
+	$wrapper.find(`.${prefix}-prev`).on("click", () => go(Math.max(0, data.start - data.page_length)));
+	$wrapper.find(`.${prefix}-next`).on("click", () => go(data.start + data.page_length));
+};
+
 function render(frm, $wrapper, ledger, data) {
 	const tab = customer_lifecycle.ledgers.TABS[ledger];
 	const create = frappe.model.can_create(tab.doctype) && tab.create !== false
@@ -97,14 +115,7 @@ function render(frm, $wrapper, ledger, data) {
 	const body = data.rows
 		.map((row) => `<tr>${tab.columns.map(([, cell, cls]) => `<td class="${cls || ""}">${cell(row)}</td>`).join("")}</tr>`)
 		.join("");
-	const last = data.start + data.rows.length;
-	const pager = data.total > data.page_length
-		? `<div class="cl-ledger-pager">
-				<span class="text-muted">${__("{0} to {1} of {2}", [data.start + 1, last, data.total])}</span>
-				<button class="btn btn-xs btn-default cl-ledger-prev" ${data.start ? "" : "disabled"}>${__("Previous")}</button>
-				<button class="btn btn-xs btn-default cl-ledger-next" ${last < data.total ? "" : "disabled"}>${__("Next")}</button>
-			</div>`
-		: "";
+	const pager = customer_lifecycle.ledgers.pager(data, "cl-ledger");
 	$wrapper.html(`<div class="cl-ledger" data-ledger="${ledger}">
 		<div class="cl-ledger-actions">${create}</div>
 		${
@@ -115,8 +126,9 @@ function render(frm, $wrapper, ledger, data) {
 		}
 	</div>`);
 	$wrapper.find(".cl-ledger-new").on("click", () => frappe.new_doc(tab.doctype, { customer: frm.doc.name }));
-	$wrapper.find(".cl-ledger-prev").on("click", () => customer_lifecycle.ledgers.load(frm, ledger, Math.max(0, data.start - data.page_length)));
-	$wrapper.find(".cl-ledger-next").on("click", () => customer_lifecycle.ledgers.load(frm, ledger, data.start + data.page_length));
+	customer_lifecycle.ledgers.bind_pager($wrapper, data, "cl-ledger", (start) =>
+		customer_lifecycle.ledgers.load(frm, ledger, start)
+	);
 	$wrapper.find("[data-action=pay]").on("click", (e) => {
 		const invoice = data.rows.find((row) => row.name === $(e.currentTarget).attr("data-name"));
 		customer_lifecycle.billing.payment_dialog(frm, invoice);

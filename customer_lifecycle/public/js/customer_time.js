@@ -40,13 +40,11 @@ customer_lifecycle.time.invoice_dialog = function (args) {
 				default: "entry",
 				reqd: 1,
 			},
-			{
-				fieldname: "help",
-				fieldtype: "HTML",
-				options: `<p class="text-muted small">${__(
+			customer_lifecycle.dialogs.help_field(
+				__(
 					"A draft invoice of the billable time not invoiced yet. The entries it bills are locked until the invoice is cancelled, or deleted while a draft."
-				)}</p>`,
-			},
+				)
+			),
 		],
 		primary_action_label: __("Make Draft Invoice"),
 		primary_action(values) {

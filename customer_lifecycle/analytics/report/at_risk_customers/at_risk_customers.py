@@ -10,7 +10,6 @@ segments job stores who it lists with its default settings on Customer (`at_risk
 filters by and the workspace's number card counts.
 """
 
-import frappe
 from frappe import _
 
 from customer_lifecycle.analytics import at_risk
@@ -19,8 +18,7 @@ from customer_lifecycle.utils import report_columns as col
 
 
 @replica.report
-def execute(filters=None):
-	filters = frappe._dict(filters or {})
+def execute(filters):
 	return columns(), at_risk.data(filters)
 
 

@@ -18,23 +18,17 @@ from frappe import _
 from frappe.utils import cint, nowdate
 
 from customer_lifecycle.analytics import queries
-from customer_lifecycle.utils import replica
 from customer_lifecycle.utils import report_columns as col
 from customer_lifecycle.utils.doctypes import ALLOCATION, INVOICE, PAYMENT
 
 REPORT = "Customer Lifetime Value"
-TOP_IN_CHART = 10
 # how many customers the report lists unless told otherwise (0: all)
 DEFAULT_TOP = 500
 
 
-@replica.report
-def execute(filters=None):
-	filters = frappe._dict(filters or {})
-	queries.check_access(REPORT)
-	rows = data(filters)
-	chart = queries.revenue_chart(rows[:TOP_IN_CHART], _("Total Revenue"))
-	return columns(), rows, None, chart
+@queries.report(REPORT)
+def execute(filters):
+	return queries.ranked_by_revenue(columns(), data(filters), _("Total Revenue"))
 
 
 def columns() -> list[dict]:

@@ -19,7 +19,6 @@ from frappe.utils import cint, flt
 
 from customer_lifecycle.analytics import queries
 from customer_lifecycle.billing.currency import default_currency
-from customer_lifecycle.utils import replica
 from customer_lifecycle.utils import report_columns as col
 
 REPORT = "Customer Overview"
@@ -27,10 +26,8 @@ DEFAULT_TOP = 10
 MAX_TOP = 500
 
 
-@replica.report
-def execute(filters=None):
-	filters = frappe._dict(filters or {})
-	queries.check_access(REPORT)
+@queries.report(REPORT)
+def execute(filters):
 	conditions, values = queries.customer_conditions(filters)
 	scope, _values = queries.customer_scope(filters, "customer")
 	values.update(queries.period_values(filters))

@@ -22,17 +22,14 @@ from frappe import _
 from frappe.utils import flt
 
 from customer_lifecycle.analytics import queries
-from customer_lifecycle.utils import replica
 from customer_lifecycle.utils import report_columns as col
 from customer_lifecycle.utils.doctypes import PAYMENT
 
 REPORT = "Customer Payments"
 
 
-@replica.report
-def execute(filters=None):
-	filters = frappe._dict(filters or {})
-	queries.check_access(REPORT)
+@queries.report(REPORT)
+def execute(filters):
 	methods = payment_methods()
 	rows = data(filters, methods)
 	by_method = [sum(flt(r[method_key(i)]) for r in rows) for i in range(len(methods))]

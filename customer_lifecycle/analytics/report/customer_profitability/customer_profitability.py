@@ -17,24 +17,19 @@ the summary strip has the totals (a total row would average the margin percentag
 SPEED
 """
 
-import frappe
 from frappe import _
 
 from customer_lifecycle.analytics import queries
 from customer_lifecycle.billing import rules
 from customer_lifecycle.billing.currency import default_currency
-from customer_lifecycle.utils import replica
 from customer_lifecycle.utils.doctypes import STAFF_RATE, TIME_ENTRY
 
 REPORT = "Customer Profitability"
-TOP_IN_CHART = 10
 TIME_FIGURES = ("hours", "cost", "unbilled")
 
 
-@replica.report
-def execute(filters=None):
-	filters = frappe._dict(filters or {})
-	queries.check_access(REPORT)
+@queries.report(REPORT)
+def execute(filters):
 	filters.currency = filters.get("currency") or default_currency()
 	with_cost = filters.currency == default_currency()
 	rows = data(filters, with_cost)
@@ -138,7 +133,7 @@ def data(filters, with_cost: bool = True) -> list[dict]:
 
 def chart(rows: list[dict]) -> dict | None:
 	"""Revenue and cost of the customers with the largest margin (revenue, without costs)."""
-	top = rows[:TOP_IN_CHART]
+	top = rows[: queries.TOP_IN_CHART]
 	if not top:
 		return None
 	datasets = [{"name": _("Revenue"), "values": [r.revenue for r in top]}]

@@ -17,26 +17,19 @@ an on-disk temporary table, several times slower), so the report is a Prepared R
 background and read when done.
 """
 
-import frappe
 from frappe import _
 
 from customer_lifecycle.analytics import queries
-from customer_lifecycle.utils import replica
 from customer_lifecycle.utils import report_columns as col
 
 REPORT = "Revenue by Customer"
-TOP_IN_CHART = 10
 # what is read of each customer's invoices of the range (queries.INVOICE_FIGURES)
 FIGURES = ("invoices", "revenue", "outstanding", "first_invoice", "last_invoice")
 
 
-@replica.report
-def execute(filters=None):
-	filters = frappe._dict(filters or {})
-	queries.check_access(REPORT)
-	rows = data(filters)
-	chart = queries.revenue_chart(rows[:TOP_IN_CHART], _("Revenue"))
-	return columns(), rows, None, chart
+@queries.report(REPORT)
+def execute(filters):
+	return queries.ranked_by_revenue(columns(), data(filters), _("Revenue"))
 
 
 def columns() -> list[dict]:

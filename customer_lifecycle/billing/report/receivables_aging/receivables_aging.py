@@ -37,8 +37,7 @@ AGE_BY_FIELD = {"Due Date": "due_date", "Invoice Date": "posting_date"}
 
 
 @replica.report
-def execute(filters=None):
-	filters = frappe._dict(filters or {})
+def execute(filters):
 	return columns(), data(filters)
 
 

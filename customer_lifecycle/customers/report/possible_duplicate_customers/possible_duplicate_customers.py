@@ -41,8 +41,7 @@ DEFAULT_MIN_SCORE = 60
 
 
 @replica.report
-def execute(filters: dict | None = None):
-	filters = frappe._dict(filters or {})
+def execute(filters):
 	min_score = (
 		frappe.utils.cint(filters.get("min_score"))
 		if filters.get("min_score") is not None

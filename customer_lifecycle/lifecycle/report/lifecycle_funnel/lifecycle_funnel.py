@@ -18,17 +18,14 @@ import frappe
 from frappe import _
 
 from customer_lifecycle.analytics import queries
-from customer_lifecycle.utils import replica
 from customer_lifecycle.utils import report_columns as col
 from customer_lifecycle.utils.doctypes import CHANGE_LOG
 
 REPORT = "Lifecycle Funnel"
 
 
-@replica.report
-def execute(filters=None):
-	filters = frappe._dict(filters or {})
-	queries.check_access(REPORT)
+@queries.report(REPORT)
+def execute(filters):
 	rows = data(filters)
 	chart = queries.bar_chart([r.state_label for r in rows], [r.reached for r in rows], _("Reached"))
 	return columns(), rows, None, chart

@@ -16,17 +16,14 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from customer_lifecycle.analytics import queries
-from customer_lifecycle.utils import replica
 from customer_lifecycle.utils import report_columns as col
 from customer_lifecycle.utils.doctypes import CHANGE_LOG
 
 REPORT = "Time in Stage"
 
 
-@replica.report
-def execute(filters=None):
-	filters = frappe._dict(filters or {})
-	queries.check_access(REPORT)
+@queries.report(REPORT)
+def execute(filters):
 	rows = data(filters)
 	chart = queries.bar_chart(
 		[r.state_label for r in rows], [r.avg_days or 0 for r in rows], _("Average Days"), "Float"
