@@ -11,6 +11,7 @@ mode:
 - "mixed": each portal user browses every portal page and downloads its invoices' PDFs, each staff
   user pages the customer list, opens forms and records payments, waiting 1-3 s between pages;
 - "portal": portal users fetch portal pages (no PDFs) without waiting;
+- "frappe page": the same users fetch Frappe's own web page /me (My Account) without waiting;
 - "ping": the same users fetch Frappe's /api/method/ping without waiting.
 
 Every portal answer is checked: a 200, the caller's customer on it (in the PDF's text for a PDF),
@@ -179,6 +180,15 @@ def make_users(plan: dict, recorder: Recorder) -> list[type]:
 					"/api/method/ping", name="ping", catch_response=True, context={"group": "ping"}
 				) as r:
 					if r.status_code != 200 or '"pong"' not in r.text:
+						r.failure(f"HTTP {r.status_code}: {r.text[:200]}")
+				return
+			if mode == "frappe page":
+				# Frappe's own web page for a logged-in website user (its My Account page): the
+				# website's render floor, the same base template, navbar and boot data as a portal page
+				with self.client.get(
+					"/me", name="frappe page", catch_response=True, context={"group": "frappe page"}
+				) as r:
+					if r.status_code != 200 or self.own["user"] not in r.text:
 						r.failure(f"HTTP {r.status_code}: {r.text[:200]}")
 				return
 			pages = [*PORTAL_PAGES, *(f"/portal/invoices/{name}" for name in self.own["invoices"])]
