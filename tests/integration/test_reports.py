@@ -390,3 +390,25 @@ def test_query_count_does_not_grow_with_the_data(shop, active_customer):
 		run("Customer Overview", **filters)
 	# after the access checks: the customer counts, the period's totals and the top customers
 	assert sum("tabCustomer Invoice" in q for q in calls) == 2
+
+
+@pytest.mark.parametrize("few", [queries.FEW_IN_OTHER_CURRENCY, 0])
+def test_a_report_leaves_out_the_customers_in_another_currency(active_customer, monkeypatch, few):
+	"""The few customers billed in another currency are left out by name (a list, not a semi-join on
+	every other customer); past FEW_IN_OTHER_CURRENCY, by the semi-join: the same rows either way."""
+	from customer_lifecycle.analytics.report.revenue_by_customer.revenue_by_customer import execute
+
+	monkeypatch.setattr(queries, "FEW_IN_OTHER_CURRENCY", few)
+	frappe.db.set_value("Currency", "EUR", "enabled", 1)
+	pound = active_customer()
+	make_invoice(pound.name, items=((1, 70),))
+	euro = active_customer(currency="EUR")
+	make_invoice(euro.name, items=((1, 90),))
+	scope, values = queries.customer_scope(frappe._dict(), "customer")
+	if few:
+		assert "not in %(in_other_currency)s" in scope and "select" not in scope
+		assert euro.name in values["in_other_currency"] and pound.name not in values["in_other_currency"]
+	else:
+		assert "in (select" in scope and "in_other_currency" not in values
+	shown = {row.customer: row.revenue for row in execute({})[1]}
+	assert shown.get(pound.name) == 70 and euro.name not in shown
