@@ -113,6 +113,8 @@ doc_events = {
 			"customer_lifecycle.customers.files.set_folder",
 			"customer_lifecycle.billing.engagements.set_file_folder",
 		],
+		# an engagement's folder is kept while the engagement is, from Frappe's File list too
+		"on_trash": "customer_lifecycle.customers.files.keep_engagement_folder",
 	},
 }
 

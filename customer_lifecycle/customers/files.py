@@ -160,13 +160,28 @@ def check_custom_folder(customer: str, folder: str, doing: str) -> None:
 	"""A folder the user may rename or remove here: the customer's, and not an engagement's."""
 	check_own_folder(customer, folder)
 	if folder in engagement_folders(customer):
-		frappe.throw(
-			_(
-				"{0} is the folder of engagement {1}: it is kept with the engagement and cannot be {2} here."
-			).format(frappe.bold(folder), frappe.bold(folder.rsplit("/", 1)[1]), doing),
-			frappe.PermissionError,
-			title=_("Engagement Folder"),
-		)
+		refuse_engagement_folder(folder, doing)
+
+
+def refuse_engagement_folder(folder: str, doing: str) -> None:
+	frappe.throw(
+		_(
+			"{0} is the folder of engagement {1}: it is kept with the engagement and cannot be {2} here."
+		).format(frappe.bold(folder), frappe.bold(folder.rsplit("/", 1)[1]), doing),
+		frappe.PermissionError,
+		title=_("Engagement Folder"),
+	)
+
+
+def keep_engagement_folder(file, method=None) -> None:
+	"""File.on_trash: an engagement's folder stays while the engagement does, whichever screen removes
+	it (Frappe's own File list too, not only the customer's Files tab)."""
+	parent = file.folder or ""
+	if not file.is_folder or not parent.startswith(f"{CUSTOMERS_FOLDER}/"):
+		return
+	customer = parent[len(CUSTOMERS_FOLDER) + 1 :]
+	if frappe.db.exists(ENGAGEMENT, {"name": file.file_name, "customer": customer}):
+		refuse_engagement_folder(file.name, _("removed"))
 
 
 def rename_folder(customer: str, folder: str, new_name: str) -> str:

@@ -95,6 +95,22 @@ def test_an_engagement_folder_cannot_be_renamed_or_removed_from_the_customer(sit
 		api.rename_folder(other, folder, "Mine now")
 
 
+def test_an_engagement_folder_cannot_be_removed_from_frappes_file_list(site):
+	"""Frappe's File list deletes with delete_doc, whoever may: the folder of an engagement is refused
+	there too, even emptied (Frappe itself keeps a folder that holds files, and lets only its owner,
+	here Administrator, delete it), while a custom folder of the customer's may go."""
+	customer = make_active_customer().name
+	engagement = make_engagement(customer).name
+	frappe.delete_doc("File", attach("Engagement", engagement, "brief").name, ignore_permissions=True)
+	folder = f"Home/Customers/{customer}/{engagement}"
+	custom = api.add_folder(customer, "Drafts")["folder"]
+	with pytest.raises(frappe.PermissionError, match="folder of engagement"):
+		frappe.delete_doc("File", folder)
+	assert frappe.db.exists("File", folder)
+	frappe.delete_doc("File", custom)
+	assert not frappe.db.exists("File", custom)
+
+
 def test_folders_need_the_customers_rights(make_customer, personas):
 	customer = make_customer().name
 	folder = api.add_folder(customer, "Private")["folder"]
