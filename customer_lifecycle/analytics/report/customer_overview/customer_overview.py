@@ -29,7 +29,8 @@ MAX_TOP = 500
 @queries.report(REPORT)
 def execute(filters):
 	conditions, values = queries.customer_conditions(filters)
-	scope, _values = queries.customer_scope(filters, "customer")
+	scope, scope_values = queries.customer_scope(filters, "customer")
+	values.update(scope_values)
 	values.update(queries.period_values(filters))
 	figures = overview(conditions, scope, values)
 	rows = top_customers(scope, values, top(filters), figures.revenue)

@@ -45,7 +45,8 @@ def columns() -> list[dict]:
 
 def data(filters) -> list[dict]:
 	conditions, values = queries.customer_conditions(filters)
-	scope, _values = queries.customer_scope(filters, "ch.customer")
+	scope, scope_values = queries.customer_scope(filters, "ch.customer")
+	values.update(scope_values)
 	values.update(queries.period_values(filters), now=now_datetime())
 	left = {
 		r.from_state: r
