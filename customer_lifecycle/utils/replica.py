@@ -29,7 +29,9 @@ def report(execute: Callable) -> Callable:
 		try:
 			return execute(frappe._dict(filters or {}))
 		except Exception:
-			if on_replica():
+			# only a request needs it (query_report.run logs; a prepared report's job stores the error
+			# on its Prepared Report, on the primary), and the flag lasts until the request ends
+			if on_replica() and getattr(frappe.local, "request", None):
 				frappe.flags.read_only = True
 			raise
 
