@@ -221,6 +221,14 @@ def attack(
 	if independent:
 		with ThreadPoolExecutor(AT_ONCE) as pool:
 			answers = list(pool.map(lambda p: send_with(p.text), quick))
+		# a server error among requests sent at once is sent again alone: a payload's own 500
+		# comes back, and is judged; one that does not is counted apart (TALLY.transient)
+		for i, (payload, answer) in enumerate(zip(quick, answers, strict=True)):
+			if answer.status >= 500:
+				again = send_with(payload.text)
+				if again.status < 500:
+					TALLY.transient.append(f"{where} <- {payload.kind}: {answer.status}, then {again.status}")
+					answers[i] = again
 	else:
 		answers = [send_with(p.text) for p in quick]
 	seconds = [a.seconds for p, a in zip(quick, answers, strict=True) if p.kind != "1 MB" and a.status]
@@ -264,6 +272,8 @@ class Tally:
 	places: set[str] = field(default_factory=set)
 	# findings in Frappe's own code that the app cannot change: printed apart, not failed
 	frappes: list[str] = field(default_factory=list)
+	# server errors of requests sent at once that the same request sent alone did not repeat
+	transient: list[str] = field(default_factory=list)
 
 	def tried(self, where: str, kind: str, count: int = 1) -> None:
 		self.tries += count

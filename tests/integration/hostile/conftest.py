@@ -14,12 +14,17 @@ def pytest_terminal_summary(terminalreporter):
 	terminalreporter.section("hostile input")
 	terminalreporter.write_line(
 		f"{TALLY.tries} tries in {len(TALLY.places)} fields, {len(TALLY.findings)} findings"
-		f" (and {len(TALLY.frappes)} in Frappe's own code, listed apart)"
+		f" (and {len(TALLY.frappes)} in Frappe's own code, listed apart; {len(TALLY.transient)} server"
+		" errors of requests sent at once that did not come back when sent alone)"
 	)
 	for finding in TALLY.findings:
 		terminalreporter.write_line(f"  {finding}")
 	for finding in TALLY.frappes:
 		terminalreporter.write_line(f"  Frappe's: {finding}")
+	for transient in TALLY.transient:
+		terminalreporter.write_line(
+			f"  sent at once, a server error that did not come back alone: {transient}"
+		)
 
 
 class View:
