@@ -111,8 +111,8 @@ def inline_stylesheets(html: str) -> str:
 	start`; a restored copy) does not answer, and then it makes no PDF at all.
 
 	Each is a `data:` URL, not a <style>: Frappe's get_pdf reads the print format's page options
-	from every <style> of the page with cssutils, and parsing the 200 kB of the desk's print
-	stylesheets there took longer than making the PDF (and logged a warning per modern rule)."""
+	from every <style> of the page with cssutils, and parsing the desk's whole print stylesheets
+	there took longer than making the PDF (and logged a warning per modern rule)."""
 
 	def inline(match) -> str:
 		path = os.path.join(frappe.local.sites_path, match.group(1).lstrip("/"))
