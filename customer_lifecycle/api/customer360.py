@@ -14,12 +14,13 @@ import html
 import frappe
 from frappe import _
 from frappe.desk.form import assign_to as frappe_assign
-from frappe.utils import cint, escape_html, get_fullname, strip_html_tags
+from frappe.utils import escape_html, get_fullname, strip_html_tags
 
 from customer_lifecycle.customers import tasks as customer_tasks
 from customer_lifecycle.customers.summary import customer_summary
 from customer_lifecycle.customers.tasks import is_today
-from customer_lifecycle.utils.args import date_arg
+from customer_lifecycle.utils import paging
+from customer_lifecycle.utils.args import choice_arg, date_arg
 from customer_lifecycle.utils.doctypes import CUSTOMER
 from customer_lifecycle.utils.normalize import normalize_text
 
@@ -44,12 +45,7 @@ def tasks(customer: str, scope: str = "today") -> list[dict]:
 	"""The customer's tasks, today's first (made or due today; `today: true`). scope "today": those
 	only; "all": then the other open ones, oldest first, then the most recently closed ones."""
 	frappe.has_permission(CUSTOMER, "read", customer, throw=True)
-	if scope not in ("today", "all"):
-		frappe.throw(
-			_("{0}: {1} is not today or all.").format(
-				frappe.bold(_("Scope")), frappe.bold(escape_html(scope))
-			)
-		)
+	choice_arg(scope, "Scope", ("today", "all"))
 	reference = {"reference_type": CUSTOMER, "reference_name": customer}
 	rows = frappe.get_all(
 		TODO, filters={**reference, "status": "Open"}, fields=TASK_FIELDS, order_by="creation asc"
@@ -77,8 +73,7 @@ def team_tasks(
 		frappe.session.user,
 		assigned_to or None,
 		order_by,
-		max(cint(start), 0),
-		min(max(cint(page_length), 1), 100),
+		*paging.bounds(start, page_length),
 	)
 	result["rows"] = [
 		{**task_dict(row), "customer": row.reference_name, "customer_name": row.customer_name}

@@ -8,7 +8,7 @@ check is one `frappe.get_list` over the customers found."""
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Function
+from frappe.query_builder.functions import DateFormat
 from frappe.utils import getdate, nowdate
 
 from customer_lifecycle.customers import date_rules
@@ -16,11 +16,6 @@ from customer_lifecycle.privacy.records import anonymized_state
 from customer_lifecycle.utils.doctypes import CUSTOMER
 
 BIRTHDAY, ANNIVERSARY = "Birthday", "Anniversary"
-
-
-class DateFormat(Function):
-	def __init__(self, field, fmt):
-		super().__init__("DATE_FORMAT", field, fmt)
 
 
 def check_birth_date(doc, method=None) -> None:

@@ -9,6 +9,7 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.utils import getdate, nowdate
 
+from customer_lifecycle.utils.args import choice_arg
 from customer_lifecycle.utils.doctypes import CUSTOMER
 
 TODO = "ToDo"
@@ -50,13 +51,7 @@ def team_tasks(
 			),
 			frappe.ValidationError,
 		)
-	if order_by not in TEAM_SORTS:
-		frappe.throw(
-			frappe._("{0}: sort by one of {1}.").format(
-				frappe.bold(frappe._("Order By")), ", ".join(TEAM_SORTS)
-			),
-			frappe.ValidationError,
-		)
+	choice_arg(order_by, "Order By", TEAM_SORTS)
 	filters = {
 		"reference_type": CUSTOMER,
 		"status": "Open",
